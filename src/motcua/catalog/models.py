@@ -1,0 +1,358 @@
+"""The procedure catalogue (danh mục thủ tục hành chính).
+
+A `Procedure` is the stable identity (its province code, e.g. 1.001612.000.00.00.H56). Its content
+lives in `ProcedureVersion` rows: a change makes a new version, old versions stay readable, and a
+dossier keeps the version it was received under. Cases, documents, fees and process steps belong
+to a version.
+"""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.text import fold
+from motcua.organization.models import AdministrativeLevel, Agency
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
+class Field(models.Model):
+    """Lĩnh vực: the field a procedure belongs to (Đất đai, Hộ tịch, ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self):
+        return self.name
+
+
+class Procedure(models.Model):
+    """The identity of a procedure across its versions."""
+
+    code = models.CharField(
+        _("code"), max_length=60, unique=True, help_text=_("Province variant code, e.g. 1.001612.000.00.00.H56")
+    )
+    national_code = models.CharField(_("national code"), max_length=20, db_index=True, help_text=_("e.g. 1.001612"))
+    current_version = models.OneToOneField(
+        "ProcedureVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    def __str__(self):
+        name = self.current_version.name if self.current_version_id else ""
+        return f"{self.code} {name}".strip()
+
+
+class ProcedureVersion(models.Model):
+    """One version of a procedure's content, as published by a decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+        ABOLISHED = "abolished", _("Abolished")
+
+    class OnlineLevel(models.TextChoices):
+        FULL = "full", _("Fully online (toàn trình)")
+        PARTIAL = "partial", _("Partly online (một phần)")
+        NONE = "none", _("Not online")
+
+    class SaturdayService(models.TextChoices):
+        NONE = "none", _("No Saturday service")
+        ALL_DAY = "all_day", _("All day Saturday")
+        MORNING = "morning", _("Saturday morning")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("procedure"))
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+
+    name = models.CharField(_("name"), max_length=500)
+    search_text = models.TextField(_("search text"), editable=False, default="", help_text=_("name and codes, folded"))
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
+    levels = models.ManyToManyField(AdministrativeLevel, related_name="procedure_versions", verbose_name=_("levels"))
+    competent_agencies = models.ManyToManyField(
+        Agency, related_name="competent_for", verbose_name=_("competent agencies")
+    )
+    receiving_agencies = models.ManyToManyField(
+        Agency, related_name="receives_for", blank=True, verbose_name=_("receiving agencies")
+    )
+    applicant_kinds = models.CharField(
+        _("who may apply"), max_length=100, default="citizen,business", help_text=_("citizen, business")
+    )
+    description = models.TextField(_("steps to follow"), blank=True)
+    requirements = models.TextField(_("requirements and conditions"), blank=True)
+    result_description = models.CharField(_("result"), max_length=500, blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+
+    time_limit = models.DecimalField(
+        _("legal time limit"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    time_limit_unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    service_promise = models.DecimalField(
+        _("service promise"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A shorter time the province promises, in the same unit."),
+    )
+    online_time_limit = models.DecimalField(
+        _("time limit for online dossiers"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    is_same_day = models.BooleanField(_("resolved the same day"), default=False)
+    is_on_the_spot = models.BooleanField(_("resolved on the spot (5 tại chỗ)"), default=False)
+    online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    legacy_online_level = models.PositiveSmallIntegerField(
+        _("legacy online level"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    accepts_counter = models.BooleanField(_("received at the counter"), default=True)
+    accepts_online = models.BooleanField(_("received online"), default=False)
+    accepts_post = models.BooleanField(_("received by post"), default=True)
+    saturday_service = models.CharField(
+        _("Saturday service"), max_length=10, choices=SaturdayService.choices, default=SaturdayService.NONE
+    )
+    is_boundary_free = models.BooleanField(_("boundary-free"), default=False)
+    is_inter_agency = models.BooleanField(_("inter-agency (liên thông)"), default=False)
+    online_fee_discount_percent = models.PositiveSmallIntegerField(
+        _("online fee discount (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="uniq_procedure_version")]
+        indexes = [models.Index(fields=["status", "field"])]
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+
+    def __str__(self):
+        return f"{self.name} (v{self.number})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.name} {self.procedure.code} {self.procedure.national_code}")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.online_time_limit is not None and self.online_time_limit > self.time_limit:
+            errors["online_time_limit"] = _("The online time limit cannot exceed the legal time limit.")
+        if self.service_promise is not None and self.service_promise > self.time_limit:
+            errors["service_promise"] = _("The service promise cannot exceed the legal time limit.")
+        if self.online_level != self.OnlineLevel.NONE and not self.accepts_online:
+            errors["accepts_online"] = _("A procedure offered online must accept online dossiers.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date must not be before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProcedureCase(models.Model):
+    """Trường hợp: a variant of a procedure with its own time limit (and documents and fees)."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("version"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=500)
+    time_limit = models.DecimalField(_("time limit"), max_digits=7, decimal_places=2, null=True, blank=True)
+    time_limit_unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices, blank=True)
+    online_time_limit = models.DecimalField(
+        _("time limit for online dossiers"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="uniq_case_code")]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if (self.time_limit is None) != (not self.time_limit_unit):
+            raise ValidationError(_("Give both the time limit and its unit, or neither."))
+
+
+class RequiredDocument(models.Model):
+    """Thành phần hồ sơ: a document to bring, with counts of originals, certified and plain copies."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="documents", verbose_name=_("version")
+    )
+    case = models.ForeignKey(
+        ProcedureCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("case"),
+        help_text=_("Empty: required in every case."),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    form_name = models.CharField(_("form (mẫu đơn, tờ khai)"), max_length=200, blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
+    copies = models.PositiveSmallIntegerField(_("plain copies"), default=0)
+    is_required = models.BooleanField(_("required"), default=True)
+    reusable_from_store = models.BooleanField(
+        _("may be taken from the data store"), default=False, help_text=_("A digitised copy may replace paper.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.originals + self.certified_copies + self.copies == 0:
+            raise ValidationError(_("A document needs at least one original or copy."))
+
+
+class Fee(models.Model):
+    """Phí, lệ phí: a fee or charge line in đồng."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Fee (phí)")
+        CHARGE = "charge", _("Charge (lệ phí)")
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name=_("version"))
+    case = models.ForeignKey(
+        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="fees", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CHARGE)
+    name = models.CharField(_("name"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["version", "pk"]
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+
+    def __str__(self):
+        return f"{self.name}: {self.amount:,} đ"
+
+
+class FeeExemption(models.Model):
+    """Who is exempted from a fee, or gets a reduction (percent of the fee waived)."""
+
+    fee = models.ForeignKey(Fee, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("fee"))
+    beneficiary = models.CharField(_("who"), max_length=300)
+    percent = models.PositiveSmallIntegerField(
+        _("percent waived"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("fee exemption")
+        verbose_name_plural = _("fee exemptions")
+
+    def __str__(self):
+        return f"{self.beneficiary} (-{self.percent}%)"
+
+
+class ProcessStep(models.Model):
+    """One step of the internal process (quy trình nội bộ), with its role, unit and time budget."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
+    )
+    case = models.ForeignKey(
+        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="steps", verbose_name=_("case")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    role = models.CharField(_("role"), max_length=30)
+    unit = models.CharField(_("unit"), max_length=200, blank=True, help_text=_("e.g. Phòng Đăng ký đất đai"))
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("agency"),
+        help_text=_("Empty: the competent agency. Another agency makes this an inter-agency step."),
+    )
+    budget_hours = models.DecimalField(
+        _("time budget (working hours)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["version", "case", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "case", "order"], name="uniq_step_order")]
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class PublicationDecision(models.Model):
+    """A decision that publishes, amends, replaces or abolishes procedures."""
+
+    number = models.CharField(_("number"), max_length=100, unique=True, help_text=_("e.g. 1234/QĐ-UBND"))
+    title = models.CharField(_("title"), max_length=500)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    effective_on = models.DateField(_("effective from"))
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = _("publication decision")
+        verbose_name_plural = _("publication decisions")
+
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        if self.signed_on and self.effective_on and self.effective_on < self.signed_on:
+            raise ValidationError({"effective_on": _("A decision cannot take effect before it is signed.")})
+
+
+class DecisionItem(models.Model):
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("Publish (new)")
+        AMEND = "amend", _("Amend")
+        REPLACE = "replace", _("Replace")
+        ABOLISH = "abolish", _("Abolish")
+
+    decision = models.ForeignKey(
+        PublicationDecision, on_delete=models.CASCADE, related_name="items", verbose_name=_("decision")
+    )
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="decision_items", verbose_name=_("procedure version")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "version"], name="uniq_decision_item")]
+        verbose_name = _("decision item")
+        verbose_name_plural = _("decision items")
+
+    def __str__(self):
+        return f"{self.decision} {self.get_action_display()} {self.version}"

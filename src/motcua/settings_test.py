@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings with a throwaway key and fast hashing."""
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("MOTCUA_VAR_DIR", tempfile.mkdtemp(prefix="motcua-test-var-"))
+
+from .settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+AXES_ENABLED = os.environ.get("AXES_ENABLED_IN_TESTS", "0") == "1"

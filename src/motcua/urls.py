@@ -1,0 +1,23 @@
+"""URL map. Each app owns its pages (`urls.py`) and its API (`api_urls.py`)."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("motcua.catalog.api_urls")),
+    path("", include("motcua.calendar.api_urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("", include("motcua.portal.urls")),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []
+
+admin.site.site_header = "motcua - Hệ thống thông tin giải quyết thủ tục hành chính"
+admin.site.site_title = "motcua"
