@@ -6,3 +6,8 @@ class CalendarConfig(AppConfig):
     name = "motcua.calendar"
     label = "workcalendar"
     verbose_name = _("Working calendar")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

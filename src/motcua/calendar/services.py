@@ -1,0 +1,115 @@
+"""The working calendars built from the database, cached in the process.
+
+    from motcua.calendar.services import legal_calendar
+    due = legal_calendar().add(received_at, 5, "working_days")
+
+Building a calendar takes a few milliseconds, so it is cached. Saving or deleting a CalendarDay
+or OfficeHours row bumps a version in this process (signals); other processes notice within
+MOTCUA_CALENDAR_RECHECK_SECONDS (default 30) by comparing a cheap fingerprint of the tables.
+"""
+from __future__ import annotations
+
+import threading
+import time as clock
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from .worktime import OpeningCalendar, WorkCalendar
+
+_lock = threading.Lock()
+_state = {"version": 0, "checked_at": 0.0, "fingerprint": None}
+_cache: dict = {}
+
+
+def invalidate() -> None:
+    """Forget the cached calendars (called by the signals and after bulk changes)."""
+    with _lock:
+        _state["version"] += 1
+        _cache.clear()
+
+
+def _fingerprint():
+    from .models import CalendarDay, OfficeHours
+
+    days = CalendarDay.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    hours = OfficeHours.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return (days["n"], days["changed"], hours["n"], hours["changed"], timezone.localdate())
+
+
+def _recheck_if_due() -> None:
+    """Every few seconds, compare the tables' fingerprint to notice other processes' edits
+    (and the change of day, when new office hours come into force)."""
+    interval = getattr(settings, "MOTCUA_CALENDAR_RECHECK_SECONDS", 30)
+    now = clock.monotonic()
+    if now - _state["checked_at"] < interval:
+        return
+    fingerprint = _fingerprint()
+    with _lock:
+        _state["checked_at"] = now
+        if fingerprint != _state["fingerprint"]:
+            _state["fingerprint"] = fingerprint
+            _state["version"] += 1
+            _cache.clear()
+
+
+def _build_legal_calendar() -> WorkCalendar:
+    from .models import CalendarDay, OfficeHours
+
+    office = OfficeHours.in_force(timezone.localdate())
+    days_off, extra = [], []
+    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+        (extra if kind == CalendarDay.Kind.MAKEUP_WORKING_DAY else days_off).append(day)
+    return WorkCalendar(
+        days_off=days_off,
+        extra_working_days=extra,
+        weekdays=office.weekdays,
+        periods=office.periods,
+        tz=timezone.get_default_timezone(),
+        same_day_cutoff=office.same_day_cutoff,
+    )
+
+
+def legal_calendar() -> WorkCalendar:
+    """The calendar of legal time limits: office hours in force, minus days off, plus make-up days."""
+    _recheck_if_due()
+    calendar = _cache.get("legal")
+    if calendar is None:
+        version = _state["version"]
+        calendar = _build_legal_calendar()
+        with _lock:
+            if version == _state["version"]:
+                _cache["legal"] = calendar
+    return calendar
+
+
+def opening_calendar(service_point) -> OpeningCalendar:
+    """When a service point's counters are open: the weekdays with opening rows, minus the legal
+    days off, plus the make-up working days. It never changes legal time limits."""
+    service_point_id = getattr(service_point, "pk", service_point)
+    legal = legal_calendar()
+    key = ("opening", service_point_id)
+    calendar = _cache.get(key)
+    if calendar is None:
+        from motcua.organization.models import OpeningHours
+
+        hours: dict[int, list] = {}
+        for weekday, opens, closes in OpeningHours.objects.filter(service_point_id=service_point_id).values_list(
+            "weekday", "opens", "closes"
+        ):
+            hours.setdefault(weekday, []).append((opens, closes))
+        version = _state["version"]
+        calendar = OpeningCalendar(legal, open_weekdays=hours.keys(), hours=hours)
+        with _lock:
+            if version == _state["version"]:
+                _cache[key] = calendar
+    return calendar
+
+
+def working_days_between(d1: date, d2: date, service_point=None) -> int:
+    """Working days from d1 to d2 (both included): legal ones, or a service point's open days."""
+    if service_point is None:
+        return legal_calendar().working_days_between(d1, d2)
+    return opening_calendar(service_point).open_days_between(d1, d2)
