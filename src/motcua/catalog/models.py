@@ -10,10 +10,50 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
 from motcua.organization.models import AdministrativeLevel, Agency
+
+
+def immutable_version_error():
+    return ValidationError(
+        _("A published version cannot be changed; create a new version instead."), code="immutable"
+    )
+
+
+class DraftOnlyContent(models.Model):
+    """Content of a version (case, document, fee, step): editable only while the version is a draft.
+
+    The guard sits on save()/delete() of each instance, so forms, admin and services all meet it.
+    Bulk queryset operations bypass it on purpose: the importer and maintenance scripts use them.
+    """
+
+    class Meta:
+        abstract = True
+
+    def owning_version(self):
+        return self.version
+
+    def _check_draft(self):
+        version = self.owning_version()
+        if version is not None and version.pk and not version.is_editable_in_db():
+            raise immutable_version_error()
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+
+def build_search_text(name: str, code: str, national_code: str) -> str:
+    """The folded text a search matches against: name and both codes."""
+    return fold(f"{name} {code} {national_code}")
 
 
 class TimeUnit(models.TextChoices):
@@ -142,7 +182,14 @@ class ProcedureVersion(models.Model):
 
     class Meta:
         ordering = ["procedure", "-number"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="uniq_procedure_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="uniq_procedure_version"),
+            # At most one version in force and one draft in preparation per procedure.
+            models.UniqueConstraint(
+                fields=["procedure"], condition=models.Q(status="published"), name="uniq_published_version"
+            ),
+            models.UniqueConstraint(fields=["procedure"], condition=models.Q(status="draft"), name="uniq_draft_version"),
+        ]
         indexes = [models.Index(fields=["status", "field"])]
         verbose_name = _("procedure version")
         verbose_name_plural = _("procedure versions")
@@ -150,11 +197,32 @@ class ProcedureVersion(models.Model):
     def __str__(self):
         return f"{self.name} (v{self.number})"
 
+    # Fields a publish / supersede / abolish may still change on a non-draft version.
+    LIFECYCLE_FIELDS = frozenset({"status", "valid_from", "valid_to"})
+
+    def is_editable_in_db(self) -> bool:
+        """True if the stored row is a draft (what the database says, not this instance)."""
+        if not self.pk:
+            return True
+        stored = ProcedureVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return stored in (None, self.Status.DRAFT)
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.name} {self.procedure.code} {self.procedure.national_code}")
+        update_fields = kwargs.get("update_fields")
+        lifecycle_only = update_fields is not None and set(update_fields) <= self.LIFECYCLE_FIELDS
+        if not lifecycle_only and not self.is_editable_in_db():
+            raise immutable_version_error()
+        self.search_text = build_search_text(self.name, self.procedure.code, self.procedure.national_code)
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        if not self.is_editable_in_db():
+            raise immutable_version_error()
+        return super().delete(*args, **kwargs)
+
     def clean(self):
+        if not self.is_editable_in_db():
+            raise immutable_version_error()
         errors = {}
         if self.online_time_limit is not None and self.online_time_limit > self.time_limit:
             errors["online_time_limit"] = _("The online time limit cannot exceed the legal time limit.")
@@ -168,7 +236,7 @@ class ProcedureVersion(models.Model):
             raise ValidationError(errors)
 
 
-class ProcedureCase(models.Model):
+class ProcedureCase(DraftOnlyContent):
     """Trường hợp: a variant of a procedure with its own time limit (and documents and fees)."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("version"))
@@ -195,7 +263,7 @@ class ProcedureCase(models.Model):
             raise ValidationError(_("Give both the time limit and its unit, or neither."))
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(DraftOnlyContent):
     """Thành phần hồ sơ: a document to bring, with counts of originals, certified and plain copies."""
 
     version = models.ForeignKey(
@@ -234,7 +302,7 @@ class RequiredDocument(models.Model):
             raise ValidationError(_("A document needs at least one original or copy."))
 
 
-class Fee(models.Model):
+class Fee(DraftOnlyContent):
     """Phí, lệ phí: a fee or charge line in đồng."""
 
     class Kind(models.TextChoices):
@@ -259,7 +327,7 @@ class Fee(models.Model):
         return f"{self.name}: {self.amount:,} đ"
 
 
-class FeeExemption(models.Model):
+class FeeExemption(DraftOnlyContent):
     """Who is exempted from a fee, or gets a reduction (percent of the fee waived)."""
 
     fee = models.ForeignKey(Fee, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("fee"))
@@ -276,8 +344,11 @@ class FeeExemption(models.Model):
     def __str__(self):
         return f"{self.beneficiary} (-{self.percent}%)"
 
+    def owning_version(self):
+        return self.fee.version if self.fee_id else None
 
-class ProcessStep(models.Model):
+
+class ProcessStep(DraftOnlyContent):
     """One step of the internal process (quy trình nội bộ), with its role, unit and time budget."""
 
     version = models.ForeignKey(
@@ -356,3 +427,19 @@ class DecisionItem(models.Model):
 
     def __str__(self):
         return f"{self.decision} {self.get_action_display()} {self.version}"
+
+
+@receiver(m2m_changed, sender=ProcedureVersion.levels.through)
+@receiver(m2m_changed, sender=ProcedureVersion.competent_agencies.through)
+@receiver(m2m_changed, sender=ProcedureVersion.receiving_agencies.through)
+def guard_version_relations(sender, instance, action, reverse, pk_set, **kwargs):
+    """Levels and agencies of a published version are frozen like its other content."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        if not instance.is_editable_in_db():
+            raise immutable_version_error()
+        return
+    versions = ProcedureVersion.objects.exclude(status=ProcedureVersion.Status.DRAFT)
+    if pk_set is not None and versions.filter(pk__in=pk_set).exists():
+        raise immutable_version_error()
