@@ -1,0 +1,164 @@
+"""Public read-only representation of the catalogue."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from motcua.organization.models import Agency, AdministrativeLevel, Counter
+
+from . import selectors
+from .models import Fee, FeeExemption, Field, ProcedureCase, ProcedureVersion, ProcessStep, RequiredDocument
+
+
+class FieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["code", "name"]
+
+
+class LevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdministrativeLevel
+        fields = ["code", "name"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "address", "phone"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcedureCase
+        fields = ["code", "name", "time_limit", "time_limit_unit", "online_time_limit"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = RequiredDocument
+        fields = [
+            "name",
+            "form_name",
+            "originals",
+            "certified_copies",
+            "copies",
+            "is_required",
+            "reusable_from_store",
+            "case",
+        ]
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeeExemption
+        fields = ["beneficiary", "percent", "legal_basis"]
+
+
+class FeeSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    exemptions = ExemptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Fee
+        fields = ["kind", "name", "amount", "description", "case", "exemptions"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ProcessStep
+        fields = ["order", "name", "role", "unit", "agency", "budget_hours", "case"]
+
+
+class CounterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Counter
+        fields = ["number", "name"]
+
+
+class SubmissionPlaceSerializer(serializers.Serializer):
+    code = serializers.CharField(source="service_point.code")
+    name = serializers.CharField(source="service_point.name")
+    address = serializers.CharField(source="service_point.address")
+    phone = serializers.CharField(source="service_point.phone")
+    counters = CounterSerializer(many=True)
+
+
+class WhereToSubmitSerializer(serializers.Serializer):
+    receiving_agencies = AgencySerializer(many=True)
+    service_points = SubmissionPlaceSerializer(many=True)
+
+
+class ProcedureListSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="procedure.code")
+    national_code = serializers.CharField(source="procedure.national_code")
+    version = serializers.IntegerField(source="number")
+    field = FieldSerializer()
+    levels = LevelSerializer(many=True)
+    time_limit_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcedureVersion
+        fields = [
+            "code",
+            "national_code",
+            "name",
+            "version",
+            "field",
+            "levels",
+            "time_limit",
+            "time_limit_unit",
+            "time_limit_text",
+            "online_level",
+        ]
+
+    def get_time_limit_text(self, version) -> str:
+        return selectors.time_limit_text(version.time_limit, version.time_limit_unit)
+
+
+class ProcedureDetailSerializer(ProcedureListSerializer):
+    competent_agencies = AgencySerializer(many=True)
+    channels = serializers.SerializerMethodField()
+    where_to_submit = serializers.SerializerMethodField()
+    cases = CaseSerializer(many=True)
+    documents = DocumentSerializer(many=True)
+    fees = FeeSerializer(many=True)
+    steps = StepSerializer(many=True)
+
+    class Meta(ProcedureListSerializer.Meta):
+        fields = ProcedureListSerializer.Meta.fields + [
+            "valid_from",
+            "applicant_kinds",
+            "description",
+            "requirements",
+            "result_description",
+            "legal_basis",
+            "service_promise",
+            "online_time_limit",
+            "is_same_day",
+            "is_on_the_spot",
+            "legacy_online_level",
+            "channels",
+            "saturday_service",
+            "is_boundary_free",
+            "is_inter_agency",
+            "online_fee_discount_percent",
+            "competent_agencies",
+            "where_to_submit",
+            "cases",
+            "documents",
+            "fees",
+            "steps",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["counter", "online", "post"])))
+    def get_channels(self, version):
+        return selectors.channels(version)
+
+    @extend_schema_field(WhereToSubmitSerializer)
+    def get_where_to_submit(self, version):
+        agencies, places = selectors.where_to_submit(version)
+        return WhereToSubmitSerializer({"receiving_agencies": agencies, "service_points": places}).data
