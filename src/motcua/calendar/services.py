@@ -3,9 +3,12 @@
     from motcua.calendar.services import legal_calendar
     due = legal_calendar().add(received_at, 5, "working_days")
 
-Building a calendar takes a few milliseconds, so it is cached. Saving or deleting a CalendarDay
-or OfficeHours row bumps a version in this process (signals); other processes notice within
-MOTCUA_CALENDAR_RECHECK_SECONDS (default 30) by comparing a cheap fingerprint of the tables.
+Building a calendar takes tens of milliseconds, so it is cached. Saving or deleting a CalendarDay,
+OfficeHours or OpeningHours row bumps a version in this process (signals); other processes notice
+within MOTCUA_CALENDAR_RECHECK_SECONDS (default 30) by comparing a cheap fingerprint of the tables.
+
+A change made inside a transaction might still be rolled back (an admin error, a test case), so
+until that transaction commits every call compares the fingerprint, which is always right.
 """
 from __future__ import annotations
 
@@ -14,13 +17,14 @@ import time as clock
 from datetime import date
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from .worktime import OpeningCalendar, WorkCalendar
 
 _lock = threading.Lock()
-_state = {"version": 0, "checked_at": 0.0, "fingerprint": None}
+_state = {"version": 0, "checked_at": 0.0, "fingerprint": None, "uncommitted": False}
 _cache: dict = {}
 
 
@@ -29,6 +33,19 @@ def invalidate() -> None:
     with _lock:
         _state["version"] += 1
         _cache.clear()
+
+
+def tables_changed() -> None:
+    """The calendar tables changed: drop the caches now, and again once the change is committed."""
+    invalidate()
+    if transaction.get_connection().in_atomic_block:
+        _state["uncommitted"] = True
+        transaction.on_commit(_committed)
+
+
+def _committed() -> None:
+    _state["uncommitted"] = False
+    invalidate()
 
 
 def _fingerprint():
@@ -44,7 +61,7 @@ def _recheck_if_due() -> None:
     (and the change of day, when new office hours come into force)."""
     interval = getattr(settings, "MOTCUA_CALENDAR_RECHECK_SECONDS", 30)
     now = clock.monotonic()
-    if now - _state["checked_at"] < interval:
+    if now - _state["checked_at"] < interval and not _state["uncommitted"]:
         return
     fingerprint = _fingerprint()
     with _lock:

@@ -33,8 +33,8 @@ class Command(BaseCommand):
                 if day.date not in existing
             ]
             CalendarDay.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent seed wins
-        # bulk_create sends no signals: drop the cached calendars explicitly.
-        services.invalidate()
+            # bulk_create sends no signals: tell the cache explicitly.
+            services.tables_changed()
         self.stdout.write(
             f"Calendar {from_year}-{to_year}: {len(new)} days added, {len(seed) - len(new)} already present."
         )
