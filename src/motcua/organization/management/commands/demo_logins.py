@@ -1,0 +1,58 @@
+"""Print the demo accounts: `manage.py demo_logins` (username, role, agency or service point)."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from motcua.organization.demo import DEMO_PASSWORD, STAFF
+from motcua.organization.models import RoleAssignment
+
+
+def demo_login_rows() -> list[tuple[str, str, str]]:
+    """(username, roles, scope) for each demo account present in the database, in the demo's order."""
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in STAFF])}
+    rows = []
+    for spec in STAFF:
+        user = users.get(spec.username)
+        if user is None:
+            continue
+        if user.is_superuser:
+            rows.append((user.username, _("System administrator (superuser)"), _("Whole system")))
+            continue
+        assignments = RoleAssignment.objects.filter(user=user).select_related("agency", "service_point")
+        roles, scopes = [], []
+        for assignment in assignments:
+            label = str(assignment.get_role_display())
+            scope = assignment.agency or assignment.service_point
+            scope = scope.short_name or scope.name if assignment.agency else (scope.name if scope else _("Whole province"))
+            if label not in roles:
+                roles.append(label)
+            if scope not in scopes:
+                scopes.append(scope)
+        rows.append((user.username, ", ".join(roles), "; ".join(scopes)))
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts with their role and agency or service point."
+
+    def handle(self, *args, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = demo_login_rows()
+            if not rows:
+                self.stdout.write(_("No demo accounts. Create them with: manage.py load_demo --demo"))
+                return
+            header = (_("Username"), _("Role"), _("Agency / service point"))
+            widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(3)]
+            line = "  ".join("-" * w for w in widths)
+            self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
+            self.stdout.write(line)
+            for row in [header, None, *rows]:
+                if row is None:
+                    self.stdout.write(line)
+                    continue
+                self.stdout.write("  ".join(str(value).ljust(w) for value, w in zip(row, widths)).rstrip())
+            self.stdout.write(line)
+            self.stdout.write(_("Sign in at %(url)s") % {"url": settings.SITE_URL.rstrip("/") + "/admin/login/"})
