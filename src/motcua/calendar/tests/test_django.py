@@ -163,3 +163,11 @@ def test_make_up_day_opens_a_closed_service_point(saturday_centre):
     CalendarDay.objects.create(date=date(2024, 5, 4), kind="makeup_working_day", name="Làm bù")
     assert opening_calendar(point).is_open(date(2024, 5, 4))
     assert not opening_calendar(point).is_open(date(2024, 5, 7))  # Tuesday: the commune opens Mondays only
+
+
+def test_admin_pages_render_in_vietnamese(admin_client):
+    CalendarDay.objects.create(date=date(2024, 9, 2), kind="public_holiday", name="Quốc khánh")
+    changelist = admin_client.get(reverse("admin:workcalendar_calendarday_changelist")).content.decode()
+    assert "Thêm một khoảng ngày" in changelist and "Ngày lễ, Tết" in changelist
+    office = admin_client.get(reverse("admin:workcalendar_officehours_add")).content.decode()
+    assert "Giờ chốt trả kết quả trong ngày" in office or "giờ chốt trả kết quả trong ngày" in office.lower()
