@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "motcua.organization",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.dossiers",
 ]
 
 MIDDLEWARE = [

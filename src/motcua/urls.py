@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.calendar.api_urls")),
+    path("", include("motcua.dossiers.api_urls")),
 ]
 
 urlpatterns = [

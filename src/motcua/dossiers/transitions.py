@@ -1,0 +1,99 @@
+"""The one table of dossier actions: from which statuses, to which status, with which permission.
+
+Pure data and pure functions, no database. `services.py` checks every action against it; the
+officer pages ask `allowed_actions()` which buttons to show.
+
+`permissions` is any-of: the actor needs one of them for the dossier's agency named by `scope`:
+- "receiving": the receiving agency or the agency currently holding the dossier (intake and return);
+- "current": the agency currently holding the dossier (the competent agency before the first hand-over).
+An empty `permissions` means no officer permission is needed (an online submission by a citizen).
+"""
+from dataclasses import dataclass
+
+from .models import Status
+
+S = Status
+# to_status sentinels
+UNCHANGED = None
+RESUME = -1  # back to the status saved when the clock stopped (Pause.resume_status)
+
+RECEIVE = "dossier.receive"
+EXAMINE = "dossier.examine"
+APPROVE = "dossier.approve"
+ASSIGN = "dossier.assign"
+
+ACTIVE = frozenset({S.RECEIVED, S.PROCESSING, S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    from_statuses: frozenset  # empty: the action creates the dossier
+    to_status: int | None
+    permissions: tuple[str, ...]
+    scope: str = "current"
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("receive_at_counter", frozenset(), S.RECEIVED, (RECEIVE,), "receiving"),
+        Transition("receive_by_post", frozenset(), S.RECEIVED, (RECEIVE,), "receiving"),
+        Transition("submit_online", frozenset(), S.NEW, ()),
+        Transition("accept_online", frozenset({S.NEW}), S.RECEIVED, (RECEIVE,), "receiving"),
+        Transition("refuse_intake", frozenset({S.NEW, S.RECEIVED}), S.NOT_RECEIVED, (RECEIVE,), "receiving"),
+        Transition("start_processing", frozenset({S.RECEIVED}), S.PROCESSING, (RECEIVE, EXAMINE, APPROVE)),
+        Transition(
+            "request_supplement", frozenset({S.RECEIVED, S.PROCESSING}), S.WAITING_SUPPLEMENT, (RECEIVE, EXAMINE)
+        ),
+        Transition(
+            "receive_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (RECEIVE, EXAMINE), "receiving"
+        ),
+        Transition("hand_over", frozenset({S.RECEIVED, S.PROCESSING}), S.PROCESSING, (RECEIVE, EXAMINE, APPROVE)),
+        Transition(
+            "request_payment", frozenset({S.RECEIVED, S.PROCESSING}), S.WAITING_PAYMENT, (RECEIVE, EXAMINE, APPROVE)
+        ),
+        Transition("confirm_payment", frozenset({S.WAITING_PAYMENT}), RESUME, (RECEIVE, EXAMINE), "receiving"),
+        Transition("assign", ACTIVE, UNCHANGED, (ASSIGN,)),
+        Transition("stop", ACTIVE, S.STOPPED, (APPROVE,)),
+        Transition("withdraw", ACTIVE, S.WITHDRAWN, (RECEIVE, EXAMINE, APPROVE), "receiving"),
+        Transition("resolve", frozenset({S.RECEIVED, S.PROCESSING}), S.RESOLVED, (APPROVE,)),
+        Transition("apologise", ACTIVE | {S.RESOLVED}, UNCHANGED, (EXAMINE, APPROVE)),
+        Transition("return_result", frozenset({S.RESOLVED}), S.RETURNED, (RECEIVE,), "receiving"),
+    ]
+}
+
+# Actions that end the handling of a dossier: it is then classified early / on time / late.
+FINISHING_ACTIONS = frozenset({"resolve", "stop", "withdraw", "refuse_intake"})
+
+
+def transition_for(action: str) -> Transition:
+    try:
+        return TRANSITIONS[action]
+    except KeyError:
+        raise KeyError(f"unknown dossier action {action!r}") from None
+
+
+def is_allowed(action: str, status: int) -> bool:
+    return int(status) in transition_for(action).from_statuses
+
+
+def allowed_actions(status: int, permissions: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The actions possible from `status` for someone holding `permissions` (any-of per action)."""
+    return [
+        t.action
+        for t in TRANSITIONS.values()
+        if t.from_statuses and int(status) in t.from_statuses and (not t.permissions or set(t.permissions) & set(permissions))
+    ]
+
+
+def target_status(action: str, status: int, resume_status: int | None = None) -> int:
+    """The status after `action` from `status` (unchanged, fixed, or resumed after a pause)."""
+    to = transition_for(action).to_status
+    if to is UNCHANGED:
+        return int(status)
+    if to == RESUME:
+        if resume_status is None:
+            raise ValueError("resume needs the status saved at the pause")
+        return int(resume_status)
+    return int(to)
