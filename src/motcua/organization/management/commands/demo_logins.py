@@ -44,7 +44,7 @@ class Command(BaseCommand):
             if not rows:
                 self.stdout.write(_("No demo accounts. Create them with: manage.py load_demo --demo"))
                 return
-            header = (_("Username"), _("Role"), _("Agency / service point"))
+            header = (_("Login name"), _("Role"), _("Agency / service point"))
             widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(3)]
             line = "  ".join("-" * w for w in widths)
             self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
