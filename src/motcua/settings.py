@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "motcua.organization",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.notifications",
+    "motcua.printouts",
     "motcua.dossiers",
 ]
 

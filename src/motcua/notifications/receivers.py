@@ -1,0 +1,151 @@
+"""From dossier events to outbox messages.
+
+Connected to `dossiers.signals.dossier_event_committed`, sent after the action's transaction
+committed. A failure here must never undo or break the officer's action, so everything is caught
+and logged; the outbox row (unique per event, channel and recipient) makes a repeated signal
+harmless.
+"""
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.organization.models import Role, RoleAssignment
+
+from .models import Channel, EventKind
+from .phones import is_mobile
+from .services import queue_message
+
+logger = logging.getLogger(__name__)
+
+# Dossier event kinds (the actions of dossiers.transitions) -> message kinds.
+EVENT_KINDS = {
+    "receive_at_counter": EventKind.RECEIVED,
+    "receive_by_post": EventKind.RECEIVED,
+    "accept_online": EventKind.RECEIVED,
+    "request_supplement": EventKind.SUPPLEMENT_REQUESTED,
+    "refuse_intake": EventKind.REFUSED,
+    "resolve": EventKind.RESOLVED,
+    "apologise": EventKind.APOLOGY,
+    "return_result": EventKind.RETURNED,
+    "overdue": EventKind.OVERDUE,
+    "mark_overdue": EventKind.OVERDUE,
+}
+OFFICER_ROLES = (Role.SPECIALIST, Role.LEADER)
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _missing_items(payload: dict) -> str:
+    items = payload.get("missing_items") or payload.get("items") or []
+    if isinstance(items, str):
+        return items
+    return "; ".join(str(item.get("name", item)) if isinstance(item, dict) else str(item) for item in items)
+
+
+def message_context(dossier, event) -> dict:
+    payload = event.payload or {}
+    agency = dossier.current_agency or dossier.competent_agency
+    return {
+        "code": dossier.code,
+        "applicant_name": dossier.applicant_name,
+        "procedure_name": dossier.procedure_version.name,
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "new_due_at": _local(dossier.appointment_at or dossier.due_at),
+        "reason": payload.get("reason", ""),
+        "missing_items": _missing_items(payload),
+        "agency_name": agency.name,
+        "receiving_agency_name": dossier.receiving_agency.name,
+        "unit_name": dossier.current_unit or agency.name,
+        "step_name": dossier.current_step_name,
+        "tracking_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={dossier.code}",
+    }
+
+
+def applicant_recipients(dossier) -> list[tuple[str, str]]:
+    recipients = []
+    if dossier.applicant_phone:
+        # Queued even when malformed: the provider records the failure, so reports show it.
+        recipients.append((Channel.SMS, dossier.applicant_phone))
+    if dossier.applicant_email:
+        recipients.append((Channel.EMAIL, dossier.applicant_email))
+    return recipients
+
+
+def unit_recipients(dossier) -> list[tuple[str, str]]:
+    """The officers answerable for an overdue dossier: the assignee, and the specialists and
+    leaders of the agency holding it."""
+    agency_id = dossier.current_agency_id or dossier.competent_agency_id
+    user_ids = set(
+        RoleAssignment.objects.valid_on(timezone.localdate())
+        .filter(agency_id=agency_id, role__in=OFFICER_ROLES)
+        .values_list("user_id", flat=True)
+    )
+    if dossier.current_officer_id:
+        user_ids.add(dossier.current_officer_id)
+    from django.contrib.auth import get_user_model
+
+    recipients = []
+    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True).select_related("staff_profile"):
+        profile = getattr(user, "staff_profile", None)
+        if profile is not None and profile.phone and is_mobile(profile.phone):
+            recipients.append((Channel.SMS, profile.phone))
+        if user.email:
+            recipients.append((Channel.EMAIL, user.email))
+    return recipients
+
+
+def notify_event(event) -> list:
+    """Queue and dispatch the messages one dossier event calls for; returns the new messages."""
+    kind = EVENT_KINDS.get(event.kind)
+    if kind is None:
+        return []
+    dossier = event.dossier
+    context = message_context(dossier, event)
+    recipients = unit_recipients(dossier) if kind == EventKind.OVERDUE else applicant_recipients(dossier)
+    created = []
+    for channel, recipient in dict.fromkeys(recipients):
+        message, is_new = queue_message(
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            context=context,
+            event_id=event.pk,
+            dossier_code=dossier.code,
+            agency_id=dossier.competent_agency_id,
+        )
+        if is_new:
+            created.append(message)
+    from .tasks import deliver_message
+
+    for message in created:
+        transaction.on_commit(lambda pk=message.pk: _dispatch(deliver_message, pk))
+    return created
+
+
+def _dispatch(task, message_id):
+    try:
+        task.delay(message_id)
+    except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
+        logger.exception("could not dispatch outbox message %s", message_id)
+
+
+def on_dossier_event(sender, event=None, **kwargs):
+    if event is None:
+        return
+    try:
+        notify_event(event)
+    except Exception:  # noqa: BLE001 - never break the officer's action
+        logger.exception("notifications for dossier event %s failed", getattr(event, "pk", None))
+
+
+try:
+    from motcua.dossiers.signals import dossier_event_committed
+except ImportError:  # the dossier engine is not installed
+    dossier_event_committed = None
+else:
+    dossier_event_committed.connect(on_dossier_event, dispatch_uid="notifications.on_dossier_event")

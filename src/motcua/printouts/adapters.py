@@ -1,0 +1,159 @@
+"""From dossier models to the plain data the forms print (`data.py`)."""
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
+
+from django.conf import settings
+from django.utils import timezone
+
+from .data import BookRow, DocumentLine, DossierSheet, StepLine, TrackingBook
+
+OUTCOMES = {1: "early", 2: "on_time", 3: "late"}
+# The event whose payload holds the reason each form prints.
+REASON_EVENTS = {"02": "request_supplement", "03": "refuse_intake", "04": "apologise"}
+# Forms issued by the agency resolving the dossier rather than the one that received it.
+COMPETENT_AGENCY_FORMS = {"04", "05"}
+
+
+def to_printable(code: str, subject):
+    if isinstance(subject, (DossierSheet, TrackingBook)):
+        return subject
+    if code == "06":
+        return book_from_params(subject)
+    return sheet_from_dossier(subject, code)
+
+
+def tracking_url(dossier_code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={quote(dossier_code)}"
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return (profile.full_name if profile else "") or user.get_full_name() or user.get_username()
+
+
+def place_of(agency) -> str:
+    """The place on the date line: the agency's administrative unit without its level word."""
+    unit = getattr(agency, "administrative_unit", None)
+    if unit is None:
+        return ""
+    name = unit.name
+    for prefix in ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _reason_payload(dossier, form_code: str) -> dict:
+    kind = REASON_EVENTS.get(form_code)
+    if not kind:
+        return {}
+    event = dossier.events.filter(kind=kind).order_by("-at", "-pk").first()
+    return event.payload if event else {}
+
+
+def _missing_items(payload: dict) -> list[str]:
+    items = payload.get("missing_items") or payload.get("items") or []
+    if isinstance(items, str):
+        items = [line for line in items.splitlines() if line.strip()]
+    return [str(item.get("name", item)) if isinstance(item, dict) else str(item) for item in items]
+
+
+def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
+    agency = dossier.competent_agency if form_code in COMPETENT_AGENCY_FORMS else dossier.receiving_agency
+    payload = _reason_payload(dossier, form_code)
+    documents = [
+        DocumentLine(doc.name, doc.originals, doc.certified_copies + doc.copies)
+        for doc in dossier.documents.all()
+    ]
+    steps = [
+        StepLine(
+            name=step.name,
+            unit=" - ".join(v for v in (step.unit, step.agency.name if step.agency_id else "") if v),
+            given_by=person_name(step.given_by),
+            given_at=step.started_at,
+            taken_by=person_name(step.assignee),
+            taken_at=step.started_at,
+            due_at=step.due_at,
+            finished_at=step.finished_at,
+            outcome=OUTCOMES.get(step.outcome, ""),
+            note=step.note,
+        )
+        for step in dossier.steps.select_related("agency", "given_by", "assignee").order_by("order")
+    ]
+    return DossierSheet(
+        code=dossier.code,
+        agency_name=agency.name,
+        parent_agency_name=agency.parent.name if agency.parent_id else "",
+        place=place_of(agency),
+        service_point_name=dossier.service_point.name if dossier.service_point_id else "",
+        procedure_name=dossier.procedure_version.name,
+        procedure_code=dossier.procedure.code,
+        applicant_name=dossier.applicant_name,
+        applicant_id_number=dossier.applicant_id_number,
+        applicant_address=dossier.applicant_address,
+        applicant_phone=dossier.applicant_phone,
+        applicant_email=dossier.applicant_email,
+        documents=documents,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        return_channel=str(dossier.get_return_channel_display()),
+        return_address=dossier.delivery_address,
+        receiving_officer=person_name(dossier.received_by),
+        tracking_url=tracking_url(dossier.code),
+        reason=str(payload.get("reason", "")),
+        missing_items=_missing_items(payload),
+        new_due_at=dossier.appointment_at,
+        steps=steps,
+        finished_at=dossier.finished_at,
+        returned_at=dossier.returned_at,
+        status=str(dossier.get_status_display()),
+    )
+
+
+def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date_from, time.min), zone)
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
+    return start, end
+
+
+def book_from_params(params: dict) -> TrackingBook:
+    """Form 06 from {date_from, date_to, queryset (dossiers to consider), agency_name, agency_ids}."""
+    from motcua.dossiers.models import Dossier
+
+    date_from, date_to = params["date_from"], params["date_to"]
+    queryset = params.get("queryset")
+    if queryset is None:
+        queryset = Dossier.objects.all()
+    if params.get("agency_ids"):
+        queryset = queryset.filter(receiving_agency_id__in=params["agency_ids"])
+    start, end = _day_bounds(date_from, date_to)
+    dossiers = (
+        queryset.filter(received_at__gte=start, received_at__lt=end)
+        .select_related("procedure_version")
+        .order_by("received_at", "pk")
+    )
+    rows = [
+        BookRow(
+            code=d.code,
+            applicant_name=d.applicant_name,
+            procedure_name=d.procedure_version.name,
+            received_at=d.received_at,
+            due_at=d.due_at,
+            finished_at=d.finished_at,
+            returned_at=d.returned_at,
+            outcome=OUTCOMES.get(d.outcome, ""),
+            status=str(d.get_status_display()),
+        )
+        for d in dossiers
+    ]
+    return TrackingBook(
+        agency_name=params.get("agency_name", ""),
+        parent_agency_name=params.get("parent_agency_name", ""),
+        place=params.get("place", ""),
+        date_from=date_from,
+        date_to=date_to,
+        rows=rows,
+    )
