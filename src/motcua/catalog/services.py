@@ -84,13 +84,22 @@ def limit_in_working_hours(amount: Decimal, unit: str) -> Decimal:
 
 def process_budget_errors(version: ProcedureVersion) -> list[str]:
     """Messages for every case whose steps' budgets add up to more than its legal limit."""
-    steps = list(version.steps.all())
-    common = sum((s.budget_hours for s in steps if s.case_id is None), Decimal("0"))
-    cases = list(version.cases.all()) or [None]
+    cases = list(version.cases.all())
+    by_pk = {case.pk: case.code for case in cases}
+    budgets = [(by_pk.get(step.case_id), step.budget_hours) for step in version.steps.all()]
+    return budget_errors(version, cases, budgets)
+
+
+def budget_errors(version: ProcedureVersion, cases: list[ProcedureCase], budgets: list[tuple]) -> list[str]:
+    """The rule itself, on objects in memory: `budgets` are (case code or None, working hours).
+
+    Steps without a case apply to every case; a version without cases is checked once.
+    """
+    common = sum((hours for code, hours in budgets if code is None), Decimal("0"))
     errors = []
-    for case in cases:
-        own = sum((s.budget_hours for s in steps if case is not None and s.case_id == case.pk), Decimal("0"))
-        total = common + own
+    for case in cases or [None]:
+        own = sum((hours for code, hours in budgets if case is not None and code == case.code), Decimal("0"))
+        total = common + Decimal(own)
         amount, unit = effective_limit(version, case)
         limit_hours = limit_in_working_hours(amount, unit)
         if version.is_same_day:
@@ -392,6 +401,11 @@ def abolish(procedure: Procedure, decision: PublicationDecision | None = None, v
     if valid_to is None:
         effective = decision.effective_on if decision else timezone.localdate()
         valid_to = effective - datetime.timedelta(days=1)
+    if version.valid_from and valid_to < version.valid_from:
+        raise ValidationError(
+            _("The abolition must take effect after %(day)s, when the version in force began.")
+            % {"day": version.valid_from.isoformat()}
+        )
     version.status = Status.ABOLISHED
     version.valid_to = valid_to
     version.save(update_fields=["status", "valid_to"])

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -29,7 +30,8 @@ def catalogue(org, decision):
         "1.000005.000.00.00.H99", "1.000005", name="Đăng ký kết hôn", field="ho-tich", time_limit=5, levels=["xa"]
     )
     abolished = services.create_procedure(
-        "1.000006.000.00.00.H99", "1.000006", name="Đăng ký khai tử cũ", field="ho-tich", time_limit=5, publish=True
+        "1.000006.000.00.00.H99", "1.000006", name="Đăng ký khai tử cũ", field="ho-tich", time_limit=5, publish=True,
+        valid_from=datetime.date(2024, 1, 1),
     )
     services.abolish(abolished.procedure, decision)
     return {"birth": birth, "land": land, "draft": draft_only}

@@ -135,7 +135,7 @@ def test_published_version_is_immutable(org):
 
 
 def test_abolish(org, decision):
-    version = birth_registration(org)
+    version = birth_registration(org, valid_from=datetime.date(2025, 1, 1))
     services.abolish(version.procedure, decision)
     version.refresh_from_db()
     assert version.status == "abolished"
@@ -145,6 +145,14 @@ def test_abolish(org, decision):
     assert not services.published_versions().exists()
     with pytest.raises(ValidationError, match="no version in force"):
         services.abolish(version.procedure, decision)
+
+
+def test_abolish_cannot_precede_the_version(org, decision):
+    version = birth_registration(org, valid_from=datetime.date(2025, 8, 1))
+    with pytest.raises(ValidationError, match="after 2025-08-01"):
+        services.abolish(version.procedure, decision)  # effective 2025-07-01
+    version.refresh_from_db()
+    assert version.status == "published"
 
 
 def test_process_budget_validation_names_the_numbers(org):
