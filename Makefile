@@ -33,7 +33,7 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py demo_logins
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo_logins
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # SQLite by default; set DATABASE_URL=postgres://... to run against PostgreSQL.
