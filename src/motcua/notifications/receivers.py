@@ -30,7 +30,7 @@ EVENT_KINDS = {
     "apologise": EventKind.APOLOGY,
     "return_result": EventKind.RETURNED,
     "overdue": EventKind.OVERDUE,
-    "mark_overdue": EventKind.OVERDUE,
+    "step_overdue": EventKind.OVERDUE,
 }
 OFFICER_ROLES = (Role.SPECIALIST, Role.LEADER)
 
@@ -60,7 +60,7 @@ def message_context(dossier, event) -> dict:
         "missing_items": _missing_items(payload),
         "agency_name": agency.name,
         "receiving_agency_name": dossier.receiving_agency.name,
-        "unit_name": dossier.current_unit or agency.name,
+        "unit_name": payload.get("unit") or dossier.current_unit or agency.name,
         "step_name": dossier.current_step_name,
         "tracking_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={dossier.code}",
     }
@@ -76,10 +76,10 @@ def applicant_recipients(dossier) -> list[tuple[str, str]]:
     return recipients
 
 
-def unit_recipients(dossier) -> list[tuple[str, str]]:
-    """The officers answerable for an overdue dossier: the assignee, and the specialists and
-    leaders of the agency holding it."""
-    agency_id = dossier.current_agency_id or dossier.competent_agency_id
+def unit_recipients(dossier, agency_id=None) -> list[tuple[str, str]]:
+    """The officers answerable for an overdue dossier or step: the assignee, and the specialists
+    and leaders of the agency holding it (or of the late step's agency)."""
+    agency_id = agency_id or dossier.current_agency_id or dossier.competent_agency_id
     user_ids = set(
         RoleAssignment.objects.valid_on(timezone.localdate())
         .filter(agency_id=agency_id, role__in=OFFICER_ROLES)
@@ -106,7 +106,10 @@ def notify_event(event) -> list:
         return []
     dossier = event.dossier
     context = message_context(dossier, event)
-    recipients = unit_recipients(dossier) if kind == EventKind.OVERDUE else applicant_recipients(dossier)
+    if kind == EventKind.OVERDUE:
+        recipients = unit_recipients(dossier, (event.payload or {}).get("agency"))
+    else:
+        recipients = applicant_recipients(dossier)
     created = []
     for channel, recipient in dict.fromkeys(recipients):
         message, is_new = queue_message(

@@ -78,7 +78,7 @@ def receipt(sheet: DossierSheet) -> bytes:
     pdf.field(_("Received at"), format_datetime(sheet.received_at))
     pdf.field(_("Result due at"), format_datetime(sheet.due_at))
     channel = sheet.return_channel + (f": {sheet.return_address}" if sheet.return_address else "")
-    pdf.field(_("Result returned"), channel)
+    pdf.field(_("How the result is returned"), channel)
     if sheet.tracking_url:
         pdf.paragraph(
             _("Track the dossier by scanning the QR code or at %(url)s") % {"url": sheet.tracking_url},
@@ -122,6 +122,8 @@ def refusal(sheet: DossierSheet) -> bytes:
     _applicant_block(pdf, sheet)
     if sheet.received_at:
         pdf.field(_("Received at"), format_datetime(sheet.received_at))
+    if sheet.due_at:
+        pdf.field(_("Result due at"), format_datetime(sheet.due_at))
     pdf.paragraph(_("After examining it, the dossier cannot be received and resolved, because:"), style="B")
     pdf.paragraph(sheet.reason or "......")
     pdf.paragraph(_("We are sorry for the inconvenience."), style="I", size=10)
