@@ -1,0 +1,356 @@
+"""The dossier API: the same commands and queries as the officer pages, for partners and apps.
+
+Authentication: session or token (`Authorization: Token ...`). Every read is scoped with
+`selectors.dossiers_visible_to`; a dossier of another agency answers 404. A refused action
+answers 409 (not allowed now, stale, second supplement), 403 (no permission) or 400 (bad input),
+with {"detail": message, "code": code} in the request's language.
+"""
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion
+from motcua.organization.models import Agency, ServicePoint
+
+from . import selectors, services
+from .models import Dossier, DossierDocument, DossierEvent, DossierStep
+from .services import DossierActionError
+from .transitions import TRANSITIONS
+
+HTTP_FOR_CODE = {
+    "not_allowed": status.HTTP_409_CONFLICT,
+    "stale": status.HTTP_409_CONFLICT,
+    "second_supplement": status.HTTP_409_CONFLICT,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "not_found": status.HTTP_404_NOT_FOUND,
+}
+
+
+def error_response(exc: DossierActionError) -> Response:
+    return Response(
+        {"detail": exc.messages[0], "code": exc.code}, status=HTTP_FOR_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST)
+    )
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class DossierStepSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code")
+    assignee = serializers.CharField(source="assignee.username", default=None)
+
+    class Meta:
+        model = DossierStep
+        fields = ["order", "step_index", "name", "role", "unit", "agency", "assignee", "budget_hours",
+                  "started_at", "due_at", "finished_at", "outcome", "is_overdue", "note"]
+
+
+class DossierEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = DossierEvent
+        fields = ["kind", "actor", "at", "from_status", "to_status", "payload"]
+
+
+class DossierDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierDocument
+        fields = ["required_document", "name", "originals", "certified_copies", "copies", "digitization",
+                  "is_supplement"]
+
+
+class DossierListSerializer(serializers.ModelSerializer):
+    procedure = serializers.CharField(source="procedure.code")
+    receiving_agency = serializers.CharField(source="receiving_agency.code")
+    current_agency = serializers.CharField(source="current_agency.code", default=None)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "version", "procedure", "applicant_name", "channel_in", "status", "status_label",
+                  "receiving_agency", "current_agency", "current_step_name", "current_unit", "received_at",
+                  "due_at", "finished_at", "returned_at", "outcome", "is_overdue"]
+
+
+class DossierDetailSerializer(DossierListSerializer):
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    competent_agency = serializers.CharField(source="competent_agency.code")
+    current_officer = serializers.CharField(source="current_officer.username", default=None)
+    documents = DossierDocumentSerializer(many=True, read_only=True)
+    steps = DossierStepSerializer(many=True, read_only=True)
+    events = DossierEventSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DossierListSerializer.Meta):
+        fields = DossierListSerializer.Meta.fields + [
+            "procedure_name", "case", "competent_agency", "current_officer", "applicant_kind", "applicant_id_number",
+            "applicant_birth_date", "applicant_phone", "applicant_email", "applicant_address", "owner_name",
+            "owner_id_number", "return_channel", "delivery_address", "submitted_at", "original_due_at",
+            "appointment_at", "paused_minutes", "supplement_count", "fee_due", "fee_paid", "result_kind",
+            "result_description", "documents", "steps", "events", "allowed_actions",
+        ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return services.actions_for(self.context["request"].user, obj)
+
+
+class TrackingStepSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    agency = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.IntegerField(allow_null=True)
+
+
+class TrackingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = serializers.CharField()
+    applicant = serializers.CharField(help_text="masked")
+    status = serializers.IntegerField()
+    status_label = serializers.CharField()
+    receiving_agency = serializers.CharField()
+    competent_agency = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    appointment_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    verified = serializers.BooleanField()
+    steps = TrackingStepSerializer(many=True)
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class DossierPartySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["person", "business"], default="person")
+    name = serializers.CharField(max_length=255)
+    id_number = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    email = serializers.CharField(max_length=254, allow_blank=True, required=False)
+    address = serializers.CharField(max_length=500, allow_blank=True, required=False)
+
+
+class DossierDocumentInputSerializer(serializers.Serializer):
+    required_document = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    originals = serializers.IntegerField(min_value=0, default=0)
+    certified_copies = serializers.IntegerField(min_value=0, default=0)
+    copies = serializers.IntegerField(min_value=0, default=0)
+    digitization = serializers.IntegerField(min_value=0, max_value=3, default=0)
+
+
+class DossierReceiptSerializer(serializers.Serializer):
+    procedure = serializers.CharField(help_text="Procedure code, e.g. 1.004227.000.00.00.H99 (version in force)")
+    case = serializers.CharField(required=False, allow_blank=True, help_text="Case code within the version")
+    channel = serializers.ChoiceField(choices=["counter", "post"], default="counter")
+    receiving_agency = serializers.CharField(required=False, allow_blank=True, help_text="Agency identifier code")
+    competent_agency = serializers.CharField(required=False, allow_blank=True)
+    service_point = serializers.CharField(required=False, allow_blank=True, help_text="Service point code")
+    applicant = DossierPartySerializer()
+    owner = DossierPartySerializer(required=False, allow_null=True)
+    documents = DossierDocumentInputSerializer(many=True, default=list)
+    return_channel = serializers.ChoiceField(choices=["counter", "online", "post"], default="counter")
+    delivery_address = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DossierActionSerializer(serializers.Serializer):
+    """The fields of all actions; each action reads the ones it needs."""
+
+    expected_version = serializers.IntegerField(required=False, allow_null=True,
+                                                help_text="The row version the form was built from")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    documents = DossierDocumentInputSerializer(many=True, required=False, default=list)
+    to_step = serializers.IntegerField(required=False, allow_null=True)
+    to_agency = serializers.CharField(required=False, allow_blank=True, default="")
+    to_unit = serializers.CharField(required=False, allow_blank=True, default="")
+    to_officer = serializers.CharField(required=False, allow_blank=True, default="", help_text="username")
+    step_name = serializers.CharField(required=False, allow_blank=True, default="")
+    budget_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True)
+    officer = serializers.CharField(required=False, allow_blank=True, default="", help_text="username")
+    amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    amount_paid = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    receipt_number = serializers.CharField(required=False, allow_blank=True, default="")
+    result_kind = serializers.ChoiceField(choices=["paper", "electronic"], default="paper")
+    result_description = serializers.CharField(required=False, allow_blank=True, default="")
+    result_file = serializers.FileField(required=False, allow_null=True)
+    new_appointment = serializers.DateTimeField(required=False, allow_null=True)
+
+
+def _agency(code: str) -> Agency | None:
+    if not code:
+        return None
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise DossierActionError("invalid", _("Unknown agency: %(code)s.") % {"code": code})
+    return agency
+
+
+def _user(username: str):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DossierActionError("invalid", _("Unknown officer: %(name)s.") % {"name": username})
+    return user
+
+
+def _action_kwargs(action: str, data: dict) -> dict:
+    v = {"expected_version": data.get("expected_version")}
+    if action in ("refuse_intake", "stop", "withdraw"):
+        return {**v, "reason": data["reason"]}
+    if action == "request_supplement":
+        return {**v, "items": data["items"], "reason": data["reason"]}
+    if action == "receive_supplement":
+        return {**v, "documents": data["documents"], "note": data["note"]}
+    if action == "hand_over":
+        return {**v, "to_step": data.get("to_step"), "to_agency": _agency(data["to_agency"]),
+                "to_unit": data["to_unit"], "to_officer": _user(data["to_officer"]), "step_name": data["step_name"],
+                "budget_hours": data.get("budget_hours"), "note": data["note"]}
+    if action == "request_payment":
+        return {**v, "amount": data.get("amount"), "note": data["note"]}
+    if action == "confirm_payment":
+        return {**v, "amount_paid": data.get("amount_paid"), "receipt_number": data["receipt_number"]}
+    if action == "assign":
+        officer = _user(data["officer"])
+        if officer is None:
+            raise DossierActionError("invalid", _("Choose the officer."))
+        return {**v, "officer": officer, "note": data["note"]}
+    if action == "resolve":
+        return {**v, "result_kind": data["result_kind"], "result_description": data["result_description"],
+                "result_file": data.get("result_file")}
+    if action == "apologise":
+        if not data.get("new_appointment"):
+            raise DossierActionError("invalid", _("Give the new appointment date."))
+        return {**v, "new_appointment": data["new_appointment"], "reason": data["reason"]}
+    if action == "return_result":
+        return {**v, "note": data["note"]}
+    return v  # accept_online, start_processing
+
+
+ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+class DossierListCreate(generics.ListAPIView):
+    """Dossiers the user may see (newest first); POST receives a dossier at the counter or by post."""
+
+    serializer_class = DossierListSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        qs = selectors.dossiers_visible_to(self.request.user).select_related(
+            "procedure", "receiving_agency", "current_agency"
+        )
+        status_param = self.request.query_params.get("status")
+        if status_param and status_param.isdigit():
+            qs = qs.filter(status=int(status_param))
+        return qs.order_by("-received_at", "-pk")
+
+    @extend_schema(request=DossierReceiptSerializer, responses={201: DossierDetailSerializer})
+    def post(self, request):
+        serializer = DossierReceiptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            procedure = Procedure.objects.filter(code=data["procedure"]).select_related("current_version").first()
+            version = procedure.current_version if procedure else None
+            if version is None or version.status != ProcedureVersion.Status.PUBLISHED:
+                raise DossierActionError("invalid", _("Unknown procedure, or not in force: %(code)s.")
+                                         % {"code": data["procedure"]})
+            case = None
+            if data.get("case"):
+                case = ProcedureCase.objects.filter(version=version, code=data["case"]).first()
+                if case is None:
+                    raise DossierActionError("invalid", _("Unknown case: %(code)s.") % {"code": data["case"]})
+            service_point = None
+            if data.get("service_point"):
+                service_point = ServicePoint.objects.filter(code=data["service_point"]).first()
+                if service_point is None:
+                    raise DossierActionError("invalid", _("Unknown service point: %(code)s.")
+                                             % {"code": data["service_point"]})
+            command = services.receive_by_post if data["channel"] == "post" else services.receive_at_counter
+            dossier = command(
+                request.user, procedure_version=version, case=case, applicant=data["applicant"],
+                owner=data.get("owner"), documents=data["documents"], service_point=service_point,
+                receiving_agency=_agency(data.get("receiving_agency", "")),
+                competent_agency=_agency(data.get("competent_agency", "")), return_channel=data["return_channel"],
+                delivery_address=data["delivery_address"], note=data["note"],
+            )
+        except DossierActionError as exc:
+            return error_response(exc)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class DossierDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=DossierDetailSerializer)
+    def get(self, request, code):
+        dossier = selectors.visible_dossier(request.user, code)
+        if dossier is None:
+            return Response({"detail": _("No such dossier.")}, status=status.HTTP_404_NOT_FOUND)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+
+
+class DossierAction(APIView):
+    """Take an action on a dossier: {action} is one of the transition table's actions."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=DossierActionSerializer,
+        responses=DossierDetailSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
+    )
+    def post(self, request, code, action):
+        if action not in ACTIONS:
+            return Response({"detail": _("Unknown action: %(action)s.") % {"action": action}, "code": "invalid"},
+                            status=status.HTTP_404_NOT_FOUND)
+        dossier = selectors.visible_dossier(request.user, code)
+        if dossier is None:
+            return Response({"detail": _("No such dossier.")}, status=status.HTTP_404_NOT_FOUND)
+        serializer = DossierActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            kwargs = _action_kwargs(action, serializer.validated_data)
+            dossier = getattr(services, action)(request.user, dossier, **kwargs)
+        except DossierActionError as exc:
+            return error_response(exc)
+        dossier = Dossier.objects.get(pk=dossier.pk)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+
+
+class PublicTracking(APIView):
+    """Anyone: status and dates of a dossier by its code; steps with the applicant's phone or ID."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        responses=TrackingSerializer,
+        parameters=[OpenApiParameter("secret", str, description="The applicant's phone or citizen ID (for steps)")],
+    )
+    def get(self, request, code):
+        data = selectors.public_tracking(code, request.query_params.get("secret"))
+        if data is None:
+            return Response({"detail": _("No dossier has this code.")}, status=status.HTTP_404_NOT_FOUND)
+        return Response(TrackingSerializer(data).data)
+

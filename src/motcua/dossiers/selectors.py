@@ -1,0 +1,201 @@
+"""Reads of dossiers: always scoped to the agencies the user serves.
+
+Pages, the API, printouts and reports read through these functions so that one officer never
+sees another agency's dossiers.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import PENDING_STATUSES, Dossier, DossierEvent, DossierStep, Status
+from .services import agency_ids_with
+
+
+def _agency_ids(user) -> frozenset[int]:
+    return agency_ids_with(user, "dossier.view")
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """Dossiers received by, competent at, or currently held by an agency the user serves."""
+    ids = _agency_ids(user)
+    if not ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        Q(receiving_agency_id__in=ids) | Q(competent_agency_id__in=ids) | Q(current_agency_id__in=ids)
+    )
+
+
+def visible_dossier(user, code: str) -> Dossier | None:
+    """One dossier by code if the user may see it, else None (the caller answers 404)."""
+    return dossiers_visible_to(user).filter(code=code).first()
+
+
+QUEUE_FILTERS = ("due_today", "due_this_week", "overdue", "waiting_supplement")
+
+
+def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_week: bool = False,
+               overdue: bool = False, waiting_supplement: bool = False, procedure=None, field=None,
+               now: datetime.datetime | None = None) -> QuerySet[Dossier]:
+    """The pending dossiers to work on, earliest due first.
+
+    scope "mine": the dossiers currently assigned to the user; "unit": those held by the agencies
+    the user serves. Filters narrow it: due today, due this week (Monday to Sunday), overdue (due
+    moment passed), waiting for supplement, by procedure, by field (ids or instances).
+    """
+    qs = Dossier.objects.filter(status__in=PENDING_STATUSES)
+    if scope == "mine":
+        qs = qs.filter(current_officer=user) if getattr(user, "pk", None) else qs.none()
+    elif scope == "unit":
+        ids = _agency_ids(user)
+        qs = qs.filter(current_agency_id__in=ids) if ids else qs.none()
+    else:
+        raise ValueError(f"unknown work queue scope {scope!r}")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if due_today:
+        start, end = _local_day_bounds(today, today)
+        qs = qs.filter(due_at__gte=start, due_at__lt=end)
+    if due_this_week:
+        monday = today - datetime.timedelta(days=today.weekday())
+        start, end = _local_day_bounds(monday, monday + datetime.timedelta(days=6))
+        qs = qs.filter(due_at__gte=start, due_at__lt=end)
+    if overdue:
+        qs = qs.filter(due_at__lt=now, status__in=(Status.RECEIVED, Status.PROCESSING))
+    if waiting_supplement:
+        qs = qs.filter(status=Status.WAITING_SUPPLEMENT)
+    if procedure:
+        qs = qs.filter(procedure_id=getattr(procedure, "pk", procedure))
+    if field:
+        qs = qs.filter(field_id=getattr(field, "pk", field))
+    return qs.order_by("due_at", "pk")
+
+
+def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | None = None, **filters) -> dict:
+    """Counts for the queue tabs: all, due today, due this week, overdue, waiting for supplement.
+
+    One grouped query: the base queue with conditional counts.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day_start, day_end = _local_day_bounds(today, today)
+    monday = today - datetime.timedelta(days=today.weekday())
+    week_start, week_end = _local_day_bounds(monday, monday + datetime.timedelta(days=6))
+    base = work_queue(user, scope=scope, now=now, **filters).order_by()
+    return base.aggregate(
+        all=Count("pk"),
+        due_today=Count("pk", filter=Q(due_at__gte=day_start, due_at__lt=day_end)),
+        due_this_week=Count("pk", filter=Q(due_at__gte=week_start, due_at__lt=week_end)),
+        overdue=Count("pk", filter=Q(due_at__lt=now, status__in=(Status.RECEIVED, Status.PROCESSING))),
+        waiting_supplement=Count("pk", filter=Q(status=Status.WAITING_SUPPLEMENT)),
+    )
+
+
+def _local_day_bounds(first: datetime.date, last: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def tracking_book(agency_ids, date_from: datetime.date, date_to: datetime.date) -> QuerySet[Dossier]:
+    """Form 06: every dossier received by the agencies in the period (dates inclusive), in order."""
+    start, end = _local_day_bounds(date_from, date_to)
+    return (
+        Dossier.objects.filter(receiving_agency_id__in=list(agency_ids), received_at__gte=start, received_at__lt=end)
+        .select_related("procedure_version", "receiving_agency", "competent_agency")
+        .order_by("received_at", "code")
+    )
+
+
+def events_of(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor").order_by("at", "pk")
+
+
+def steps_of(dossier: Dossier) -> QuerySet[DossierStep]:
+    return dossier.steps.select_related("agency", "assignee", "given_by", "finished_by").order_by("order")
+
+
+def latest_event(dossier: Dossier, kind: str) -> DossierEvent | None:
+    """The last event of a kind (e.g. "request_supplement" for form 02, "refuse_intake" for 03)."""
+    return dossier.events.filter(kind=kind).order_by("-at", "-pk").first()
+
+
+# --- public tracking --------------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """'Trần Thị Mẫu' -> 'T. T. Mẫu': initials, and the given name in full."""
+    parts = (name or "").split()
+    if len(parts) <= 1:
+        return (parts[0][0] + "***") if parts else ""
+    return " ".join(p[0] + "." for p in parts[:-1]) + " " + parts[-1]
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+def applicant_matches(dossier: Dossier, secret: str) -> bool:
+    """The applicant's phone (with or without +84) or citizen ID / tax code proves the asker."""
+    secret = _digits(secret)
+    if len(secret) < 9:
+        return False
+    candidates = {_digits(dossier.applicant_id_number), _digits(dossier.owner_id_number)}
+    for phone in (dossier.applicant_phone, dossier.owner_phone):
+        digits = _digits(phone)
+        if digits:
+            candidates |= {digits, "0" + digits[2:] if digits.startswith("84") else digits}
+    if secret.startswith("84"):
+        secret = "0" + secret[2:]
+    return secret in {c for c in candidates if c}
+
+
+def public_tracking(code: str, secret: str | None = None) -> dict | None:
+    """What anyone may know about a dossier from its code: status and dates, the masked name.
+
+    With `secret` (the applicant's phone or citizen ID), the steps too. None if no such code.
+    """
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_agency", "competent_agency")
+        .filter(code=(code or "").strip())
+        .first()
+    )
+    if dossier is None:
+        return None
+    data = {
+        "code": dossier.code,
+        "procedure": dossier.procedure_version.name,
+        "applicant": mask_name(dossier.applicant_name),
+        "status": dossier.status,
+        "status_label": str(Status(dossier.status).label),
+        "receiving_agency": dossier.receiving_agency.name,
+        "competent_agency": dossier.competent_agency.name,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+        "finished_at": dossier.finished_at,
+        "returned_at": dossier.returned_at,
+        "verified": False,
+        "steps": [],
+    }
+    if secret and applicant_matches(dossier, secret):
+        data["verified"] = True
+        data["steps"] = [
+            {
+                "order": s.order,
+                "name": s.name,
+                "unit": s.unit,
+                "agency": s.agency.name,
+                "started_at": s.started_at,
+                "due_at": s.due_at,
+                "finished_at": s.finished_at,
+                "outcome": s.outcome,
+            }
+            for s in dossier.steps.select_related("agency").order_by("order")
+        ]
+    return data
