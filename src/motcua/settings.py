@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.printouts",
     "motcua.dossiers",
+    "motcua.backoffice",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,144 @@
+"""The officer pages' side of the dossier engine: turn form data into the engine's arguments,
+and read what the pages show. Every state change goes through `motcua.dossiers.services`."""
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Dossier, Status
+from motcua.organization.models import CounterAssignment, RoleAssignment
+from motcua.organization.permissions import agencies_for
+
+FORM_LABELS = {
+    "01": _("Form 01: receipt and appointment"),
+    "02": _("Form 02: supplement request"),
+    "03": _("Form 03: refusal"),
+    "04": _("Form 04: apology and new appointment"),
+    "05": _("Form 05: process control sheet"),
+}
+
+
+def visible_dossier(user, code: str) -> Dossier:
+    """The dossier if this officer may see it; a 404 otherwise (never say it exists elsewhere)."""
+    dossier = (
+        selectors.dossiers_visible_to(user)
+        .select_related(
+            "procedure_version", "case", "field", "receiving_agency", "competent_agency", "current_agency",
+            "service_point", "current_officer__staff_profile",
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def receiving_agency_for(user, version):
+    """The agency the officer receives this procedure for: one they serve that receives or decides it."""
+    mine = agencies_for(user, "dossier.receive")
+    candidates = mine.filter(pk__in=[*version.receiving_agencies.values_list("pk", flat=True),
+                                     *version.competent_agencies.values_list("pk", flat=True)])
+    return candidates.order_by("pk").first() or (mine.order_by("pk").first() if version.is_boundary_free else None)
+
+
+def service_point_for(user, agency):
+    """Where the officer sits: their counter for that agency, else a service point of their roles."""
+    today = timezone.localdate()
+    seat = (
+        CounterAssignment.objects.valid_on(today)
+        .filter(user=user, agency=agency, counter__is_active=True)
+        .select_related("counter__service_point")
+        .first()
+    )
+    if seat is not None:
+        return seat.counter.service_point
+    role = RoleAssignment.objects.valid_on(today).filter(user=user, service_point__isnull=False).select_related("service_point").first()
+    return role.service_point if role else None
+
+
+def receive_at_counter(user, version, case, form) -> Dossier:
+    data = form.cleaned_data
+    applicant = {
+        "kind": "person",
+        "name": data["applicant_name"],
+        "id_number": data["applicant_citizen_id"],
+        "phone": data.get("applicant_phone", ""),
+        "email": data.get("applicant_email", ""),
+        "address": data.get("applicant_address", ""),
+    }
+    owner = None
+    if not data.get("owner_same"):
+        owner = {
+            "kind": "person",
+            "name": data["owner_name"],
+            "id_number": data["owner_citizen_id"],
+            "phone": data.get("owner_phone", ""),
+            "address": data.get("owner_address", ""),
+        }
+    documents = [
+        {"required_document": doc.pk, "name": doc.name, "originals": originals,
+         "certified_copies": certified, "copies": copies}
+        for doc, originals, certified, copies in form.handed_in_documents()
+    ]
+    agency = receiving_agency_for(user, version)
+    return services.receive_at_counter(
+        user,
+        procedure_version=version,
+        case=case,
+        applicant=applicant,
+        owner=owner,
+        documents=documents,
+        service_point=service_point_for(user, agency) if agency else None,
+        receiving_agency=agency,
+        return_channel=data["return_channel"],
+        delivery_address=data.get("return_address", ""),
+        note=data.get("note", ""),
+    )
+
+
+def latest_applicant(user, citizen_id: str) -> dict | None:
+    row = (
+        selectors.dossiers_visible_to(user)
+        .filter(applicant_id_number=citizen_id)
+        .order_by("-created_at", "-pk")
+        .values("applicant_name", "applicant_phone", "applicant_email", "applicant_address")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "name": row["applicant_name"],
+        "phone": row["applicant_phone"],
+        "email": row["applicant_email"],
+        "address": row["applicant_address"],
+    }
+
+
+def printout_url(dossier, form: str) -> str:
+    # The printouts app serves /mot-cua/ho-so/<code>/in/<form>/ (forms "01".."06").
+    return f"/mot-cua/ho-so/{dossier.code}/in/{form}/"
+
+
+def printouts_for(dossier) -> list[dict]:
+    """The official forms that apply to this dossier as it stands."""
+    forms = []
+    if dossier.received_at:
+        forms.append("01")
+    if dossier.supplement_count:
+        forms.append("02")
+    if dossier.status == Status.NOT_RECEIVED:
+        forms.append("03")
+    if dossier.apology_count:
+        forms.append("04")
+    if dossier.received_at:
+        forms.append("05")
+    return [{"form": f, "label": FORM_LABELS[f], "url": printout_url(dossier, f)} for f in forms]
+
+
+def printout_links(dossier) -> dict:
+    return {"receipt_url": printout_url(dossier, "01")}
+
+
+actions_for = services.actions_for
+ActionError = services.DossierActionError

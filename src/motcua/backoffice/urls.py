@@ -1,0 +1,17 @@
+"""Officer pages under /mot-cua/ (the printouts app owns ho-so/<code>/in/... and so-theo-doi/)."""
+from django.urls import path
+
+from .views import auth, book, dossier, intake, queue
+
+app_name = "backoffice"
+urlpatterns = [
+    path("dang-nhap/", auth.OfficerLoginView.as_view(), name="login"),
+    path("dang-xuat/", auth.OfficerLogoutView.as_view(), name="logout"),
+    path("tiep-nhan/", intake.intake, name="intake"),
+    path("tiep-nhan/cong-dan/", intake.applicant_lookup, name="applicant_lookup"),
+    path("tiep-nhan/<str:code>/giay-tiep-nhan/", intake.receipt, name="receipt"),
+    path("ho-so/", queue.work_queue, name="work_queue"),
+    path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<slug:action>/", dossier.dossier_action, name="dossier_action"),
+    path("so-theo-doi-html/", book.tracking_book, name="tracking_book"),
+]

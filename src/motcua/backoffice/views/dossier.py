@@ -1,0 +1,63 @@
+"""The dossier page: summary, documents, process control sheet, timeline, and the actions this
+officer may take now, each posting with the row version it was rendered with."""
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import engine
+from ..access import staff_required
+from ..actions import ACTIONS, ORDER, build_form
+from ..timeline import timeline_of
+
+
+@staff_required
+def dossier_detail(request, code):
+    dossier = engine.visible_dossier(request.user, code)
+    allowed = set(engine.actions_for(request.user, dossier))
+    actions = [
+        {"name": name, "label": ACTIONS[name].label, "form": build_form(name, dossier)}
+        for name in ORDER
+        if name in allowed
+    ]
+    steps = dossier.steps.select_related(
+        "agency", "given_by__staff_profile", "assignee__staff_profile", "finished_by__staff_profile"
+    ).order_by("order")
+    context = {
+        "dossier": dossier,
+        "actions": actions,
+        "documents": dossier.documents.all(),
+        "steps": steps,
+        "events": timeline_of(dossier),
+        "printouts": engine.printouts_for(dossier),
+    }
+    return render(request, "backoffice/dossier.html", context)
+
+
+@staff_required
+@require_POST
+def dossier_action(request, code, action):
+    dossier = engine.visible_dossier(request.user, code)
+    if action not in ACTIONS:
+        raise Http404
+    form = build_form(action, dossier, request.POST, request.FILES)
+    try:
+        expected_version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, _("The form is incomplete; reload the page and try again."))
+        return redirect("backoffice:dossier", code=code)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errs)}" if name in form.fields else " ".join(errs)
+            for name, errs in form.errors.items()
+        )
+        messages.error(request, _("Nothing was changed. %(problems)s") % {"problems": problems})
+        return redirect("backoffice:dossier", code=code)
+    try:
+        ACTIONS[action].run(request.user, dossier, form.cleaned_data, expected_version)
+    except engine.ActionError as error:
+        messages.error(request, _("Nothing was changed. %(reason)s") % {"reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
+    return redirect("backoffice:dossier", code=code)

@@ -1,0 +1,112 @@
+"""Counter intake: find the procedure, tick the checklist, identify the applicant, receive."""
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from motcua.organization.permissions import has_permission
+
+from .. import engine, procedures
+from ..access import staff_required
+from ..forms import IntakeForm, clean_citizen_id
+
+APPLICANT_FIELDS = ("applicant_citizen_id", "applicant_name", "applicant_phone", "applicant_email", "applicant_address")
+OWNER_FIELDS = ("owner_citizen_id", "owner_name", "owner_phone", "owner_address")
+
+
+def _require_receiver(user):
+    if not has_permission(user, "dossier.receive"):
+        raise Http404  # not a counter officer anywhere: the page does not exist for them
+
+
+def _doc_rows(form, documents):
+    """Checklist rows carrying what the officer typed (a failed submit keeps it)."""
+    rows = []
+    for doc in documents:
+        if form.is_bound:
+            ticked = bool(form.data.get(f"doc_{doc.pk}"))
+            counts = [form.data.get(f"doc_{doc.pk}_{part}", "") for part in ("originals", "certified", "copies")]
+        else:
+            ticked = False
+            counts = [doc.originals, doc.certified_copies, doc.copies]
+        rows.append({"doc": doc, "ticked": ticked, "originals": counts[0], "certified": counts[1], "copies": counts[2]})
+    return rows
+
+
+@staff_required
+def intake(request):
+    _require_receiver(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    query = request.GET.get("q", "").strip()
+    results = procedures.search_procedures(request.user, query) if query else []
+    procedure_code = source.get("procedure", "").strip()
+    version = procedures.find_version(request.user, procedure_code)
+    case = procedures.find_case(version, source.get("case", "").strip()) if version else None
+    cases = list(version.cases.order_by("order", "pk")) if version else []
+    documents = procedures.checklist(version, case) if version and (case or not cases) else []
+    initial = {"procedure": procedure_code, "case": case.code if case else "", "owner_same": True}
+
+    if request.method == "POST":
+        form = IntakeForm(request.POST, documents=documents, initial=initial)
+        if version is None:
+            form.is_valid()
+            form.add_error(None, _("Unknown procedure, or one your agencies do not receive. Search again."))
+        elif cases and case is None:
+            form.is_valid()
+            form.add_error(None, _("Choose the case of the procedure."))
+        elif form.is_valid():
+            try:
+                dossier = engine.receive_at_counter(request.user, version, case, form)
+            except ValidationError as error:
+                _attach_errors(form, error)
+            else:
+                return redirect("backoffice:receipt", code=dossier.code)
+        status = 400
+    else:
+        form = IntakeForm(documents=documents, initial=initial)
+        status = 200
+
+    context = {
+        "query": query,
+        "results": results,
+        "version": version,
+        "unknown_procedure": bool(procedure_code) and version is None and request.method == "GET",
+        "cases": cases,
+        "case": case,
+        "form": form,
+        "doc_rows": _doc_rows(form, documents),
+        "applicant_fields": [form[name] for name in APPLICANT_FIELDS],
+        "owner_fields": [form[name] for name in OWNER_FIELDS],
+    }
+    return render(request, "backoffice/intake.html", context, status=status)
+
+
+def _attach_errors(form, error: ValidationError):
+    """Show the engine's refusal on the form: on a field when it names one of ours, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@staff_required
+def receipt(request, code):
+    dossier = engine.visible_dossier(request.user, code)
+    return render(request, "backoffice/receipt.html", {"dossier": dossier, **engine.printout_links(dossier)})
+
+
+@staff_required
+@require_GET
+def applicant_lookup(request):
+    """The applicant of the latest dossier this officer may see with this citizen ID, as JSON."""
+    _require_receiver(request.user)
+    try:
+        citizen_id = clean_citizen_id(request.GET.get("citizen_id", ""))
+    except ValidationError as error:
+        return JsonResponse({"found": False, "detail": error.messages[0]}, status=400)
+    person = engine.latest_applicant(request.user, citizen_id)
+    if person is None:
+        return JsonResponse({"found": False})
+    return JsonResponse({"found": True, **person, "message": _("Filled in from an earlier dossier; check it with the applicant.")})
