@@ -6,6 +6,8 @@ is Vietnamese by default and English with ?lang=en.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -21,6 +23,21 @@ from .models import (
 )
 
 User = get_user_model()
+
+
+class LanguageParameterMixin:
+    """Drop ?lang= (read by core.middleware.LanguageMiddleware) before the change list sees it;
+    the admin would otherwise take it for a field lookup and answer with an error page (?e=1)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if "lang" in request.GET:
+            request.GET = request.GET.copy()
+            del request.GET["lang"]
+        return super().changelist_view(request, extra_context)
+
+
+class ModelAdmin(LanguageParameterMixin, admin.ModelAdmin):
+    pass
 
 
 class InForceFilter(admin.SimpleListFilter):
@@ -44,7 +61,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdministrativeLevel)
-class AdministrativeLevelAdmin(admin.ModelAdmin):
+class AdministrativeLevelAdmin(ModelAdmin):
     list_display = ["name", "code", "rank", "valid_from", "valid_to"]
     list_filter = [InForceFilter]
     search_fields = ["name", "code"]
@@ -52,7 +69,7 @@ class AdministrativeLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(ModelAdmin):
     list_display = ["name", "code", "level", "parent", "successor", "valid_from", "valid_to"]
     list_filter = ["level", InForceFilter]
     search_fields = ["name", "code"]
@@ -61,7 +78,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ModelAdmin):
     list_display = ["name", "code", "kind", "level", "parent", "valid_to"]
     list_filter = ["kind", "level", InForceFilter]
     search_fields = ["name", "short_name", "code"]
@@ -74,8 +91,25 @@ class AgencyAdmin(admin.ModelAdmin):
     ]
 
 
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """The model checks a period against saved rows; this checks the rows submitted together."""
+
+    def clean(self):
+        super().clean()
+        periods = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not all(data.get(k) is not None for k in ("weekday", "opens", "closes")):
+                continue
+            for weekday, opens, closes in periods:
+                if weekday == data["weekday"] and opens < data["closes"] and data["opens"] < closes:
+                    raise ValidationError(_("This period overlaps another opening period on the same day."))
+            periods.append((data["weekday"], data["opens"], data["closes"]))
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 
@@ -87,7 +121,7 @@ class CounterInline(admin.TabularInline):
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
+class ServicePointAdmin(ModelAdmin):
     list_display = ["name", "code", "kind", "administrative_unit", "host_agency", "valid_to"]
     list_filter = ["kind", InForceFilter]
     search_fields = ["name", "code"]
@@ -102,7 +136,7 @@ class CounterAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(ModelAdmin):
     list_display = ["__str__", "service_point", "number", "agency_list", "is_active"]
     list_filter = ["service_point", "is_active"]
     search_fields = ["name", "agencies__name", "agencies__code"]
@@ -119,7 +153,7 @@ class CounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(ModelAdmin):
     list_display = ["full_name", "user", "title", "home_agency", "phone"]
     list_filter = ["home_agency"]
     search_fields = ["full_name", "user__username", "phone"]
@@ -128,7 +162,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ModelAdmin):
     list_display = ["user", "role", "agency", "service_point", "valid_from", "valid_to"]
     list_filter = ["role", "service_point", InForceFilter]
     search_fields = ["user__username", "user__staff_profile__full_name", "agency__name", "agency__code"]
@@ -137,7 +171,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CounterAssignment)
-class CounterAssignmentAdmin(admin.ModelAdmin):
+class CounterAssignmentAdmin(ModelAdmin):
     list_display = ["user", "counter", "agency", "kind", "valid_from", "valid_to"]
     list_filter = ["kind", "counter__service_point", InForceFilter]
     search_fields = ["user__username", "user__staff_profile__full_name", "agency__name", "counter__name"]
@@ -165,7 +199,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LanguageParameterMixin, DjangoUserAdmin):
     inlines = [StaffProfileInline, RoleAssignmentInline]
     list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "first_name", "last_name", "email", "staff_profile__full_name"]

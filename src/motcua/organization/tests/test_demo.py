@@ -1,0 +1,159 @@
+"""The demo province: loaded through the catalogue services, complete, and idempotent."""
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from motcua.catalog.models import Field, Procedure, ProcedureVersion, ProcessStep
+from motcua.catalog.services import process_budget_errors
+from motcua.organization import demo
+from motcua.organization.models import (
+    AdministrativeUnit,
+    Agency,
+    Counter,
+    CounterAssignment,
+    OpeningHours,
+    Role,
+    RoleAssignment,
+    ServicePoint,
+)
+from motcua.organization.permissions import agencies_for, has_permission
+
+pytestmark = pytest.mark.django_db
+
+DUMPED_APPS = ["organization", "catalog", "auth"]
+
+
+def run(*args, **options) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def dump() -> list:
+    return json.loads(run("dumpdata", *DUMPED_APPS))
+
+
+def row_counts() -> dict:
+    from django.apps import apps
+
+    models = [m for label in DUMPED_APPS for m in apps.get_app_config(label).get_models()]
+    return {m._meta.label: m.objects.count() for m in models}
+
+
+@pytest.fixture
+def loaded():
+    output = run("load_demo", "--demo")
+    return output
+
+
+def test_load_demo_builds_the_province(loaded):
+    assert "Đã nạp dữ liệu tỉnh mẫu" in loaded
+    province = demo.province_code()
+    assert Agency.objects.count() == len(demo.AGENCIES) >= 15
+    assert Agency.objects.get(code=f"000.00.00.{province}").name == "Ủy ban nhân dân tỉnh Sông Mây"
+    for name in ["Sở Tư pháp", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Tài chính", "Sở Công Thương",
+                 "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Công an tỉnh", "Bảo hiểm xã hội tỉnh",
+                 "Thuế tỉnh", "Bưu điện tỉnh"]:
+        assert Agency.objects.filter(name=name).exists(), name
+    # The district is gone after 30 June 2025, and a merged commune points to its successor.
+    assert Agency.objects.get(code=f"000.00.40.{province}").valid_to.isoformat() == "2025-06-30"
+    merged = AdministrativeUnit.objects.get(name="Xã Thác Trắng")
+    assert merged.current().name == "Xã Suối Bạc"
+
+    centre = ServicePoint.objects.get(code="trung-tam-tinh")
+    assert ServicePoint.objects.filter(kind=ServicePoint.Kind.COMMUNE_UNIT).count() == 3
+    weekdays = set(OpeningHours.objects.filter(service_point=centre).values_list("weekday", flat=True))
+    assert weekdays == {0, 1, 2, 3, 4, 5}  # Monday to Saturday (morning)
+    saturday = OpeningHours.objects.get(service_point=centre, weekday=5)
+    assert saturday.closes.hour <= 12
+    assert Counter.objects.filter(service_point=centre).count() == 12
+    for assignment in CounterAssignment.objects.select_related("counter"):
+        assert assignment.counter.agencies.filter(pk=assignment.agency_id).exists()
+    kinds = set(CounterAssignment.objects.values_list("kind", flat=True))
+    assert kinds == {"official", "backup"}
+
+
+def test_demo_catalogue_is_published_and_consistent(loaded):
+    published = ProcedureVersion.objects.filter(status="published")
+    assert Procedure.objects.count() == len(demo.PROCEDURES) >= 40
+    assert published.count() == Procedure.objects.count()
+    assert published.values("field").distinct().count() >= 10
+    assert Field.objects.count() >= 10
+    birth = published.get(name="Đăng ký khai sinh")
+    assert birth.is_boundary_free and birth.online_level == "full"
+    assert birth.cases.count() == 2
+    assert published.filter(saturday_service="all_day").exists()
+    assert published.filter(saturday_service="morning").exists()
+    assert published.filter(online_fee_discount_percent=50).count() >= 10
+    assert published.filter(fees__exemptions__isnull=False).distinct().count() >= 10
+    assert published.filter(documents__certified_copies__gt=0).exists()
+    assert published.filter(time_limit_unit="working_hours").exists()
+    # Inter-agency: the land change passes through the tax office.
+    land = published.get(name__startswith="Đăng ký biến động quyền sử dụng đất")
+    assert land.is_inter_agency
+    assert land.steps.filter(agency__name="Thuế tỉnh").exists()
+    # Every process fits its legal limit.
+    for version in published:
+        assert version.steps.exists(), version.name
+        assert process_budget_errors(version) == [], version.name
+    assert ProcessStep.objects.filter(version__in=published).count() >= 4 * published.count()
+
+
+def test_every_role_has_a_demo_officer_with_working_permissions(loaded):
+    User = get_user_model()
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == {role.value for role in Role}
+    assert User.objects.get(username="admin").is_superuser
+    officer = User.objects.get(username="motcua.tuphap")
+    assert officer.check_password(demo.DEMO_PASSWORD)
+    justice = Agency.objects.get(name="Sở Tư pháp")
+    assert has_permission(officer, "dossier.receive", justice)
+    assert not has_permission(officer, "dossier.receive", Agency.objects.get(name="Công an tỉnh"))
+    manager = User.objects.get(username="quanly.trungtam")
+    assert justice in agencies_for(manager)
+    assert User.objects.get(username="quantri.tinh").has_perm("organization.change_agency")
+    assert not manager.has_perm("organization.change_agency")
+    assert manager.has_perm("organization.change_counter")
+    # Synthetic contact data only.
+    assert all(p.startswith("0999") for p in officer.staff_profile.__class__.objects.values_list("phone", flat=True))
+
+
+def test_second_run_changes_nothing(loaded):
+    counts, before = row_counts(), dump()
+    output = run("load_demo", "--demo")
+    assert "không có thay đổi" in output
+    assert row_counts() == counts
+    assert dump() == before
+
+
+def test_changed_password_survives_a_rerun(loaded):
+    user = get_user_model().objects.get(username="lanhdao.tuphap")
+    user.set_password("a-new-secret-1")
+    user.save()
+    run("load_demo", "--demo")
+    user.refresh_from_db()
+    assert user.check_password("a-new-secret-1")
+
+
+def test_no_demo_accounts_without_debug_or_flag(settings):
+    settings.DEBUG = False
+    output = run("load_demo")
+    assert get_user_model().objects.count() == 0
+    assert Agency.objects.count() == len(demo.AGENCIES)
+    assert "--demo" in output
+    assert "Chưa có tài khoản dùng thử" in run("demo_logins")
+
+
+def test_demo_logins_prints_a_vietnamese_table(loaded):
+    output = run("demo_logins")
+    assert f"mật khẩu chung: {demo.DEMO_PASSWORD}" in output
+    assert "Tên đăng nhập" in output and "Vai trò" in output and "Cơ quan / nơi tiếp nhận" in output
+    lines = output.splitlines()
+    row = next(line for line in lines if line.startswith("motcua.tuphap "))
+    assert "Cán bộ một cửa" in row and "Sở Tư pháp" in row
+    assert "Quản trị cấp tỉnh" in next(line for line in lines if line.startswith("quantri.tinh "))
+    assert "Quản lý Trung tâm" in next(line for line in lines if line.startswith("quanly.trungtam "))
+    assert sum(1 for line in lines if line.split(" ")[0] in {s.username for s in demo.STAFF}) == len(demo.STAFF)
