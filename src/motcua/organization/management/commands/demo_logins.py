@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -55,4 +56,11 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write("  ".join(str(value).ljust(w) for value, w in zip(row, widths)).rstrip())
             self.stdout.write(line)
-            self.stdout.write(_("Sign in at %(url)s") % {"url": settings.SITE_URL.rstrip("/") + "/admin/login/"})
+            site = settings.SITE_URL.rstrip("/")
+            try:
+                officers = reverse("backoffice:login")
+            except NoReverseMatch:  # the back office is optional
+                officers = None
+            if officers:
+                self.stdout.write(_("Officers sign in at %(url)s") % {"url": site + officers})
+            self.stdout.write(_("Administration: %(url)s") % {"url": site + reverse("admin:index")})
