@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.printouts",
     "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.reports",
 ]
 
 MIDDLEWARE = [

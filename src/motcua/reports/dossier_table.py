@@ -1,0 +1,252 @@
+"""The dossier table (Biểu II.06a/VPCP/KSTT): one grouped query with conditional counts.
+
+    dossier_table(date(2021, 11, 1), date(2022, 4, 15), group_by="field", service_point=centre)
+    dossier_table_cell(date(2021, 11, 1), date(2022, 4, 15), "late", group_by="field", group_key=3)
+
+The figures are derived from the dossier's time columns only (received_at, finished_at, due_at,
+paused_at) plus the stored outcome, never from its current status, so a past period gives the
+same figures today as on the day it ended. Definitions (docs/reports.md explains them at length):
+
+- received: `received_at` is set (status 1, not yet received, and an online dossier refused at
+  intake have none). A dossier refused after its receipt keeps `received_at` and is finished.
+- finished: `finished_at` is set (resolved, returned, withdrawn, stopped, refused after receipt).
+- The period is [start, end): start is 00:00 of `date_from` and end is 00:00 of the day after
+  `date_to`, in Asia/Ho_Chi_Minh local time, so both dates are included to their last minute.
+- carried_over: received before start and not finished before start.
+- new_*: received in the period, by channel in (1 counter, 2 online, 3 post).
+- resolved: received, finished in the period; early / on_time / late by the stored outcome (the
+  engine and the import classify by date when they finish a dossier); a finished dossier without
+  a stored outcome is classified here the same way: finish date vs due date in local time, late
+  when asked to supplement more than once, on time when it has no due moment (no legal limit).
+- pending: received before end and not finished before end; pending_overdue when its due moment is
+  before end and its clock is running (a dossier paused since before end, waiting for a
+  supplement or the applicant's financial obligation, has its clock stopped: within limit).
+
+Every figure is reproducible as a list: `dossier_table_cell()` returns the queryset behind it.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import Exact, GreaterThan, LessThan
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.calendar.services import opening_calendar, working_days_between
+from motcua.catalog.models import Field, Procedure
+from motcua.dossiers.models import Channel, Dossier, Outcome
+from motcua.organization.models import AdministrativeLevel, Agency, ServicePoint
+
+# The columns of the table, by their stable English names (JSON keys, CSV headers).
+COLUMNS = (
+    "carried_over", "new_online", "new_counter", "new_postal", "new_total", "to_resolve",
+    "resolved", "early", "on_time", "late", "pending", "pending_within", "pending_overdue",
+)
+# Counted in SQL; the others are sums of these, computed in Python.
+COUNTED = ("carried_over", "new_online", "new_counter", "new_postal", "early", "on_time", "late",
+           "pending_within", "pending_overdue")
+RATES = ("early_rate", "on_time_rate", "late_rate", "online_share", "postal_share")
+
+# group_by name -> (dossier column, model of the key, how to label one key)
+GROUPS = {
+    "field": ("field_id", Field),
+    "agency": ("competent_agency_id", Agency),
+    "level": ("level_id", AdministrativeLevel),
+    "procedure": ("procedure_id", Procedure),
+    "service_point": ("service_point_id", ServicePoint),
+}
+
+NO_GROUP_LABEL = _("(not set)")
+
+
+class ReportError(ValueError):
+    """A report asked for with bad parameters; the message is for the user."""
+
+
+def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) in local time: 00:00 of date_from to 00:00 of the day after date_to."""
+    if date_to < date_from:
+        raise ReportError(_("The end date must not be before the start date."))
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def _outcome_conditions() -> dict[str, Q]:
+    """Early / on time / late: the stored outcome, else the finish date vs the due date."""
+    tz = timezone.get_default_timezone()
+    finished_day, due_day = TruncDate("finished_at", tzinfo=tz), TruncDate("due_at", tzinfo=tz)
+    unset = Q(outcome__isnull=True)
+    fallback = unset & Q(supplement_count__lte=1)
+    dated = fallback & Q(due_at__isnull=False)
+    return {
+        "early": Q(outcome=Outcome.EARLY) | (dated & Q(LessThan(finished_day, due_day))),
+        "on_time": Q(outcome=Outcome.ON_TIME) | (fallback & Q(due_at__isnull=True))
+        | (dated & Q(Exact(finished_day, due_day))),
+        "late": Q(outcome=Outcome.LATE) | (unset & Q(supplement_count__gt=1))
+        | (dated & Q(GreaterThan(finished_day, due_day))),
+    }
+
+
+def column_conditions(start: datetime.datetime, end: datetime.datetime) -> dict[str, Q]:
+    """The condition on a dossier for each column, within the base set (`_base`)."""
+    received_before = Q(received_at__lt=start)
+    received_in = Q(received_at__gte=start, received_at__lt=end)
+    finished_in = Q(finished_at__gte=start, finished_at__lt=end)
+    pending = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
+    paused_at_end = Q(paused_at__isnull=False, paused_at__lt=end)
+    overdue = pending & Q(due_at__lt=end) & ~paused_at_end
+    outcome = _outcome_conditions()
+    conditions = {
+        "carried_over": received_before,
+        "new_online": received_in & Q(channel_in=Channel.ONLINE),
+        "new_counter": received_in & Q(channel_in=Channel.COUNTER),
+        "new_postal": received_in & Q(channel_in=Channel.POST),
+        "new_total": received_in,
+        "to_resolve": received_before | received_in,
+        "resolved": finished_in,
+        "early": finished_in & outcome["early"],
+        "on_time": finished_in & outcome["on_time"],
+        "late": finished_in & outcome["late"],
+        "pending": pending,
+        "pending_within": pending & ~overdue,
+        "pending_overdue": overdue,
+    }
+    return conditions
+
+
+def _base(start, end, service_point=None, agency_ids=None) -> QuerySet:
+    """Dossiers received before the period's end and not finished before its start: every
+    figure of the table is a subset of these (the WHERE clause of the one query)."""
+    qs = Dossier.objects.filter(received_at__isnull=False, received_at__lt=end).filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=start)
+    )
+    if service_point is not None:
+        qs = qs.filter(service_point_id=getattr(service_point, "pk", service_point))
+    if agency_ids is not None:
+        qs = qs.filter(competent_agency_id__in=list(agency_ids))
+    return qs.order_by()
+
+
+def _check_group(group_by):
+    if group_by not in (None, *GROUPS):
+        raise ReportError(
+            _("Unknown grouping “%(value)s”; use one of: %(choices)s.")
+            % {"value": group_by, "choices": ", ".join(GROUPS)}
+        )
+
+
+def _percent(part: int, whole: int) -> float:
+    """part / whole in percent, 3 decimals, half up (63.826, like the seeds); 0 when whole is 0."""
+    if not whole:
+        return 0.0
+    value = Decimal(part) * 100 / Decimal(whole)
+    return float(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def complete(counts: dict) -> dict:
+    """Add the sums and the rates to the counted columns, in the table's column order."""
+    row = {name: int(counts.get(name) or 0) for name in COUNTED}
+    row["new_total"] = row["new_online"] + row["new_counter"] + row["new_postal"]
+    row["to_resolve"] = row["carried_over"] + row["new_total"]
+    row["resolved"] = row["early"] + row["on_time"] + row["late"]
+    row["pending"] = row["pending_within"] + row["pending_overdue"]
+    out = {name: row[name] for name in COLUMNS}
+    out["early_rate"] = _percent(row["early"], row["resolved"])
+    out["on_time_rate"] = _percent(row["on_time"], row["resolved"])
+    out["late_rate"] = _percent(row["late"], row["resolved"])
+    out["online_share"] = _percent(row["new_online"], row["new_total"])
+    out["postal_share"] = _percent(row["new_postal"], row["new_total"])
+    return out
+
+
+def _labels(group_by: str, keys) -> dict:
+    """key -> (code, name) for the rows' group keys (one small query)."""
+    _column, model = GROUPS[group_by]
+    ids = [k for k in keys if k is not None]
+    labels = {}
+    if group_by == "procedure":
+        for pk, code, name in model.objects.filter(pk__in=ids).values_list("pk", "code", "current_version__name"):
+            labels[pk] = (code, name or code)
+    else:
+        for pk, code, name in model.objects.filter(pk__in=ids).values_list("pk", "code", "name"):
+            labels[pk] = (code, name)
+    return labels
+
+
+def _service_point_of(service_point):
+    if service_point is None or isinstance(service_point, ServicePoint):
+        return service_point
+    return ServicePoint.objects.get(pk=service_point)
+
+
+def working_days(date_from, date_to, service_point=None) -> int:
+    """The days the figures are averaged over: the service point's opening days (e.g. Monday to
+    Saturday, no Sundays or days off), or the legal working days when no service point is chosen."""
+    if service_point is None:
+        return working_days_between(date_from, date_to)
+    return opening_calendar(service_point).open_days_between(date_from, date_to)
+
+
+def dossier_table(date_from: datetime.date, date_to: datetime.date, group_by: str | None = None,
+                  service_point=None, agency_ids=None) -> dict:
+    """The 06a table for a period (dates inclusive), grouped or not, in one query."""
+    _check_group(group_by)
+    start, end = period_bounds(date_from, date_to)
+    service_point = _service_point_of(service_point)
+    conditions = column_conditions(start, end)
+    aggregates = {name: Count("pk", filter=conditions[name]) for name in COUNTED}
+    qs = _base(start, end, service_point, agency_ids)
+
+    rows = []
+    if group_by is None:
+        total = complete(qs.aggregate(**aggregates))
+    else:
+        column = GROUPS[group_by][0]
+        grouped = list(qs.values(column).annotate(**aggregates).order_by(column))
+        labels = _labels(group_by, [g[column] for g in grouped])
+        sums = dict.fromkeys(COUNTED, 0)
+        for g in grouped:
+            key = g[column]
+            code, name = labels.get(key, ("", str(NO_GROUP_LABEL)))
+            rows.append({"key": key, "code": code, "name": name, **complete(g)})
+            for name_ in COUNTED:
+                sums[name_] += g[name_]
+        rows.sort(key=lambda r: (r["key"] is None, r["name"]))
+        total = complete(sums)
+
+    days = working_days(date_from, date_to, service_point)
+    per_day = (Decimal(total["new_total"]) / days).quantize(Decimal("0.1"), ROUND_HALF_UP) if days else Decimal(0)
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "group_by": group_by,
+        "service_point": service_point.code if service_point is not None else None,
+        "columns": list(COLUMNS),
+        "rows": rows,
+        "total": total,
+        "rates": {name: total[name] for name in RATES},
+        "working_days": days,
+        "per_working_day": float(per_day),
+    }
+
+
+def dossier_table_cell(date_from: datetime.date, date_to: datetime.date, column: str, group_key=None,
+                       group_by: str | None = None, service_point=None, agency_ids=None) -> QuerySet:
+    """The dossiers behind one figure of the table: the total's without `group_by`, else the row
+    of `group_key` (None: the row of dossiers without that group, e.g. no service point)."""
+    _check_group(group_by)
+    if column not in COLUMNS:
+        raise ReportError(
+            _("Unknown column “%(value)s”; use one of: %(choices)s.") % {"value": column, "choices": ", ".join(COLUMNS)}
+        )
+    start, end = period_bounds(date_from, date_to)
+    qs = _base(start, end, service_point, agency_ids).filter(column_conditions(start, end)[column])
+    if group_by is not None and group_key is not None:
+        qs = qs.filter(**{GROUPS[group_by][0]: group_key})
+    elif group_by is not None:
+        qs = qs.filter(**{f"{GROUPS[group_by][0]}__isnull": True})
+    return qs.order_by("received_at", "pk")

@@ -1,0 +1,409 @@
+"""Legacy import: historical dossiers from another system, so past reports can be rebuilt.
+
+    result = import_file("dossiers.csv")      # or .xlsx
+    result = import_rows([{"code": ..., ...}])  # the same rules, from dicts (tests, scripts)
+
+Every row is checked first (procedure, agency and service point must exist; dates, statuses and
+channels must make sense together); if any row is bad, nothing is written and every bad row is
+reported with its line and reason. A good file is written in one transaction: PostgreSQL COPY
+(psycopg 3) or, on other databases, large bulk_create batches.
+
+This is the one place outside `dossiers/services.py` that writes Dossier rows directly: a legacy
+dossier arrives finished or half-way with its own dates, which no command function can replay.
+It writes no DossierEvent (the legacy system holds that history; one event per row would double
+the rows written and halve the rate). docs/import.md documents the format and the choices.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers.deadlines import classify
+from motcua.dossiers.models import Channel, Dossier, ReturnChannel, Status
+from motcua.organization.models import Agency, ServicePoint
+
+COLUMNS = (
+    "code", "procedure_code", "agency_code", "service_point_code", "channel", "received_at", "due_at",
+    "finished_at", "returned_at", "status", "return_channel", "digitized", "paid_online", "fee_amount",
+)
+REQUIRED_COLUMNS = ("code", "procedure_code", "agency_code", "channel", "received_at", "status")
+PLACEHOLDER = "(dữ liệu chuyển đổi)"
+
+FINISHED = {Status.WITHDRAWN, Status.STOPPED, Status.RESOLVED, Status.RETURNED}
+PENDING = {Status.RECEIVED, Status.PROCESSING, Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT}
+NEVER_RECEIVED = {Status.NEW, Status.NOT_RECEIVED}
+RETURN_CHANNELS = {
+    "": ReturnChannel.COUNTER, "1": ReturnChannel.COUNTER, "counter": ReturnChannel.COUNTER,
+    "2": ReturnChannel.ONLINE, "online": ReturnChannel.ONLINE, "3": ReturnChannel.POST, "post": ReturnChannel.POST,
+}
+BOOLEANS = {"": False, "0": False, "1": True, "false": False, "true": True}
+DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+BATCH = 5000
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class BadValue(ValueError):
+    pass
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_file(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """(header, rows as (line number, {column: value})) of a .csv (UTF-8, comma) or .xlsx file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    raise BadValue(_("Unsupported file type “%(suffix)s”: give a .csv or .xlsx file.") % {"suffix": suffix})
+
+
+def _read_csv(path: Path):
+    handle = path.open(encoding="utf-8-sig", newline="")
+    reader = csv.reader(handle)
+    header = [h.strip().lower() for h in next(reader, [])]
+
+    def rows():
+        with handle:
+            for values in reader:
+                if not any(v.strip() for v in values):
+                    continue
+                yield reader.line_num, dict(zip(header, values))
+
+    return header, rows()
+
+
+def _read_xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    cells = sheet.iter_rows(values_only=True)
+    header = [str(h or "").strip().lower() for h in next(cells, ())]
+
+    def rows():
+        try:
+            for number, values in enumerate(cells, start=2):
+                if all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                yield number, {h: ("" if v is None else v) for h, v in zip(header, values)}
+        finally:
+            workbook.close()
+
+    return header, rows()
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _moment(value, column: str, required: bool = False) -> datetime.datetime | None:
+    """A moment: ISO 8601 (2021-11-01 08:30[:00], with or without offset) or 01/11/2021 08:30;
+    without an offset it is local time (Asia/Ho_Chi_Minh)."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time.min)
+    else:
+        text = _text(value)
+        if not text:
+            if required:
+                raise BadValue(_("%(column)s is required.") % {"column": column})
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+            for fmt in DATE_FORMATS:
+                try:
+                    moment = datetime.datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            if moment is None:
+                raise BadValue(
+                    _("%(column)s “%(value)s” is not a date and time (use 2021-11-01 08:30 or 01/11/2021 08:30).")
+                    % {"column": column, "value": text}
+                ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.get_default_timezone())
+    return moment
+
+
+def _choice(value, column: str, allowed: Iterable[int]) -> int:
+    text = _text(value)
+    if not text.isdigit() or int(text) not in set(allowed):
+        raise BadValue(
+            _("%(column)s “%(value)s” is not one of %(allowed)s.")
+            % {"column": column, "value": text, "allowed": ", ".join(str(a) for a in allowed)}
+        )
+    return int(text)
+
+
+def _flag(value, column: str) -> bool:
+    text = _text(value).lower()
+    if text not in BOOLEANS:
+        raise BadValue(_("%(column)s “%(value)s” must be 0 or 1.") % {"column": column, "value": text})
+    return BOOLEANS[text]
+
+
+def _amount(value) -> int:
+    text = _text(value)
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise BadValue(_("fee_amount “%(value)s” must be a whole number of đồng, digits only.") % {"value": text})
+    return int(text)
+
+
+class _Catalogue:
+    """Procedures, agencies and service points by code, each read once (three queries)."""
+
+    def __init__(self):
+        self.procedures = {
+            code: (pk, version_id, field_id)
+            for code, pk, version_id, field_id in Procedure.objects.values_list(
+                "code", "pk", "current_version_id", "current_version__field_id"
+            )
+        }
+        self.agencies = {code: (pk, level_id) for code, pk, level_id in Agency.objects.values_list("code", "pk", "level_id")}
+        self.service_points = dict(ServicePoint.objects.values_list("code", "pk"))
+
+
+def _has_field(name: str) -> bool:
+    return any(f.name == name for f in Dossier._meta.concrete_fields)
+
+
+def check_row(values: dict, catalogue: _Catalogue) -> dict:
+    """The Dossier column values for one row, or BadValue with the first reason it is wrong."""
+    code = _text(values.get("code", ""))
+    if not code:
+        raise BadValue(_("code is required."))
+    if len(code) > Dossier._meta.get_field("code").max_length:
+        raise BadValue(_("code “%(code)s” is too long.") % {"code": code})
+    procedure_code = _text(values.get("procedure_code", ""))
+    procedure = catalogue.procedures.get(procedure_code)
+    if procedure is None:
+        raise BadValue(_("procedure “%(code)s” does not exist.") % {"code": procedure_code})
+    if procedure[1] is None:
+        raise BadValue(_("procedure “%(code)s” has no version in force.") % {"code": procedure_code})
+    agency_code = _text(values.get("agency_code", ""))
+    agency = catalogue.agencies.get(agency_code)
+    if agency is None:
+        raise BadValue(_("agency “%(code)s” does not exist.") % {"code": agency_code})
+    point_code = _text(values.get("service_point_code", ""))
+    service_point_id = None
+    if point_code:
+        service_point_id = catalogue.service_points.get(point_code)
+        if service_point_id is None:
+            raise BadValue(_("service point “%(code)s” does not exist.") % {"code": point_code})
+
+    channel = _choice(values.get("channel", ""), "channel", Channel.values)
+    status = _choice(values.get("status", ""), "status", Status.values)
+    received_at = _moment(values.get("received_at", ""), "received_at", required=True)
+    due_at = _moment(values.get("due_at", ""), "due_at")
+    finished_at = _moment(values.get("finished_at", ""), "finished_at")
+    returned_at = _moment(values.get("returned_at", ""), "returned_at")
+    return_channel = RETURN_CHANNELS.get(_text(values.get("return_channel", "")).lower())
+    if return_channel is None:
+        raise BadValue(
+            _("return_channel “%(value)s” is not one of counter, online, post (or 1, 2, 3).")
+            % {"value": _text(values.get("return_channel", ""))}
+        )
+    digitized = _flag(values.get("digitized", ""), "digitized")
+    paid_online = _flag(values.get("paid_online", ""), "paid_online")
+    fee = _amount(values.get("fee_amount", ""))
+
+    if due_at is not None and due_at < received_at:
+        raise BadValue(_("due_at is before received_at."))
+    if finished_at is not None and finished_at < received_at:
+        raise BadValue(_("finished_at is before received_at."))
+    if status in FINISHED and finished_at is None:
+        raise BadValue(_("status %(status)d (finished) needs finished_at.") % {"status": status})
+    if status in PENDING | {Status.NEW} and finished_at is not None:
+        raise BadValue(_("status %(status)d (not finished) must not have finished_at.") % {"status": status})
+    if status == Status.RETURNED and returned_at is None:
+        raise BadValue(_("status 10 (result returned) needs returned_at."))
+    if returned_at is not None and (finished_at is None or returned_at < finished_at):
+        raise BadValue(_("returned_at needs a finished_at on or before it."))
+
+    if status == Status.NOT_RECEIVED:  # refused at intake: finished when refused, never counted
+        finished_at = finished_at or received_at
+    outcome = classify(finished_at, due_at) if status in FINISHED else None
+    procedure_id, version_id, field_id = procedure
+    agency_id, level_id = agency
+    received = status not in NEVER_RECEIVED
+    row = {
+        "code": code,
+        "procedure_version_id": version_id,
+        "procedure_id": procedure_id,
+        "field_id": field_id,
+        "level_id": level_id,
+        "applicant_name": PLACEHOLDER,
+        "owner_name": PLACEHOLDER,
+        "channel_in": channel,
+        "return_channel": return_channel.value,
+        "status": status,
+        "service_point_id": service_point_id,
+        "receiving_agency_id": agency_id,
+        "competent_agency_id": agency_id,
+        "current_agency_id": agency_id if status in PENDING else None,
+        "submitted_at": received_at,
+        # Never received (1 new, 3 refused at intake): the moment given is the submission.
+        "received_at": received_at if received else None,
+        "clock_started_at": received_at if received else None,
+        "original_due_at": due_at if received else None,
+        "due_at": due_at if received else None,
+        "finished_at": finished_at if status in FINISHED | {Status.NOT_RECEIVED} else None,
+        "returned_at": returned_at,
+        "outcome": int(outcome) if outcome is not None else None,
+        "fee_due": fee,
+        "fee_paid": fee,
+    }
+    if _has_field("is_digitized"):
+        row["is_digitized"] = digitized
+    if _has_field("paid_online"):
+        row["paid_online"] = paid_online
+    return row
+
+
+def check_rows(rows: Iterable[tuple[int, dict]]) -> tuple[list[dict], list[RowError], int]:
+    """(column values of the good rows, errors of the bad ones, rows read)."""
+    catalogue = _Catalogue()
+    records, errors, seen, count = [], [], {}, 0
+    for line, values in rows:
+        count += 1
+        try:
+            record = check_row(values, catalogue)
+        except BadValue as error:
+            errors.append(RowError(line, str(error)))
+            continue
+        first = seen.setdefault(record["code"], line)
+        if first != line:
+            errors.append(RowError(line, _("code “%(code)s” repeats line %(first)d.") % {"code": record["code"], "first": first}))
+            continue
+        records.append(record)
+    # Codes already in the database (in chunks, one query each).
+    codes = list(seen)
+    for i in range(0, len(codes), BATCH):
+        for code in Dossier.objects.filter(code__in=codes[i:i + BATCH]).values_list("code", flat=True):
+            errors.append(RowError(seen[code], _("code “%(code)s” is already in the database.") % {"code": code}))
+    errors.sort(key=lambda e: e.line)
+    return records, errors, count
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _columns() -> list:
+    return [f for f in Dossier._meta.concrete_fields if not f.primary_key]
+
+
+def _defaults(now) -> dict:
+    values = {}
+    for f in _columns():
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            values[f.attname] = now
+        elif f.has_default():
+            values[f.attname] = f.get_default()
+        elif f.null:
+            values[f.attname] = None
+        else:
+            values[f.attname] = ""
+    return values
+
+
+def _write_copy(records: list[dict]) -> None:
+    """PostgreSQL: one COPY of every row (psycopg 3)."""
+    fields = _columns()
+    names = [f.attname for f in fields]
+    defaults = _defaults(timezone.now())
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row([record.get(name, defaults[name]) for name in names])
+
+
+def _write_batches(records: list[dict]) -> None:
+    now = timezone.now()
+    for i in range(0, len(records), BATCH):
+        Dossier.objects.bulk_create(
+            [Dossier(created_at=now, updated_at=now, **r) for r in records[i:i + BATCH]], batch_size=BATCH
+        )
+
+
+def write_records(records: list[dict]) -> None:
+    """Write checked rows in one transaction (all or nothing)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _write_copy(records)
+        else:
+            _write_batches(records)
+
+
+def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: bool = False) -> ImportResult:
+    """Check every row, then write them all, or nothing when one is bad."""
+    started = time.perf_counter()
+    numbered = ((i + 2, r) if isinstance(r, dict) else r for i, r in enumerate(rows))
+    records, errors, count = check_rows(numbered)
+    result = ImportResult(rows=count, errors=errors)
+    if not errors and not dry_run and records:
+        try:
+            write_records(records)
+        except IntegrityError as error:  # a code written by someone else meanwhile
+            result.errors.append(RowError(0, _("the database refused the rows: %(error)s") % {"error": error}))
+        else:
+            result.imported = len(records)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def import_file(path: str | Path, *, dry_run: bool = False) -> ImportResult:
+    try:
+        header, rows = read_file(path)
+    except (BadValue, OSError) as error:
+        return ImportResult(errors=[RowError(0, str(error))])
+    except Exception as error:  # an unreadable .xlsx (openpyxl raises many kinds)
+        return ImportResult(errors=[RowError(0, _("the file cannot be read: %(error)s") % {"error": error})])
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return ImportResult(errors=[RowError(1, _("missing columns: %(columns)s.") % {"columns": ", ".join(missing)})])
+    return import_rows(rows, dry_run=dry_run)
