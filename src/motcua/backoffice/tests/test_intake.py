@@ -135,3 +135,8 @@ def test_applicant_lookup_fills_from_an_earlier_dossier_of_ones_agencies(counter
     # An officer of another agency learns nothing about this person.
     client.force_login(world.outsider)
     assert client.get("/mot-cua/tiep-nhan/cong-dan/", {"citizen_id": "038090012345"}).json() == {"found": False}
+
+
+def test_pages_are_vietnamese_and_english_on_request(client, db):
+    assert "Đăng nhập cán bộ" in client.get("/mot-cua/dang-nhap/").content.decode()
+    assert "Officer sign-in" in client.get("/mot-cua/dang-nhap/?lang=en").content.decode()
