@@ -165,3 +165,11 @@ def test_api_in_english_on_request(receive, world):
                                           format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 409 and "not allowed" in r.json()["detail"]
     assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
+
+
+def test_api_errors_in_vietnamese_by_default(receive, world):
+    d = receive()
+    r = client_for(world["counter"]).post(f"/api/v1/dossiers/{d.code}/actions/return_result/", {}, format="json")
+    assert r.status_code == 409
+    assert r.json()["detail"].startswith("Không được thực hiện thao tác này với hồ sơ")
+    assert "Đã tiếp nhận" in r.json()["detail"]
