@@ -1,6 +1,8 @@
 """Counter intake: search, checklist, validation that keeps the data and saves nothing, receipt."""
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
 
@@ -98,9 +100,9 @@ def test_receipt_creates_the_dossier_and_shows_code_and_due_date(counter_client,
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"applicant_citizen_id": "03809001234"}, "gồm đúng 12 chữ số"),
-        ({"procedure": "9.999999.000.00.00.H99"}, "Thủ tục không tồn tại"),
-        ({"return_channel": "post", "applicant_address": ""}, "Nhập địa chỉ"),
+        ({"applicant_citizen_id": "03809001234"}, "A citizen ID has exactly 12 digits."),
+        ({"procedure": "9.999999.000.00.00.H99"}, "Unknown procedure, or one your agencies do not receive. Search again."),
+        ({"return_channel": "post", "applicant_address": ""}, "Give the address the result is to be posted to."),
     ],
 )
 def test_bad_input_keeps_the_form_and_saves_nothing(counter_client, world, overrides, message):
@@ -108,7 +110,9 @@ def test_bad_input_keeps_the_form_and_saves_nothing(counter_client, world, overr
     response = counter_client.post(INTAKE, data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert message in html
+    with translation.override("vi"):
+        translated = gettext(message)
+    assert translated != message and translated in html  # shown in Vietnamese
     assert 'value="Hoàng Thị Thử"' in html  # what the officer typed is still there
     assert Dossier.objects.count() == 0 and DossierEvent.objects.count() == 0
 
