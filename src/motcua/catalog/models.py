@@ -374,7 +374,8 @@ class ProcessStep(DraftOnlyContent):
     )
 
     class Meta:
-        ordering = ["version", "case", "order"]
+        # steps in their order; a step common to all cases before a case's own step of the same number
+        ordering = ["version", "order", models.F("case").asc(nulls_first=True)]
         constraints = [models.UniqueConstraint(fields=["version", "case", "order"], name="uniq_step_order")]
         verbose_name = _("process step")
         verbose_name_plural = _("process steps")

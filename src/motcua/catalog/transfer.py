@@ -40,8 +40,8 @@ from .models import (
 FORMAT_NAME = "motcua-catalog"
 FORMAT_VERSION = 1
 
-# kinds: str (required text), text (optional text), int, int? (optional), decimal, decimal?,
-# bool (blank = model default), date?, list (comma-separated codes)
+# kinds: str (required text), text (optional text), default (text; blank = model default), int,
+# int? (optional), decimal, decimal?, bool (blank = model default), date?, list (comma-separated codes)
 TABLES: dict[str, list[tuple[str, str]]] = {
     "fields": [("code", "str"), ("name", "str")],
     "decisions": [
@@ -64,23 +64,23 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("levels", "list"),
         ("competent_agencies", "list"),
         ("receiving_agencies", "list"),
-        ("applicant_kinds", "text"),
+        ("applicant_kinds", "default"),
         ("description", "text"),
         ("requirements", "text"),
         ("result_description", "text"),
         ("legal_basis", "text"),
         ("time_limit", "decimal"),
-        ("time_limit_unit", "str"),
+        ("time_limit_unit", "default"),
         ("service_promise", "decimal?"),
         ("online_time_limit", "decimal?"),
         ("is_same_day", "bool"),
         ("is_on_the_spot", "bool"),
-        ("online_level", "str"),
+        ("online_level", "default"),
         ("legacy_online_level", "int?"),
         ("accepts_counter", "bool"),
         ("accepts_online", "bool"),
         ("accepts_post", "bool"),
-        ("saturday_service", "str"),
+        ("saturday_service", "default"),
         ("is_boundary_free", "bool"),
         ("is_inter_agency", "bool"),
         ("online_fee_discount_percent", "int"),
@@ -113,7 +113,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("version", "int"),
         ("fee_no", "int"),
         ("case", "text"),
-        ("kind", "str"),
+        ("kind", "default"),
         ("name", "str"),
         ("amount", "int"),
         ("description", "text"),
@@ -401,6 +401,8 @@ def _parse(value, kind: str):
         return _text(value)
     if kind == "text":
         return "" if blank else _text(value)
+    if kind == "default":
+        return None if blank else _text(value)
     if kind == "list":
         return [] if blank else [part.strip() for part in str(value).split(",") if part.strip()]
     if blank:
@@ -506,7 +508,7 @@ class Checker:
             except ValueError as error:
                 problems.append(f"{column}: {error}")
                 continue
-            if value is None and kind == "bool":
+            if value is None and kind in ("bool", "default"):
                 continue  # blank: the model's default
             if value is None and kind == "int":
                 if column in DEFAULTS["int"]:
