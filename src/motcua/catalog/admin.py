@@ -125,6 +125,7 @@ def create_new_version(modeladmin, request, queryset):
         try:
             draft = services.new_version(procedure)
             created.append(f"{procedure.code} v{draft.number}")
+            modeladmin.log_addition(request, draft, [{"added": {"name": "draft", "object": str(draft)}}])
         except ValidationError as error:
             failures.append(f"{procedure.code}: {' '.join(error.messages)}")
     done = gettext("Draft versions created: %(list)s") % {"list": ", ".join(created)} if created else ""
@@ -229,6 +230,7 @@ def publish_versions(modeladmin, request, queryset):
         try:
             services.publish(version)
             published.append(f"{version.procedure.code} v{version.number}")
+            modeladmin.log_change(request, version, gettext("Published"))
         except ValidationError as error:
             failures.append(f"{version.procedure.code} v{version.number}: {' '.join(error.messages)}")
     done = gettext("Published: %(list)s") % {"list": ", ".join(published)} if published else ""

@@ -57,6 +57,13 @@ def test_actions_new_version_then_publish(org, admin_client):
     version.refresh_from_db()
     assert (draft.status, version.status) == ("published", "superseded")
     assert Procedure.objects.get().current_version == draft
+    # both actions are in the admin's audit log
+    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+    assert sorted(LogEntry.objects.filter(object_id=str(draft.pk)).values_list("action_flag", flat=True)) == [
+        ADDITION,
+        CHANGE,
+    ]
 
 
 def test_procedure_list_and_version_list_render(org, admin_client):
