@@ -52,10 +52,11 @@ INSTALLED_APPS = [
     "motcua.organization",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.dossiers",
     "motcua.notifications",
     "motcua.printouts",
-    "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.payments",
     "motcua.reports",
 ]
 

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.calendar.api_urls")),
     path("", include("motcua.dossiers.api_urls")),
+    path("", include("motcua.payments.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("mot-cua/", include("motcua.printouts.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []

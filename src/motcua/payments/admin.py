@@ -1,0 +1,31 @@
+"""Payments and the callback log are read-only in the admin: money changes only through the
+services (counter form, gateway IPN)."""
+from django.contrib import admin
+
+from .models import GatewayCallback, Payment
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("order_ref", "dossier", "amount", "method", "gateway", "status", "receipt_number", "paid_at")
+    list_filter = ("status", "method", "gateway")
+    search_fields = ("order_ref", "dossier__code", "receipt_number", "gateway_transaction_no")
+    date_hierarchy = "created_at"
+
+
+@admin.register(GatewayCallback)
+class GatewayCallbackAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "gateway", "kind", "order_ref", "signature_valid", "outcome", "reason")
+    list_filter = ("gateway", "kind", "signature_valid", "outcome")
+    search_fields = ("order_ref",)

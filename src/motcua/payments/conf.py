@@ -1,0 +1,52 @@
+"""Payment settings, read from Django settings first and then the environment, with defaults
+that make the embedded run and the tests work without any outside service.
+
+PAYMENT_GATEWAY                  name of the default gateway ("vnpay_simulator")
+PAYMENT_ONLINE_DISCOUNT_PERCENT  global online discount used when a procedure version sets none (0)
+PAYMENT_LINK_MAX_AGE_DAYS        how long a signed pay link stays valid (30)
+PAYMENT_VNPAY_TMN_CODE           merchant code given by VNPay
+PAYMENT_VNPAY_HASH_SECRET        shared secret for HMAC-SHA512 (required for the real gateway)
+PAYMENT_VNPAY_URL                VNPay payment page (sandbox by default)
+PAYMENT_SIMULATOR_URL            base URL of the simulator pages ("" = this site's /thanh-toan/gia-lap/)
+PAYMENT_SIMULATOR_IPN_MODE       "http" (call the IPN URL like the real gateway) or "inprocess"
+PAYMENT_IPN_BASE_URL             base URL the simulator calls the IPN on ("" = the request's own host)
+"""
+import hashlib
+import hmac
+import os
+
+from django.conf import settings
+
+
+def get(name: str, default: str = "") -> str:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, default)
+    return value
+
+
+def default_gateway() -> str:
+    return get("PAYMENT_GATEWAY", "vnpay_simulator")
+
+
+def online_discount_percent() -> int:
+    return int(get("PAYMENT_ONLINE_DISCOUNT_PERCENT", "0") or 0)
+
+
+def link_max_age_seconds() -> int:
+    return int(get("PAYMENT_LINK_MAX_AGE_DAYS", "30")) * 24 * 3600
+
+
+def simulator_secret() -> str:
+    """The simulator's shared secret: configured, or derived from SECRET_KEY (never the real one)."""
+    configured = get("PAYMENT_SIMULATOR_HASH_SECRET", "")
+    if configured:
+        return configured
+    return hmac.new(settings.SECRET_KEY.encode(), b"motcua.payments.simulator", hashlib.sha256).hexdigest()
+
+
+def simulator_enabled() -> bool:
+    """The simulator pages and its IPN answer only where it is the gateway in use, or when
+    PAYMENT_SIMULATOR_ENABLED=1 (a demo next to a real gateway)."""
+    flag = str(get("PAYMENT_SIMULATOR_ENABLED", "")).strip().lower() in {"1", "true", "yes", "on"}
+    return flag or default_gateway() == "vnpay_simulator"

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import COUNTER_METHODS, Method
+
+
+class CounterPaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=1, max_value=10_000_000_000,
+                                error_messages={"min_value": _("The amount must be more than 0 đồng."),
+                                                "max_value": _("The amount is not plausible; check the figure."),
+                                                "invalid": _("The amount must be a whole number of đồng.")})
+    method = forms.ChoiceField(label=_("Method"), choices=[(m.value, m.label) for m in Method if m in COUNTER_METHODS])
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=50)
+
+
+class FindDossierForm(forms.Form):
+    code = forms.CharField(label=_("Dossier code"), max_length=40)
+
+
+class ReconciliationForm(forms.Form):
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Gateway or method"), required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, required=False, empty_label=_("All my agencies"))
+
+    def __init__(self, *args, agencies, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["channel"].choices = [("", _("All"))] + list(channels)

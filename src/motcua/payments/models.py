@@ -1,0 +1,100 @@
+"""Payments of dossier fees, and the log of every gateway callback received.
+
+A `Payment` is one attempt to pay (an online order) or one payment taken at the counter. Its
+`order_ref` is what the gateway sees (vnp_TxnRef). Only `services.py` writes these rows.
+`GatewayCallback` is append-only: every IPN and browser return is logged with its raw
+parameters, whether its signature was valid, and what we answered.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier
+
+
+class Method(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card at the counter")
+    TRANSFER = "transfer", _("Bank transfer")
+    ONLINE = "online", _("Online payment gateway")
+
+
+COUNTER_METHODS = (Method.CASH, Method.CARD, Method.TRANSFER)
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Payment(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments", verbose_name=_("dossier"))
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    gateway = models.CharField(_("gateway"), max_length=40, blank=True)
+    order_ref = models.CharField(_("order reference"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices,
+                              default=PaymentStatus.PENDING)
+    receipt_number = models.CharField(_("receipt number"), max_length=50, blank=True)
+    gateway_transaction_no = models.CharField(_("gateway transaction number"), max_length=50, blank=True)
+    gateway_response_code = models.CharField(_("gateway response code"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [
+            # Reconciliation and report totals: paid payments of a period.
+            models.Index(fields=["status", "paid_at"], name="payment_status_paid_at"),
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.order_ref} {self.amount:,} đ ({self.get_status_display()})"
+
+
+class GatewayCallback(models.Model):
+    class Kind(models.TextChoices):
+        IPN = "ipn", _("Server-to-server notification (IPN)")
+        RETURN = "return", _("Browser return")
+
+    gateway = models.CharField(_("gateway"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    order_ref = models.CharField(_("order reference"), max_length=100, blank=True, db_index=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks", verbose_name=_("payment")
+    )
+    params = models.JSONField(_("parameters received"), default=dict)
+    signature_valid = models.BooleanField(_("signature valid"))
+    outcome = models.CharField(_("answer code"), max_length=10, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    remote_addr = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("gateway callback")
+        verbose_name_plural = _("gateway callbacks")
+
+    def __str__(self):
+        return f"{self.gateway} {self.kind} {self.order_ref} -> {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Gateway callbacks are never changed."), code="immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Gateway callbacks are never deleted."), code="immutable")

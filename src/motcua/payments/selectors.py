@@ -1,0 +1,68 @@
+"""Reads of payments for reconciliation and the reports issue."""
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from .models import COUNTER_METHODS, Method, Payment, PaymentStatus
+
+
+def _day_bounds(date_from: datetime.date, date_to: datetime.date):
+    """Local-midnight bounds: [date_from 00:00, date_to + 1 day 00:00)."""
+    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
+
+
+def paid_payments(date_from: datetime.date, date_to: datetime.date, agency_ids=None):
+    """Paid payments whose payment moment falls in the local days [date_from, date_to]; the agency
+    is the dossier's receiving agency."""
+    start, end = _day_bounds(date_from, date_to)
+    qs = Payment.objects.filter(status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=end)
+    if agency_ids is not None:
+        qs = qs.filter(dossier__receiving_agency_id__in=list(agency_ids))
+    return qs
+
+
+def online_payment_totals(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
+    """Online payments in the period: {"count": n, "amount": đồng} (seed 000: 91,746 worth 32.8 bn)."""
+    row = paid_payments(date_from, date_to, agency_ids).filter(method=Method.ONLINE).aggregate(
+        count=Count("pk"), amount=Sum("amount")
+    )
+    return {"count": row["count"], "amount": row["amount"] or 0}
+
+
+def channel_of(payment: Payment) -> str:
+    """How the money came: the gateway's name for online payments, else the counter method."""
+    return payment.gateway or payment.method
+
+
+def daily_reconciliation(day: datetime.date, agency_ids=None, channel: str | None = None) -> dict:
+    """One day's paid payments with totals per channel (gateway or counter method) and per agency."""
+    qs = paid_payments(day, day, agency_ids).select_related("dossier__receiving_agency", "recorded_by")
+    if channel in COUNTER_METHODS:
+        qs = qs.filter(method=channel)
+    elif channel:
+        qs = qs.filter(method=Method.ONLINE, gateway=channel)
+    rows = list(qs.order_by("paid_at", "pk"))
+    by_channel: dict[str, dict] = {}
+    by_agency: dict[int, dict] = {}
+    for p in rows:
+        key = channel_of(p)
+        channel = by_channel.setdefault(key, {"key": key, "count": 0, "amount": 0})
+        channel["count"] += 1
+        channel["amount"] += p.amount
+        agency = p.dossier.receiving_agency
+        entry = by_agency.setdefault(agency.pk, {"agency": agency, "count": 0, "amount": 0})
+        entry["count"] += 1
+        entry["amount"] += p.amount
+    return {
+        "day": day,
+        "payments": rows,
+        "by_channel": sorted(by_channel.values(), key=lambda r: r["key"]),
+        "by_agency": sorted(by_agency.values(), key=lambda r: r["agency"].name),
+        "count": len(rows),
+        "amount": sum(p.amount for p in rows),
+    }

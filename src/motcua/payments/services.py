@@ -1,0 +1,257 @@
+"""The one place where payments change: counter payments, online orders, gateway callbacks.
+
+Each function runs in one transaction with the dossier (and the payment) row locked, so two
+officers or a replayed IPN cannot record the same money twice. When a dossier waiting for its
+financial obligation (status 6) becomes fully paid, the dossier engine's `confirm_payment` is
+called in the same transaction: the clock restarts and the due moment moves by the pause.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.dossiers.signals import send_event_on_commit
+
+from .gateways import get_gateway
+from .gateways.base import OrderRequest
+from .gateways.vnpay import (
+    IPN_ALREADY_CONFIRMED,
+    IPN_INVALID_AMOUNT,
+    IPN_INVALID_SIGNATURE,
+    IPN_OK,
+    IPN_ORDER_NOT_FOUND,
+    IPN_UNKNOWN_ERROR,
+)
+from .models import COUNTER_METHODS, GatewayCallback, Method, Payment, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+# The most a single dossier payment may be: a guard against typing errors (an extra zero).
+MAX_PAYMENT = 10_000_000_000
+SYSTEM_USERNAME = "he-thong-thanh-toan"
+
+
+class PaymentError(ValidationError):
+    """A refused payment. `code`: invalid, nothing_owed, too_much, not_found, forbidden."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message, code=code)
+        self.code = code
+
+
+def owed(dossier: Dossier) -> int:
+    return max(int(dossier.fee_due) - int(dossier.fee_paid), 0)
+
+
+def system_actor():
+    """The account that confirms online payments on dossiers (the gateway has no officer).
+
+    It cannot sign in (inactive, no usable password); it is a superuser only so that the dossier
+    engine's permission check lets it confirm a payment for any agency.
+    """
+    User = get_user_model()
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(username=SYSTEM_USERNAME, first_name="Hệ thống", last_name="thanh toán trực tuyến",
+                    is_active=False, is_superuser=True, is_staff=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def new_order_ref(prefix: str = "TT") -> str:
+    """Unique, alphanumeric, short enough for vnp_TxnRef: TT + local time + 8 random hex."""
+    return f"{prefix}{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
+
+
+# --- applying money to a dossier ---------------------------------------------------------------
+
+
+def _apply_to_dossier(dossier: Dossier, payment: Payment, actor) -> Dossier:
+    """Add a paid payment to the dossier: resume it through the engine if it was waiting for
+    exactly this, otherwise add to fee_paid and append a `payment` event. Call inside the
+    transaction that holds the dossier's row lock."""
+    remaining = owed(dossier)
+    if dossier.status == Status.WAITING_PAYMENT and payment.amount >= remaining:
+        return dossier_services.confirm_payment(
+            actor, dossier, amount_paid=payment.amount, receipt_number=payment.receipt_number or payment.order_ref,
+            at=payment.paid_at,
+        )
+    # Not waiting, or a part payment: the dossier stays where it is. There is no engine command
+    # for this yet, so the row is updated the way the engine does (version bump + event).
+    Dossier.objects.filter(pk=dossier.pk).update(
+        fee_paid=F("fee_paid") + payment.amount, version=F("version") + 1, updated_at=timezone.now()
+    )
+    dossier.refresh_from_db()
+    event = DossierEvent.objects.create(
+        dossier=dossier, kind="payment", actor=actor if getattr(actor, "pk", None) else None, at=payment.paid_at,
+        from_status=dossier.status, to_status=dossier.status,
+        payload={"amount": payment.amount, "method": payment.method, "order_ref": payment.order_ref,
+                 "receipt_number": payment.receipt_number, "fee_paid": dossier.fee_paid},
+    )
+    send_event_on_commit(event)
+    return dossier
+
+
+def _lock_dossier(dossier) -> Dossier:
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        return Dossier.objects.select_for_update().get(pk=pk)
+    except Dossier.DoesNotExist:
+        raise PaymentError("not_found", _("No such dossier.")) from None
+
+
+def _clean_amount(value) -> int:
+    try:
+        amount = int(str(value).replace(".", "").replace(",", "").replace(" ", ""))
+    except (TypeError, ValueError):
+        raise PaymentError("invalid", _("The amount must be a whole number of đồng.")) from None
+    if amount <= 0:
+        raise PaymentError("invalid", _("The amount must be more than 0 đồng."))
+    if amount > MAX_PAYMENT:
+        raise PaymentError("invalid", _("The amount is not plausible; check the figure."))
+    return amount
+
+
+# --- at the counter ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_counter_payment(actor, dossier, amount, method: str, receipt_number: str) -> Payment:
+    """An officer takes cash, a card or a transfer at the counter, with the receipt number."""
+    if method not in COUNTER_METHODS:
+        raise PaymentError("invalid", _("Choose cash, card or bank transfer."))
+    receipt_number = (receipt_number or "").strip()
+    if not receipt_number:
+        raise PaymentError("invalid", _("Give the number of the receipt handed to the applicant."))
+    amount = _clean_amount(amount)
+    row = _lock_dossier(dossier)
+    allowed = dossier_services.agency_ids_with(actor, "dossier.receive")
+    if not allowed & {row.receiving_agency_id, row.current_agency_id or row.competent_agency_id}:
+        raise PaymentError("forbidden", _("You do not take payments for the agency of this dossier."))
+    if row.status not in (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED):
+        raise PaymentError("invalid", _("This dossier is closed; no payment can be recorded for it."))
+    remaining = owed(row)
+    if remaining == 0:
+        raise PaymentError("nothing_owed", _("Dossier %(code)s owes nothing.") % {"code": row.code})
+    if amount > remaining:
+        raise PaymentError(
+            "too_much", _("The amount is more than the %(owed)s đồng still owed.") % {"owed": f"{remaining:,}".replace(",", ".")}
+        )
+    payment = Payment.objects.create(
+        dossier=row, amount=amount, method=method, order_ref=new_order_ref("QT"), status=PaymentStatus.PAID,
+        receipt_number=receipt_number[:50], paid_at=timezone.now(), recorded_by=actor,
+    )
+    _apply_to_dossier(row, payment, actor)
+    return payment
+
+
+# --- online ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_online_payment(dossier, *, return_url: str, client_ip: str = "", gateway_name: str | None = None
+                         ) -> tuple[Payment, str]:
+    """Create an order for what the dossier owes and return it with the gateway URL.
+
+    Older pending online orders of the dossier are cancelled, so only the newest can be paid.
+    """
+    gateway = get_gateway(gateway_name)
+    row = _lock_dossier(dossier)
+    remaining = owed(row)
+    if remaining == 0:
+        raise PaymentError("nothing_owed", _("Dossier %(code)s owes nothing.") % {"code": row.code})
+    if row.status not in (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED):
+        raise PaymentError("invalid", _("This dossier is closed; no payment can be made for it."))
+    Payment.objects.filter(dossier=row, method=Method.ONLINE, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.CANCELLED
+    )
+    payment = Payment.objects.create(
+        dossier=row, amount=remaining, method=Method.ONLINE, gateway=gateway.name, order_ref=new_order_ref(),
+    )
+    order = OrderRequest(
+        order_ref=payment.order_ref, amount=payment.amount,
+        info=f"Thanh toan phi ho so {row.code}", return_url=return_url, client_ip=client_ip,
+        created_at=timezone.localtime(payment.created_at),
+    )
+    return payment, gateway.payment_url(order)
+
+
+def handle_ipn(gateway_name: str, params: dict, remote_addr: str | None = None) -> dict:
+    """The gateway's server tells us the result of an order: the truth about a payment.
+
+    Returns the answer body for the gateway. Every call is logged; a wrong signature, an unknown
+    order, a changed amount or a replay changes nothing.
+    """
+    gateway = get_gateway(gateway_name)
+    params = {k: str(v) for k, v in params.items()}
+    try:
+        with transaction.atomic():
+            code, message, payment, reason, valid = _process_ipn(gateway, params)
+            _log(gateway.name, GatewayCallback.Kind.IPN, params, valid, code, reason, payment, remote_addr)
+    except Exception:  # the gateway must get an answer; we keep the evidence
+        logger.exception("IPN from %s failed", gateway.name)
+        code, message = IPN_UNKNOWN_ERROR
+        _log(gateway.name, GatewayCallback.Kind.IPN, params, False, code, "internal error", None, remote_addr)
+    return gateway.ipn_response(code, message)
+
+
+def _process_ipn(gateway, params):
+    result = gateway.parse_callback(params)
+    if not result.signature_valid:
+        return (*IPN_INVALID_SIGNATURE, None, "wrong signature", False)
+    payment = Payment.objects.select_for_update().filter(order_ref=result.order_ref, gateway=gateway.name).first()
+    if payment is None:
+        return (*IPN_ORDER_NOT_FOUND, None, "unknown order", True)
+    if result.amount is None or result.amount != payment.amount:
+        return (*IPN_INVALID_AMOUNT, payment, f"amount {params.get('vnp_Amount')} != {payment.amount * 100}", True)
+    if payment.status != PaymentStatus.PENDING:
+        return (*IPN_ALREADY_CONFIRMED, payment, f"order already {payment.status}", True)
+    now = timezone.now()
+    payment.gateway_transaction_no = result.transaction_no
+    payment.gateway_response_code = result.response_code
+    if result.success:
+        row = _lock_dossier(payment.dossier_id)
+        payment.status = PaymentStatus.PAID
+        payment.paid_at = now
+        payment.save(update_fields=["status", "paid_at", "gateway_transaction_no", "gateway_response_code"])
+        reason = "paid"
+        if payment.amount > owed(row):
+            reason = f"paid; dossier owed only {owed(row)} (refund due)"
+        _apply_to_dossier(row, payment, system_actor())
+        return (*IPN_OK, payment, reason, True)
+    payment.status = PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
+    payment.save(update_fields=["status", "gateway_transaction_no", "gateway_response_code"])
+    return (*IPN_OK, payment, f"not paid (code {result.response_code})", True)
+
+
+def handle_return(gateway_name: str, params: dict, remote_addr: str | None = None) -> tuple[Payment | None, bool]:
+    """The browser comes back from the gateway. Only logged and used to find the order: the
+    payment's state comes from the IPN, never from these parameters."""
+    gateway = get_gateway(gateway_name)
+    params = {k: str(v) for k, v in params.items()}
+    result = gateway.parse_callback(params)
+    payment = None
+    if result.signature_valid:
+        payment = Payment.objects.filter(order_ref=result.order_ref, gateway=gateway.name).select_related(
+            "dossier").first()
+    reason = "shown" if payment else ("wrong signature" if not result.signature_valid else "unknown order")
+    _log(gateway.name, GatewayCallback.Kind.RETURN, params, result.signature_valid, result.response_code, reason,
+         payment, remote_addr)
+    return payment, result.signature_valid
+
+
+def _log(gateway, kind, params, valid, code, reason, payment, remote_addr):
+    return GatewayCallback.objects.create(
+        gateway=gateway, kind=kind, order_ref=str(params.get("vnp_TxnRef", ""))[:100], payment=payment,
+        params=params, signature_valid=valid, outcome=code, reason=reason[:300], remote_addr=remote_addr or None,
+    )

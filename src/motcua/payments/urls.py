@@ -1,0 +1,15 @@
+"""Payment pages under /thanh-toan/."""
+from django.urls import path
+
+from . import officer_views, simulator_views, views
+
+app_name = "payments"
+urlpatterns = [
+    path("ho-so/<str:code>/", views.pay, name="pay"),
+    path("ket-qua/<slug:gateway>/", views.payment_return, name="return"),
+    path("ipn/<slug:gateway>/", views.ipn, name="ipn"),
+    path("gia-lap/", simulator_views.simulator, name="simulator"),
+    path("quay/", officer_views.counter_find, name="counter_find"),
+    path("quay/<str:code>/", officer_views.counter_payment, name="counter"),
+    path("doi-soat/", officer_views.reconciliation, name="reconciliation"),
+]
