@@ -93,6 +93,7 @@ _profiles: dict = {}
 def clear_cache(*args, **kwargs) -> None:
     with _lock:
         _profiles.clear()
+    _agency_codes.clear()
 
 
 def intake_profile(version: catalog.ProcedureVersion, case: catalog.ProcedureCase | None = None) -> IntakeProfile:
@@ -158,6 +159,32 @@ for _model in (
 ):
     post_save.connect(clear_cache, sender=_model, dispatch_uid=f"dossiers-profile-{_model.__name__}-save")
     post_delete.connect(clear_cache, sender=_model, dispatch_uid=f"dossiers-profile-{_model.__name__}-delete")
+_agency_codes: dict[int, str] = {}
+
+
+def agency_code(agency_id: int) -> str:
+    """The identifier code of an agency (it prefixes dossier codes), cached; an agency save clears it."""
+    code = _agency_codes.get(agency_id)
+    if code is None:
+        from motcua.organization.models import Agency
+
+        code = _agency_codes[agency_id] = Agency.objects.values_list("code", flat=True).get(pk=agency_id)
+    return code
+
+
+def _clear_agency_codes(*args, **kwargs) -> None:
+    _agency_codes.clear()
+
+
+def _connect_agency_signals() -> None:
+    from motcua.organization.models import Agency
+
+    post_save.connect(_clear_agency_codes, sender=Agency, dispatch_uid="dossiers-agency-codes-save")
+    post_delete.connect(_clear_agency_codes, sender=Agency, dispatch_uid="dossiers-agency-codes-delete")
+
+
+_connect_agency_signals()
+
 for _through in (catalog.ProcedureVersion.competent_agencies.through, catalog.ProcedureVersion.receiving_agencies.through):
     m2m_changed.connect(clear_cache, sender=_through, dispatch_uid=f"dossiers-profile-{_through.__name__}")
 

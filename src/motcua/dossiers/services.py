@@ -32,7 +32,7 @@ from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 
-from .deadlines import IntakeProfile, StepPlan, classify, due_at_receipt, intake_profile, step_due
+from .deadlines import IntakeProfile, StepPlan, agency_code, classify, due_at_receipt, intake_profile, step_due
 from .models import (
     PAUSED_STATUSES,
     Channel,
@@ -227,7 +227,7 @@ def _moment(value, default: datetime.datetime) -> datetime.datetime:
 # --- the dossier code -------------------------------------------------------------------------
 
 
-def allocate_code(agency: Agency, day: datetime.date) -> str:
+def allocate_code(agency_id: int, agency_code: str, day: datetime.date) -> str:
     """`{agency code}-{YYMMDD}-{NNNN}`: the next number of the agency's day, restarting daily.
 
     One upsert statement: the row lock it takes is held to the end of the receipt's transaction,
@@ -238,10 +238,10 @@ def allocate_code(agency: Agency, day: datetime.date) -> str:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
             f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, day if connection.vendor == "postgresql" else day.isoformat()],
+            [agency_id, day if connection.vendor == "postgresql" else day.isoformat()],
         )
         number = cursor.fetchone()[0]
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
 
 
 # --- shared mechanics -------------------------------------------------------------------------
@@ -464,13 +464,14 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
         if not delivery_address:
             raise DossierActionError("invalid", _("Give the address to deliver the result to."))
 
-    receiving = receiving_agency if receiving_agency is not None and receiving_agency.pk == receiving_id else (
-        Agency.objects.only("pk", "code").get(pk=receiving_id)
+    receiving_code = (
+        receiving_agency.code if receiving_agency is not None and receiving_agency.pk == receiving_id
+        else agency_code(receiving_id)
     )
     status = target_status(action, 0)
     with transaction.atomic():
         dossier = Dossier(
-            code=allocate_code(receiving, timezone.localdate(now)),
+            code=allocate_code(receiving_id, receiving_code, timezone.localdate(now)),
             procedure_version=procedure_version, case=case, procedure_id=profile.procedure_id,
             field_id=profile.field_id, level_id=profile.competent_level_ids.get(competent_id),
             owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
