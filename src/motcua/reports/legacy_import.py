@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import enum
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers.deadlines import classify
-from motcua.dossiers.models import Channel, Dossier, ReturnChannel, Status
+from motcua.dossiers.models import Channel, Dossier, Outcome, ReturnChannel, Status
 from motcua.organization.models import Agency, ServicePoint
 
 COLUMNS = (
@@ -48,6 +48,9 @@ RETURN_CHANNELS = {
 BOOLEANS = {"": False, "0": False, "1": True, "false": False, "true": True}
 DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 BATCH = 5000
+CHANNELS = tuple(int(c) for c in Channel.values)
+STATUSES = tuple(int(c) for c in Status.values)
+CODE_MAX_LENGTH = Dossier._meta.get_field("code").max_length
 
 
 @dataclass
@@ -166,9 +169,9 @@ def _moment(value, column: str, required: bool = False) -> datetime.datetime | N
     return moment
 
 
-def _choice(value, column: str, allowed: Iterable[int]) -> int:
+def _choice(value, column: str, allowed: tuple[int, ...]) -> int:
     text = _text(value)
-    if not text.isdigit() or int(text) not in set(allowed):
+    if not text.isdigit() or int(text) not in allowed:
         raise BadValue(
             _("%(column)s “%(value)s” is not one of %(allowed)s.")
             % {"column": column, "value": text, "allowed": ", ".join(str(a) for a in allowed)}
@@ -204,10 +207,25 @@ class _Catalogue:
         }
         self.agencies = {code: (pk, level_id) for code, pk, level_id in Agency.objects.values_list("code", "pk", "level_id")}
         self.service_points = dict(ServicePoint.objects.values_list("code", "pk"))
+        # Set when the Dossier model has these columns (added after the first version).
+        self.has_is_digitized = _has_field("is_digitized")
+        self.has_paid_online = _has_field("paid_online")
 
 
 def _has_field(name: str) -> bool:
     return any(f.name == name for f in Dossier._meta.concrete_fields)
+
+
+def _classify(finished_at: datetime.datetime, due_at: datetime.datetime | None) -> int | None:
+    """The engine's rule (dossiers.deadlines.classify), inlined for speed: early before the due
+    date, on time on it, late after, comparing local dates; None without a due moment."""
+    if due_at is None:
+        return None
+    tz = timezone.get_default_timezone()
+    finished_day, due_day = finished_at.astimezone(tz).date(), due_at.astimezone(tz).date()
+    if finished_day < due_day:
+        return Outcome.EARLY.value
+    return Outcome.ON_TIME.value if finished_day == due_day else Outcome.LATE.value
 
 
 def check_row(values: dict, catalogue: _Catalogue) -> dict:
@@ -215,7 +233,7 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
     code = _text(values.get("code", ""))
     if not code:
         raise BadValue(_("code is required."))
-    if len(code) > Dossier._meta.get_field("code").max_length:
+    if len(code) > CODE_MAX_LENGTH:
         raise BadValue(_("code “%(code)s” is too long.") % {"code": code})
     procedure_code = _text(values.get("procedure_code", ""))
     procedure = catalogue.procedures.get(procedure_code)
@@ -234,8 +252,8 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
         if service_point_id is None:
             raise BadValue(_("service point “%(code)s” does not exist.") % {"code": point_code})
 
-    channel = _choice(values.get("channel", ""), "channel", Channel.values)
-    status = _choice(values.get("status", ""), "status", Status.values)
+    channel = _choice(values.get("channel", ""), "channel", CHANNELS)
+    status = _choice(values.get("status", ""), "status", STATUSES)
     received_at = _moment(values.get("received_at", ""), "received_at", required=True)
     due_at = _moment(values.get("due_at", ""), "due_at")
     finished_at = _moment(values.get("finished_at", ""), "finished_at")
@@ -265,7 +283,7 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
 
     if status == Status.NOT_RECEIVED:  # refused at intake: finished when refused, never counted
         finished_at = finished_at or received_at
-    outcome = classify(finished_at, due_at) if status in FINISHED else None
+    outcome = _classify(finished_at, due_at) if status in FINISHED else None
     procedure_id, version_id, field_id = procedure
     agency_id, level_id = agency
     received = status not in NEVER_RECEIVED
@@ -296,9 +314,9 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
         "fee_due": fee,
         "fee_paid": fee,
     }
-    if _has_field("is_digitized"):
+    if catalogue.has_is_digitized:
         row["is_digitized"] = digitized
-    if _has_field("paid_online"):
+    if catalogue.has_paid_online:
         row["paid_online"] = paid_online
     return row
 
@@ -341,7 +359,9 @@ def _defaults(now) -> dict:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             values[f.attname] = now
         elif f.has_default():
-            values[f.attname] = f.get_default()
+            value = f.get_default()
+            # Choices enums (PartyKind.PERSON) as their plain value for the database driver.
+            values[f.attname] = value.value if isinstance(value, enum.Enum) else value
         elif f.null:
             values[f.attname] = None
         else:
@@ -349,25 +369,58 @@ def _defaults(now) -> dict:
     return values
 
 
+def _tuples(records: list[dict], fields: list) -> Iterator[tuple]:
+    """Each record as a tuple of database values in `fields` order (defaults filled in)."""
+    names = [f.attname for f in fields]
+    defaults = _defaults(timezone.now())
+    default_row = [defaults[name] for name in names]
+    positions = {name: i for i, name in enumerate(names)}
+    for record in records:
+        values = list(default_row)
+        for name, value in record.items():
+            values[positions[name]] = value
+        yield values
+
+
 def _write_copy(records: list[dict]) -> None:
     """PostgreSQL: one COPY of every row (psycopg 3)."""
     fields = _columns()
-    names = [f.attname for f in fields]
-    defaults = _defaults(timezone.now())
     table = connection.ops.quote_name(Dossier._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row([record.get(name, defaults[name]) for name in names])
+            for values in _tuples(records, fields):
+                copy.write_row(values)
 
 
 def _write_batches(records: list[dict]) -> None:
-    now = timezone.now()
-    for i in range(0, len(records), BATCH):
-        Dossier.objects.bulk_create(
-            [Dossier(created_at=now, updated_at=now, **r) for r in records[i:i + BATCH]], batch_size=BATCH
-        )
+    """Other databases (SQLite): one prepared INSERT run over batches of rows (executemany),
+    with the values adapted once here rather than field by field by the ORM."""
+    fields = _columns()
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    moments = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+    # What the backend's adapt_datetimefield_value does (naive, in the connection's zone), faster.
+    db_zone = connection.timezone
+
+    def adapt(value):
+        return str(value.astimezone(db_zone).replace(tzinfo=None))
+
+    if connection.vendor != "sqlite":
+        adapt = connection.ops.adapt_datetimefield_value  # noqa: F811
+    batch = []
+    with connection.cursor() as cursor:
+        for values in _tuples(records, fields):
+            for i in moments:
+                if values[i] is not None:
+                    values[i] = adapt(values[i])
+            batch.append(values)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def write_records(records: list[dict]) -> None:
