@@ -154,7 +154,11 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
             "steps",
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["counter", "online", "post"])))
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(), help_text="Channels the procedure accepts: counter, online, post."
+        )
+    )
     def get_channels(self, version):
         return selectors.channels(version)
 
