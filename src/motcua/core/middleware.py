@@ -25,6 +25,11 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         asked = request.GET.get("lang")
+        if "lang" in request.GET:
+            # Consumed here: views such as the admin change lists treat unknown parameters as filters.
+            query = request.GET.copy()
+            del query["lang"]
+            request.GET = query
         language = asked if asked in SUPPORTED else None
         if language is None:
             cookie = request.COOKIES.get(COOKIE)
