@@ -232,6 +232,12 @@ class ProcedureVersion(models.Model):
             errors["accepts_online"] = _("A procedure offered online must accept online dossiers.")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = _("The end date must not be before the start date.")
+        if self.status == self.Status.DRAFT and self.procedure_id:
+            other_drafts = ProcedureVersion.objects.filter(procedure_id=self.procedure_id, status=self.Status.DRAFT)
+            if other_drafts.exclude(pk=self.pk).exists():
+                errors["procedure"] = _(
+                    "Procedure %(code)s already has a draft version; edit or publish it first."
+                ) % {"code": self.procedure.code}
         if errors:
             raise ValidationError(errors)
 

@@ -103,3 +103,31 @@ def test_admin_export_and_import(org, admin_client):
     assert 'id="import-counts"' in page
     assert Procedure.objects.get(code="2.000001.000.00.00.H99").current_version.documents.count() == 3
     assert transfer.export_tables()["procedures"][1]["code"] == "2.000001.000.00.00.H99"
+
+
+def test_add_version_in_admin_numbers_it_and_refuses_a_second_draft(org, admin_client):
+    version = birth_registration(org)
+    form = {
+        "procedure": version.procedure.pk,
+        "name": "Đăng ký khai sinh (dự thảo)",
+        "field": org["civil"].pk,
+        "levels": [org["province"].pk],
+        "competent_agencies": [org["justice"].pk],
+        "applicant_kinds": "citizen",
+        "time_limit": "3",
+        "time_limit_unit": "working_days",
+        "online_level": "none",
+        "saturday_service": "none",
+        "online_fee_discount_percent": "0",
+        "accepts_counter": "on",
+    }
+    for prefix in ("cases", "documents", "fees", "steps"):
+        form.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post("/admin/catalog/procedureversion/add/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft = ProcedureVersion.objects.get(procedure=version.procedure, status="draft")
+    assert draft.number == 2
+    again = admin_client.post("/admin/catalog/procedureversion/add/", form)
+    assert again.status_code == 200
+    assert "đã có phiên bản nháp" in again.content.decode()
+    assert ProcedureVersion.objects.filter(procedure=version.procedure).count() == 2
