@@ -98,6 +98,7 @@ def run(n: int, seconds: float) -> list[str]:
     from motcua.catalog import selectors, services, transfer
     from motcua.organization.models import AdministrativeLevel, Agency
 
+    load = os.getloadavg()[0]
     province = AdministrativeLevel.objects.create(code="tinh", name="Cấp tỉnh", rank=1)
     AdministrativeLevel.objects.create(code="xa", name="Cấp xã", rank=3)
     Agency.objects.create(code="000.00.10.H99", name="Sở Tư pháp", level=province)
@@ -146,7 +147,8 @@ def run(n: int, seconds: float) -> list[str]:
         "## Catalogue search (`bench/bench_catalog.py`)",
         "",
         f"- date: {datetime.date.today().isoformat()}; machine: {platform.platform()}, CPython "
-        f"{platform.python_version()}, {os.cpu_count()} CPUs; database: {engine} (throwaway test database)",
+        f"{platform.python_version()}, {os.cpu_count()} CPUs (load average {load:.1f} at start: other work shares "
+        f"them); database: {engine} (throwaway test database)",
         f"- catalogue: {total:,} procedures in force; import of {n:,} generated procedures ({rows:,} rows: "
         f"cases, documents, fees, steps) through `transfer.import_tables`: {import_seconds:.1f} s "
         f"({rows / import_seconds:,.0f} rows/s)",
