@@ -28,6 +28,8 @@ def test_home_page(client, catalogue):
     html = client.get("/").content.decode()
     assert 'action="/thu-tuc/"' in html and 'name="q"' in html
     assert "Tra cứu thủ tục" in html
+    # the base template is translated too
+    assert ">Một cửa</a>" in html and ">Thủ tục hành chính</a>" in html and "Chuyển đến nội dung chính" in html
     assert '/thu-tuc/?field=ho-tich' in html
 
 
