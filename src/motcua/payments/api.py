@@ -38,14 +38,20 @@ def fee_quote(request, version_id: int):
     return Response(compute_fee(version, case, online=online, exemption_ids=exemptions).as_dict())
 
 
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:  # well formed but impossible, e.g. month 13
+        return None
+
+
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 def online_totals(request):
     """Online payments of a period for the agencies the user may report on: ?from=&to=."""
     if not has_permission(request.user, "reports.view"):
         raise exceptions.PermissionDenied(_("You may not see reports."))
-    date_from = parse_date(request.query_params.get("from", "") or "")
-    date_to = parse_date(request.query_params.get("to", "") or "")
+    date_from, date_to = _date(request.query_params.get("from")), _date(request.query_params.get("to"))
     if not date_from or not date_to or date_to < date_from or (date_to - date_from) > datetime.timedelta(days=3700):
         raise exceptions.ValidationError({"from": [_("Give a period: from and to as YYYY-MM-DD, from before to.")]})
     agency_ids = list(agencies_for(request.user, "reports.view").values_list("pk", flat=True))

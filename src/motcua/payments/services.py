@@ -11,6 +11,7 @@ import logging
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -58,13 +59,10 @@ def system_actor():
     It cannot sign in (inactive, no usable password); it is a superuser only so that the dossier
     engine's permission check lets it confirm a payment for any agency.
     """
-    User = get_user_model()
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(username=SYSTEM_USERNAME, first_name="Hệ thống", last_name="thanh toán trực tuyến",
-                    is_active=False, is_superuser=True, is_staff=False)
-        user.set_unusable_password()
-        user.save()
+    user, _created = get_user_model().objects.get_or_create(username=SYSTEM_USERNAME, defaults={
+        "first_name": "Hệ thống", "last_name": "thanh toán trực tuyến", "is_active": False, "is_superuser": True,
+        "is_staff": False, "password": make_password(None),
+    })
     return user
 
 
@@ -209,9 +207,14 @@ def _process_ipn(gateway, params):
     result = gateway.parse_callback(params)
     if not result.signature_valid:
         return (*IPN_INVALID_SIGNATURE, None, "wrong signature", False)
-    payment = Payment.objects.select_for_update().filter(order_ref=result.order_ref, gateway=gateway.name).first()
-    if payment is None:
+    found = Payment.objects.filter(order_ref=result.order_ref, gateway=gateway.name).values_list(
+        "pk", "dossier_id").first()
+    if found is None:
         return (*IPN_ORDER_NOT_FOUND, None, "unknown order", True)
+    # Lock the dossier before the payment, in the same order as the other commands (no deadlock);
+    # a replayed IPN waits here and then sees the payment already paid.
+    row = _lock_dossier(found[1])
+    payment = Payment.objects.select_for_update().get(pk=found[0])
     if result.amount is None or result.amount != payment.amount:
         return (*IPN_INVALID_AMOUNT, payment, f"amount {params.get('vnp_Amount')} != {payment.amount * 100}", True)
     if payment.status != PaymentStatus.PENDING:
@@ -220,7 +223,6 @@ def _process_ipn(gateway, params):
     payment.gateway_transaction_no = result.transaction_no
     payment.gateway_response_code = result.response_code
     if result.success:
-        row = _lock_dossier(payment.dossier_id)
         payment.status = PaymentStatus.PAID
         payment.paid_at = now
         payment.save(update_fields=["status", "paid_at", "gateway_transaction_no", "gateway_response_code"])

@@ -91,3 +91,19 @@ def test_totals_and_reconciliation(waiting, world, receive):
         ("cash", 1, 30_000), ("vnpay_simulator", 1, 120_000)]
     assert [(r["agency"].code, r["amount"]) for r in data["by_agency"]] == [("000.00.20.H99", 150_000)]
     assert daily_reconciliation(today, [world["land"].pk], "cash")["amount"] == 30_000
+
+
+def test_online_totals_api(client, waiting, world):
+    payment, _url = services.start_online_payment(waiting, return_url="http://x/")
+    services.handle_ipn("vnpay_simulator", ipn_params(payment))
+    payment.refresh_from_db()
+    day = payment.paid_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).date().isoformat()
+    url = f"/api/v1/payments/online-totals/?from={day}&to={day}"
+    assert client.get(url).status_code in (401, 403)
+    client.force_login(world["counter"])  # a counter officer does not see reports
+    assert client.get(url).status_code == 403
+    client.force_login(world["leader"])
+    assert client.get(url).json() == {"count": 1, "amount": 120_000}
+    assert client.get("/api/v1/payments/online-totals/?from=2026-13-01&to=x").status_code == 400
+    client.force_login(world["justice_leader"])
+    assert client.get(url).json() == {"count": 0, "amount": 0}
