@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.backoffice",
     "motcua.payments",
     "motcua.reports",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [

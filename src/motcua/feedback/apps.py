@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "motcua.feedback"
+    label = "feedback"
+    verbose_name = _("Ratings and feedback")
+
+    def ready(self):
+        # Invite the applicant to rate once the result is returned.
+        from . import receivers  # noqa: F401

@@ -1,0 +1,230 @@
+"""Satisfaction ratings of returned dossiers, and citizen feedback (phản ánh, kiến nghị, PAKN).
+
+Write these models only through `ratings.py` (ratings) and `services.py` (feedback): the rules
+(status 10 first, one rating per dossier, the change window, the PAKN state table and its
+working-day deadlines) live there. `FeedbackEvent` is append-only.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import Agency, Counter
+
+
+class Level(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Reason(models.TextChoices):
+    """Reasons a person may tick with a rating (several allowed)."""
+
+    ON_TIME = "on_time", _("Result on time")
+    COURTEOUS = "courteous", _("Courteous officer")
+    CLEAR_GUIDANCE = "clear_guidance", _("Clear guidance")
+    LATE = "late", _("Result late")
+    DISCOURTEOUS = "discourteous", _("Discourteous officer")
+    UNCLEAR_GUIDANCE = "unclear_guidance", _("Unclear guidance")
+    EXTRA_DOCUMENTS = "extra_documents", _("Asked for documents not required")
+    LONG_WAIT = "long_wait", _("Long wait at the counter")
+
+
+class RatingChannel(models.TextChoices):
+    PORTAL = "portal", _("Portal or API")
+    LINK = "link", _("Link in the notice")
+    KIOSK = "kiosk", _("Counter tablet")
+
+
+class Rating(models.Model):
+    """How satisfied the person was with one returned dossier and the officer who served them."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name=_("dossier"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings_received",
+        verbose_name=_("officer rated"), help_text=_("The officer who returned the result (or received the dossier)."),
+    )
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="ratings", verbose_name=_("counter")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("agency"),
+        help_text=_("The competent agency of the dossier."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel.choices)
+    history = models.JSONField(
+        _("earlier ratings"), default=list, blank=True, help_text=_("What a change of mind replaced.")
+    )
+    created_at = models.DateTimeField(_("rated at"))
+    updated_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_at", "agency"], name="rating_period_agency"),
+            models.Index(fields=["officer", "created_at"], name="rating_officer"),
+        ]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.get_level_display()}"
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(Reason.choices)
+        return [str(labels.get(r, r)) for r in self.reasons]
+
+
+class FeedbackChannel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    LETTER = "letter", _("Letter")
+    HOTLINE = "hotline", _("Hotline")
+    WALK_IN = "walk_in", _("In person")
+    NATIONAL_PORTAL = "national_portal", _("National public service portal")
+
+
+class SubjectKind(models.TextChoices):
+    DOSSIER = "dossier", _("A dossier")
+    PROCEDURE = "procedure", _("A procedure")
+    OFFICER = "officer", _("An officer")
+    RULE = "rule", _("An administrative act or rule")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Refused")
+    NEEDS_INFO = "needs_info", _("Waiting for more information")
+    IN_PROGRESS = "in_progress", _("Being handled")
+    ANSWERED = "answered", _("Answered")
+    PUBLISHED = "published", _("Answer published")
+
+
+OPEN_STATES = (State.RECEIVED, State.NEEDS_INFO, State.IN_PROGRESS)
+HANDLED_STATES = (State.REFUSED, State.ANSWERED, State.PUBLISHED)
+
+
+class Feedback(models.Model):
+    """One piece of feedback or recommendation (phản ánh, kiến nghị) and its handling."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=FeedbackChannel.choices)
+    subject_kind = models.CharField(_("about"), max_length=12, choices=SubjectKind.choices)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="feedback",
+        verbose_name=_("dossier"),
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="feedback",
+        verbose_name=_("procedure"),
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="feedback_about", verbose_name=_("officer concerned"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    content = models.TextField(_("content"), max_length=5000)
+
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    sender_phone = models.CharField(_("sender phone"), max_length=20, blank=True)
+    sender_email = models.EmailField(_("sender e-mail"), blank=True)
+    sender_address = models.CharField(_("sender address"), max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="+", verbose_name=_("submitted by (account)"),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="+", verbose_name=_("logged by officer"),
+    )
+    client_key = models.CharField(
+        _("client key"), max_length=64, blank=True, editable=False,
+        help_text=_("A keyed hash of the submitting address, for throttling (never the address itself)."),
+    )
+
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RECEIVED)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback",
+        verbose_name=_("responsible agency"),
+    )
+
+    received_at = models.DateTimeField(_("received at"))
+    refuse_due_at = models.DateTimeField(_("refuse by"))
+    info_due_at = models.DateTimeField(_("ask for information by"))
+    resolve_due_at = models.DateTimeField(_("resolve by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    publish_due_at = models.DateTimeField(_("publish by"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+
+    refusal_reason = models.TextField(_("refusal reason"), blank=True)
+    info_request = models.TextField(_("information asked for"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="+", verbose_name=_("answered by"),
+    )
+    public_question = models.TextField(_("published question"), blank=True)
+    public_answer = models.TextField(_("published answer"), blank=True)
+
+    answer_rating = models.CharField(_("rating of the answer"), max_length=20, choices=Level.choices, blank=True)
+    answer_rating_comment = models.TextField(_("comment on the answer"), blank=True, max_length=2000)
+    answer_rated_at = models.DateTimeField(_("answer rated at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["received_at", "agency"], name="feedback_period_agency"),
+            models.Index(fields=["state", "resolve_due_at"], name="feedback_state_due"),
+            models.Index(fields=["client_key", "received_at"], name="feedback_client_recent"),
+            models.Index(fields=["state", "published_at"], name="feedback_published"),
+        ]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class FeedbackEvent(models.Model):
+    """One action on a piece of feedback, appended and never changed (the audit trail)."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events", verbose_name=_("feedback"))
+    kind = models.CharField(_("kind"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="+", verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(_("at"))
+    from_state = models.CharField(_("from state"), max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to state"), max_length=12, choices=State.choices, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["feedback", "at", "pk"]
+        verbose_name = _("feedback event")
+        verbose_name_plural = _("feedback events")
+
+    def __str__(self):
+        return f"{self.feedback_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Feedback events are never changed."), code="event_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Feedback events are never deleted."), code="event_immutable")

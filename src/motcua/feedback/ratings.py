@@ -1,0 +1,143 @@
+"""Satisfaction ratings: the only writes to `Rating`.
+
+A rating is accepted only once the result has been returned (status 10), never before (seed 002:
+ratings given at submission mean little). One rating per dossier; within
+RATING_CHANGE_WINDOW_HOURS of the first rating a new one replaces it (the old one is kept in
+`history`), later it is refused.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.organization.models import Counter, CounterAssignment
+
+from . import conf
+from .errors import FeedbackError
+from .models import Level, Rating, RatingChannel, Reason
+from .text import clean_text
+
+
+def served_by(dossier: Dossier):
+    """The officer who served the person: who returned the result, else who received the dossier."""
+    event = (
+        DossierEvent.objects.filter(dossier_id=dossier.pk, kind="return_result", actor__isnull=False)
+        .select_related("actor").order_by("-at", "-pk").first()
+    )
+    if event is not None:
+        return event.actor
+    return dossier.received_by
+
+
+def counter_of(officer, dossier: Dossier, on: datetime.date | None = None) -> Counter | None:
+    """The counter the officer sits at in the dossier's service point (official seat first)."""
+    if officer is None or dossier.service_point_id is None:
+        return None
+    assignment = (
+        CounterAssignment.objects.valid_on(on or timezone.localdate())
+        .filter(user=officer, counter__service_point_id=dossier.service_point_id)
+        .select_related("counter").order_by("kind", "pk").first()
+    )
+    return assignment.counter if assignment else None
+
+
+def _clean_reasons(reasons) -> list[str]:
+    reasons = list(dict.fromkeys(reasons or []))
+    unknown = [r for r in reasons if r not in Reason.values]
+    if unknown:
+        raise FeedbackError("invalid", _("Unknown reason: %(reasons)s.") % {"reasons": ", ".join(map(str, unknown))})
+    return reasons
+
+
+def rate(dossier: Dossier, *, level: str, reasons=(), comment: str = "", channel: str = RatingChannel.PORTAL,
+         counter: Counter | None = None, at: datetime.datetime | None = None) -> Rating:
+    """Record (or, within the change window, replace) the rating of a returned dossier."""
+    if level not in Level.values:
+        raise FeedbackError("invalid", _("Choose very satisfied, satisfied or dissatisfied."))
+    if channel not in RatingChannel.values:
+        raise FeedbackError("invalid", _("Unknown rating channel."))
+    reasons = _clean_reasons(reasons)
+    comment = clean_text(comment, 2000)
+    now = at or timezone.now()
+    with transaction.atomic():
+        # Locking the dossier row serialises two ratings of the same dossier.
+        row = Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+        if row is None:
+            raise FeedbackError("not_found", _("No such dossier."))
+        if row.status != Status.RETURNED:
+            raise FeedbackError(
+                "not_returned", _("A dossier can be rated only after its result has been returned.")
+            )
+        existing = Rating.objects.filter(dossier=row).first()
+        if existing is not None:
+            window = datetime.timedelta(hours=conf.rating_change_window_hours())
+            if now - existing.created_at > window:
+                raise FeedbackError(
+                    "window_closed",
+                    _("This dossier was already rated; a rating can be changed only within %(hours)s hours.")
+                    % {"hours": conf.rating_change_window_hours()},
+                )
+            existing.history = [*existing.history, {
+                "level": existing.level, "reasons": existing.reasons, "comment": existing.comment,
+                "channel": existing.channel, "at": existing.updated_at.isoformat(),
+            }]
+            existing.level, existing.reasons, existing.comment = level, reasons, comment
+            existing.channel = channel
+            if counter is not None:
+                existing.counter = counter
+            existing.updated_at = now
+            existing.save()
+            return existing
+        officer = served_by(row)
+        return Rating.objects.create(
+            dossier=row, officer=officer, counter=counter or counter_of(officer, row, timezone.localdate(now)),
+            agency_id=row.competent_agency_id, level=level, reasons=reasons, comment=comment, channel=channel,
+            created_at=now, updated_at=now,
+        )
+
+
+# --- the counter kiosk ------------------------------------------------------------------------
+
+
+def kiosk_officer_ids(counter: Counter, on: datetime.date | None = None) -> list[int]:
+    return list(
+        CounterAssignment.objects.valid_on(on or timezone.localdate())
+        .filter(counter=counter).values_list("user_id", flat=True)
+    )
+
+
+def kiosk_offer(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
+    """The dossier last returned by an officer of this counter (within the look-back), not yet rated."""
+    now = now or timezone.now()
+    officer_ids = kiosk_officer_ids(counter, timezone.localdate(now))
+    if not officer_ids:
+        return None
+    since = now - datetime.timedelta(hours=conf.kiosk_lookback_hours())
+    event = (
+        DossierEvent.objects.filter(
+            kind="return_result", actor_id__in=officer_ids, at__gte=since, at__lte=now,
+            dossier__status=Status.RETURNED, dossier__rating__isnull=True,
+        )
+        .select_related("dossier__procedure_version").order_by("-at", "-pk").first()
+    )
+    return event.dossier if event else None
+
+
+def kiosk_dossier(counter: Counter, code: str) -> Dossier | None:
+    """A dossier typed at the kiosk: only one received at this counter's service point or for an
+    agency the counter serves, so a kiosk cannot rate the whole province's dossiers."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    dossier = Dossier.objects.select_related("procedure_version").filter(code=code).first()
+    if dossier is None:
+        return None
+    if dossier.service_point_id == counter.service_point_id:
+        return dossier
+    if counter.agencies.filter(pk__in=[dossier.receiving_agency_id, dossier.competent_agency_id]).exists():
+        return dossier
+    return None

@@ -1,0 +1,441 @@
+"""Feedback and recommendations (phản ánh, kiến nghị): one function per state change.
+
+Each function runs in one transaction, locks the row, checks the state and the actor, updates
+the row and appends a `FeedbackEvent` (the audit trail). Refusals raise `FeedbackError`.
+
+States:  received -> in_progress (route) -> answered (answer) -> published (publish)
+         received / in_progress -> needs_info (request_info) -> in_progress (provide_info)
+         received / in_progress / needs_info -> refused (refuse)
+
+Deadlines (DOMAIN.md section 7), in working days of the legal calendar from receipt: refuse within
+2, ask for more information within 5, resolve within 15; publish within 2 after the answer. An
+action after its deadline still goes through and flags the feedback overdue.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.calendar.services import legal_calendar
+from motcua.catalog.models import Procedure
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import Agency, Role
+from motcua.organization.permissions import active_assignments, agencies_for
+
+from . import conf
+from .errors import FeedbackError
+from .models import Feedback, FeedbackChannel, FeedbackEvent, Level, OPEN_STATES, State, SubjectKind
+from .text import clean_text, scrub_personal_data
+
+REFUSE_WITHIN = 2
+ASK_INFO_WITHIN = 5
+RESOLVE_WITHIN = 15
+PUBLISH_WITHIN = 2
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# --- who may act ------------------------------------------------------------------------------
+
+
+def is_province_wide(user) -> bool:
+    """Province administrators (and superusers) see and route all feedback, unrouted included."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or active_assignments(user).filter(role=Role.PROVINCE_ADMIN).exists()
+
+
+def handler_agency_ids(user) -> set[int]:
+    if not user or not user.is_authenticated:
+        return set()
+    return set(agencies_for(user, "dossier.view").values_list("pk", flat=True))
+
+
+def is_staff_member(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or active_assignments(user).exists()))
+
+
+def can_handle(user, feedback: Feedback) -> bool:
+    if is_province_wide(user):
+        return True
+    return feedback.agency_id is not None and feedback.agency_id in handler_agency_ids(user)
+
+
+def _require_handler(user, feedback: Feedback) -> None:
+    if not can_handle(user, feedback):
+        raise FeedbackError("forbidden", _("You may not handle this feedback."))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def deadlines(received_at: datetime.datetime) -> dict:
+    cal = legal_calendar()
+    return {
+        "refuse_due_at": cal.add(received_at, REFUSE_WITHIN, "working_days"),
+        "info_due_at": cal.add(received_at, ASK_INFO_WITHIN, "working_days"),
+        "resolve_due_at": cal.add(received_at, RESOLVE_WITHIN, "working_days"),
+    }
+
+
+def client_key(ip: str) -> str:
+    """A keyed hash of the client address: enough to throttle, useless to identify anyone."""
+    if not ip:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), f"feedback-ip:{ip}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _new_code(day: datetime.date) -> str:
+    """PAKN-YYMMDD-XXXXXX: random, so that the code (the key to the tracking page) is not guessable."""
+    return f"PAKN-{day:%y%m%d}-" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(6))
+
+
+def _event(feedback: Feedback, kind: str, actor, at, from_state: str = "", payload: dict | None = None):
+    return FeedbackEvent.objects.create(
+        feedback=feedback, kind=kind, actor=actor if getattr(actor, "pk", None) else None, at=at,
+        from_state=from_state, to_state=feedback.state, payload=payload or {},
+    )
+
+
+def _locked(feedback: Feedback, allowed_states) -> Feedback:
+    row = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
+    if row is None:
+        raise FeedbackError("not_found", _("No such feedback."))
+    if row.state not in allowed_states:
+        raise FeedbackError(
+            "not_allowed",
+            _("This action is not possible while the feedback is \u201c%(state)s\u201d.")
+            % {"state": State(row.state).label},
+        )
+    return row
+
+
+def _required_text(value, message, max_length=5000) -> str:
+    text = clean_text(value, max_length)
+    if not text:
+        raise FeedbackError("invalid", message)
+    return text
+
+
+def _agency_from_refs(dossier, procedure, officer) -> Agency | None:
+    """The responsible agency: the dossier's competent agency, the procedure's, or the officer's."""
+    if dossier is not None:
+        return dossier.competent_agency
+    if procedure is not None and procedure.current_version_id:
+        return procedure.current_version.competent_agencies.order_by("pk").first()
+    if officer is not None:
+        profile = getattr(officer, "staff_profile", None)
+        return profile.home_agency if profile else None
+    return None
+
+
+def _resolve_refs(subject_kind, dossier_code, procedure_code, officer):
+    if subject_kind not in SubjectKind.values:
+        raise FeedbackError("invalid", _("Choose what the feedback is about."))
+    dossier = procedure = None
+    if dossier_code:
+        dossier = Dossier.objects.select_related("competent_agency").filter(code=dossier_code.strip()).first()
+        if dossier is None:
+            raise FeedbackError("invalid", _("No dossier has the code %(code)s.") % {"code": dossier_code.strip()})
+    elif subject_kind == SubjectKind.DOSSIER:
+        raise FeedbackError("invalid", _("Give the code of the dossier the feedback is about."))
+    if procedure_code:
+        procedure = Procedure.objects.filter(code=procedure_code.strip()).first()
+        if procedure is None:
+            raise FeedbackError("invalid", _("No procedure has the code %(code)s.") % {"code": procedure_code.strip()})
+    elif dossier is not None:
+        procedure = dossier.procedure
+    elif subject_kind == SubjectKind.PROCEDURE:
+        raise FeedbackError("invalid", _("Choose the procedure the feedback is about."))
+    return dossier, procedure, officer
+
+
+def _sender(is_anonymous, name, phone, email, address, *, contact_required: bool) -> dict:
+    name, phone = clean_text(name, 200), clean_text(phone, 20)
+    email, address = clean_text(email, 254), clean_text(address, 300)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise FeedbackError("invalid", _("Enter a valid e-mail address.")) from None
+    if phone and not phone.replace(" ", "").lstrip("+").isdigit():
+        raise FeedbackError("invalid", _("A phone number has digits only."))
+    if not is_anonymous and contact_required:
+        if not name:
+            raise FeedbackError("invalid", _("Give your name, or send the feedback anonymously."))
+        if not (phone or email):
+            raise FeedbackError("invalid", _("Give a phone number or an e-mail address for the answer."))
+    return {"sender_name": name, "sender_phone": phone, "sender_email": email, "sender_address": address}
+
+
+def _create(*, channel, subject_kind, title, content, sender: dict, is_anonymous, dossier, procedure, officer,
+            agency, received_at, submitted_by=None, logged_by=None, key="") -> Feedback:
+    fields = dict(
+        channel=channel, subject_kind=subject_kind, dossier=dossier, procedure=procedure, officer=officer,
+        title=title, content=content, is_anonymous=is_anonymous, submitted_by=submitted_by, logged_by=logged_by,
+        client_key=key, state=State.RECEIVED, agency=agency, received_at=received_at, **sender,
+        **deadlines(received_at),
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Feedback.objects.create(code=_new_code(timezone.localdate(received_at)), **fields)
+        except IntegrityError:  # the random code was taken: draw again
+            continue
+    raise FeedbackError("invalid", _("Could not allocate a code; please try again."))
+
+
+def _title(title, content) -> str:
+    title = clean_text(title, 300)
+    return title or (content[:80] + ("…" if len(content) > 80 else ""))
+
+
+# --- receipt ----------------------------------------------------------------------------------
+
+
+def submit_from_portal(*, subject_kind: str, content: str, title: str = "", is_anonymous: bool = False,
+                       sender_name: str = "", sender_phone: str = "", sender_email: str = "",
+                       sender_address: str = "", dossier_code: str = "", procedure_code: str = "",
+                       user=None, client_ip: str = "", at: datetime.datetime | None = None) -> Feedback:
+    """Feedback sent from the portal, with or without an account; throttled per client address."""
+    now = at or timezone.now()
+    content = _required_text(content, _("Write the content of the feedback."))
+    sender = _sender(is_anonymous, sender_name, sender_phone, sender_email, sender_address, contact_required=True)
+    if is_anonymous:
+        sender = {key: "" for key in sender}
+    dossier, procedure, officer = _resolve_refs(subject_kind, dossier_code, procedure_code, None)
+    key = client_key(client_ip)
+    with transaction.atomic():
+        if key:
+            since = now - datetime.timedelta(hours=1)
+            recent = Feedback.objects.filter(client_key=key, received_at__gte=since).count()
+            if recent >= conf.portal_max_per_hour():
+                raise FeedbackError(
+                    "throttled",
+                    _("Too many submissions from your connection: at most %(n)s an hour. Please try again later.")
+                    % {"n": conf.portal_max_per_hour()},
+                )
+        feedback = _create(
+            channel=FeedbackChannel.PORTAL, subject_kind=subject_kind, title=_title(title, content), content=content,
+            sender=sender, is_anonymous=is_anonymous, dossier=dossier, procedure=procedure, officer=officer,
+            agency=_agency_from_refs(dossier, procedure, officer), received_at=now,
+            submitted_by=user if getattr(user, "is_authenticated", False) else None, key=key,
+        )
+        _event(feedback, "submit", user if getattr(user, "is_authenticated", False) else None, now,
+               payload={"channel": feedback.channel, "agency": feedback.agency_id})
+    return feedback
+
+
+def log_by_officer(actor, *, channel: str, subject_kind: str, content: str, title: str = "",
+                   is_anonymous: bool = False, sender_name: str = "", sender_phone: str = "",
+                   sender_email: str = "", sender_address: str = "", dossier_code: str = "",
+                   procedure_code: str = "", officer=None, agency: Agency | None = None,
+                   received_at: datetime.datetime | None = None) -> Feedback:
+    """Feedback that came by letter, hotline, in person or from the national portal, typed in by an
+    officer. The deadlines count from `received_at` (when it came in, e.g. the letter's date)."""
+    if not is_staff_member(actor):
+        raise FeedbackError("forbidden", _("Only officers log feedback."))
+    if channel not in FeedbackChannel.values or channel == FeedbackChannel.PORTAL:
+        raise FeedbackError("invalid", _("Choose the channel the feedback came by."))
+    now = received_at or timezone.now()
+    if now > timezone.now() + datetime.timedelta(minutes=5):
+        raise FeedbackError("invalid", _("The date of receipt cannot be in the future."))
+    content = _required_text(content, _("Write the content of the feedback."))
+    sender = _sender(is_anonymous, sender_name, sender_phone, sender_email, sender_address, contact_required=False)
+    dossier, procedure, officer = _resolve_refs(subject_kind, dossier_code, procedure_code, officer)
+    if agency is not None and not is_province_wide(actor) and agency.pk not in handler_agency_ids(actor):
+        raise FeedbackError("forbidden", _("You may not assign feedback to that agency."))
+    with transaction.atomic():
+        feedback = _create(
+            channel=channel, subject_kind=subject_kind, title=_title(title, content), content=content, sender=sender,
+            is_anonymous=is_anonymous, dossier=dossier, procedure=procedure, officer=officer,
+            agency=agency or _agency_from_refs(dossier, procedure, officer), received_at=now, logged_by=actor,
+        )
+        _event(feedback, "log", actor, timezone.now(),
+               payload={"channel": channel, "agency": feedback.agency_id, "received_at": now.isoformat()})
+    return feedback
+
+
+# --- handling ---------------------------------------------------------------------------------
+
+
+def route(actor, feedback: Feedback, *, agency: Agency, note: str = "", at=None) -> Feedback:
+    """Send the feedback to the agency that handles it (the province office, or the agency holding
+    it forwarding it on)."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        row = _locked(feedback, OPEN_STATES)
+        _require_handler(actor, row)
+        if agency is None:
+            raise FeedbackError("invalid", _("Choose the responsible agency."))
+        before = row.state
+        previous_agency = row.agency_id
+        row.agency = agency
+        if row.state == State.RECEIVED:
+            row.state = State.IN_PROGRESS
+        row.save(update_fields=["agency", "state", "updated_at"])
+        _event(row, "route", actor, now, before, {"from_agency": previous_agency, "to_agency": agency.pk,
+                                                 "note": clean_text(note, 500)})
+    return row
+
+
+def accept(actor, feedback: Feedback, *, at=None) -> Feedback:
+    """The responsible agency takes the feedback up (received -> in progress)."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        row = _locked(feedback, (State.RECEIVED,))
+        _require_handler(actor, row)
+        if row.agency_id is None:
+            raise FeedbackError("invalid", _("Route the feedback to an agency first."))
+        row.state = State.IN_PROGRESS
+        row.save(update_fields=["state", "updated_at"])
+        _event(row, "accept", actor, now, State.RECEIVED)
+    return row
+
+
+def refuse(actor, feedback: Feedback, *, reason: str, at=None) -> Feedback:
+    """Refuse to handle (out of scope, anonymous with nothing to act on...), with the reason."""
+    now = at or timezone.now()
+    reason = _required_text(reason, _("Give the reason for refusing."), 2000)
+    with transaction.atomic():
+        row = _locked(feedback, OPEN_STATES)
+        _require_handler(actor, row)
+        before, late = row.state, now > row.refuse_due_at
+        row.state, row.refusal_reason = State.REFUSED, reason
+        row.is_overdue = row.is_overdue or late
+        row.save(update_fields=["state", "refusal_reason", "is_overdue", "updated_at"])
+        _event(row, "refuse", actor, now, before, {"reason": reason, "late": late})
+    _notify_sender_after_commit(row, "feedback_refused")
+    return row
+
+
+def request_info(actor, feedback: Feedback, *, request: str, at=None) -> Feedback:
+    """Ask the sender for more information (what is missing)."""
+    now = at or timezone.now()
+    request = _required_text(request, _("Say what information is needed."), 2000)
+    with transaction.atomic():
+        row = _locked(feedback, (State.RECEIVED, State.IN_PROGRESS))
+        _require_handler(actor, row)
+        if row.is_anonymous or not (row.sender_phone or row.sender_email):
+            raise FeedbackError("not_allowed", _("The sender left no contact; nobody can be asked."))
+        before, late = row.state, now > row.info_due_at
+        row.state, row.info_request = State.NEEDS_INFO, request
+        row.is_overdue = row.is_overdue or late
+        row.save(update_fields=["state", "info_request", "is_overdue", "updated_at"])
+        _event(row, "request_info", actor, now, before, {"request": request, "late": late})
+    _notify_sender_after_commit(row, "feedback_info_requested")
+    return row
+
+
+def provide_info(feedback: Feedback, *, text: str, user=None, at=None) -> Feedback:
+    """The sender answers the request for information (from the tracking page)."""
+    now = at or timezone.now()
+    text = _required_text(text, _("Write the information asked for."), 3000)
+    with transaction.atomic():
+        row = _locked(feedback, (State.NEEDS_INFO,))
+        row.state = State.IN_PROGRESS
+        row.content = (row.content + "\n\n" + f"[{timezone.localtime(now):%d/%m/%Y %H:%M}] " + text)[:5000 + 3100]
+        row.save(update_fields=["state", "content", "updated_at"])
+        _event(row, "provide_info", user if getattr(user, "is_authenticated", False) else None, now,
+               State.NEEDS_INFO, {"text": text})
+    return row
+
+
+def answer(actor, feedback: Feedback, *, text: str, at=None) -> Feedback:
+    """The written answer; the sender is notified and may rate it."""
+    now = at or timezone.now()
+    text = _required_text(text, _("Write the answer."), 10000)
+    with transaction.atomic():
+        row = _locked(feedback, OPEN_STATES)
+        _require_handler(actor, row)
+        if row.agency_id is None:
+            raise FeedbackError("invalid", _("Route the feedback to an agency first."))
+        before, late = row.state, now > row.resolve_due_at
+        row.state, row.answer, row.answered_by, row.answered_at = State.ANSWERED, text, actor, now
+        row.publish_due_at = legal_calendar().add(now, PUBLISH_WITHIN, "working_days")
+        row.is_overdue = row.is_overdue or late
+        row.save(update_fields=["state", "answer", "answered_by", "answered_at", "publish_due_at", "is_overdue",
+                                "updated_at"])
+        _event(row, "answer", actor, now, before, {"late": late})
+    _notify_sender_after_commit(row, "feedback_answered")
+    return row
+
+
+def public_texts(feedback: Feedback) -> tuple[str, str]:
+    """Default public question and answer: the texts with personal data masked."""
+    names = [feedback.sender_name]
+    if feedback.dossier_id:
+        names += [feedback.dossier.applicant_name, feedback.dossier.owner_name]
+    return (scrub_personal_data(feedback.content, names), scrub_personal_data(feedback.answer, names))
+
+
+def publish(actor, feedback: Feedback, *, question: str = "", answer_text: str = "", at=None) -> Feedback:
+    """Publish the question and answer on the portal, WITHOUT personal data: the texts given (or the
+    originals) are masked again (sender's and applicant's names, e-mails, phone and ID numbers)."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        row = _locked(feedback, (State.ANSWERED,))
+        _require_handler(actor, row)
+        default_q, default_a = public_texts(row)
+        names = [row.sender_name] + ([row.dossier.applicant_name, row.dossier.owner_name] if row.dossier_id else [])
+        question = scrub_personal_data(clean_text(question, 5000), names) or default_q
+        answer_text = scrub_personal_data(clean_text(answer_text, 10000), names) or default_a
+        late = row.publish_due_at is not None and now > row.publish_due_at
+        row.state, row.public_question, row.public_answer, row.published_at = (
+            State.PUBLISHED, question, answer_text, now,
+        )
+        row.is_overdue = row.is_overdue or late
+        row.save(update_fields=["state", "public_question", "public_answer", "published_at", "is_overdue",
+                                "updated_at"])
+        _event(row, "publish", actor, now, State.ANSWERED, {"late": late})
+    return row
+
+
+def rate_answer(feedback: Feedback, *, level: str, comment: str = "", user=None, at=None) -> Feedback:
+    """The sender rates the answer, once."""
+    now = at or timezone.now()
+    if level not in Level.values:
+        raise FeedbackError("invalid", _("Choose very satisfied, satisfied or dissatisfied."))
+    with transaction.atomic():
+        row = _locked(feedback, (State.ANSWERED, State.PUBLISHED))
+        if row.answer_rating:
+            raise FeedbackError("not_allowed", _("The answer has already been rated."))
+        row.answer_rating, row.answer_rating_comment = level, clean_text(comment, 2000)
+        row.answer_rated_at = now
+        row.save(update_fields=["answer_rating", "answer_rating_comment", "answer_rated_at", "updated_at"])
+        _event(row, "rate_answer", user if getattr(user, "is_authenticated", False) else None, now, row.state,
+               {"level": level})
+    return row
+
+
+def mark_overdue(now: datetime.datetime | None = None) -> int:
+    """Flag open feedback past its resolution deadline (once each); returns how many were flagged."""
+    now = now or timezone.now()
+    flagged = 0
+    ids = list(
+        Feedback.objects.filter(state__in=OPEN_STATES, resolve_due_at__lt=now, is_overdue=False)
+        .values_list("pk", flat=True)[:5000]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            row = Feedback.objects.select_for_update().filter(pk=pk, is_overdue=False).first()
+            if row is None:
+                continue
+            row.is_overdue = True
+            row.save(update_fields=["is_overdue", "updated_at"])
+            _event(row, "overdue", None, now, row.state, {"resolve_due_at": row.resolve_due_at.isoformat()})
+            flagged += 1
+    return flagged
+
+
+def _notify_sender_after_commit(feedback: Feedback, kind: str) -> None:
+    from .notify import notify_sender
+
+    transaction.on_commit(lambda: notify_sender(feedback, kind))
