@@ -1,0 +1,368 @@
+"""The 06a table over N generated dossiers, and the legacy import rate, on PostgreSQL.
+
+    .venv/bin/python bench/bench_reports.py [--n 1000000] [--reuse] [--import-rows 200000] [--no-write]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_reports.py --n 10000000
+
+It (re)creates its own database `motcua_bench_reports` on the server of DATABASE_URL (default
+the local one), migrates it, builds a province (20 fields, 40 agencies at three levels, 300
+procedures, 12 service points) and generates N dossiers received over five years (2021-2025) with
+COPY, secondary indexes dropped during the load and built afterwards. Distributions: channels
+55% counter / 38% online / 7% post; procedures skewed (a few carry most dossiers); limits of 1 to
+20 working days; 63% early, 36% on time, under 1% late; 6% paused once for a supplement; 1%
+withdrawn, 0.5% stopped, 1% refused at intake; the last weeks still pending, some paused.
+`--reuse` keeps a database that already holds N dossiers (timing only).
+
+Then it times `dossier_table()` for 2024 grouped by field, province-wide (median of 5 after a
+warm-up; also ungrouped and by agency), and `import_file()` on a generated CSV of
+`--import-rows` rows into the loaded table (parse, check, COPY, indexes live). Figures go to
+docs/performance.md between <!-- bench:reports --> and <!-- /bench:reports -->.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+START, END = "<!-- bench:reports -->", "<!-- /bench:reports -->"
+HEADER = "# Performance figures\n\nWritten by the benchmarks in `bench/`; each section is replaced when its benchmark runs again.\n"
+BENCH_DB = "motcua_bench_reports"
+AS_OF = dt.datetime(2026, 1, 1, 0, 0)  # local time: the generated history ends here
+YEARS = (2021, 2025)
+
+
+def bench_url(url: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    admin = urlunparse(urlparse(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    admin = urlunparse(urlparse(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone() is not None
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build_province(rng: random.Random) -> list[tuple]:
+    """Reference data; returns the procedures as (procedure, version, field, level, agency, limit days, code, agency code)."""
+    from decimal import Decimal
+
+    from motcua.calendar.services import invalidate
+    from motcua.catalog import services as catalog
+    from motcua.catalog.models import Field
+    from motcua.organization.models import AdministrativeLevel, Agency, OpeningHours, ServicePoint
+    from django.core.management import call_command
+
+    if _has_command("seed_calendar"):  # the holidays, for the working-day counts
+        call_command("seed_calendar", verbosity=0)
+    invalidate()
+    levels = [
+        AdministrativeLevel.objects.create(code="tinh", name="Cấp tỉnh", rank=1),
+        AdministrativeLevel.objects.create(code="huyen", name="Cấp huyện", rank=2),
+        AdministrativeLevel.objects.create(code="xa", name="Cấp xã", rank=3),
+    ]
+    agencies = [
+        Agency.objects.create(code=f"000.{i // 20:02d}.{i % 20:02d}.H99", name=f"Cơ quan số {i}", level=levels[i % 3])
+        for i in range(40)
+    ]
+    for i in range(12):
+        point = ServicePoint.objects.create(
+            code=f"diem-{i:02d}", name=f"Nơi tiếp nhận {i}",
+            kind=ServicePoint.Kind.PROVINCIAL_CENTRE if i == 0 else ServicePoint.Kind.COMMUNE_UNIT,
+        )
+        for weekday in range(6 if i == 0 else 5):
+            OpeningHours.objects.create(service_point=point, weekday=weekday, opens=dt.time(7), closes=dt.time(17))
+    fields = [Field.objects.create(code=f"linh-vuc-{i:02d}", name=f"Lĩnh vực {i}") for i in range(20)]
+    procedures = []
+    for i in range(300):
+        agency = agencies[i % 40]
+        limit = rng.choice([1, 3, 5, 7, 10, 15, 20])
+        version = catalog.create_procedure(
+            f"1.{i:06d}.000.00.00.H99", f"1.{i:06d}", name=f"Thủ tục số {i}", field=fields[i % 20],
+            time_limit=Decimal(limit), time_limit_unit="working_days", levels=[agency.level],
+            competent_agencies=[agency], publish=True, valid_from=dt.date(2020, 1, 1),
+        )
+        procedures.append((version.procedure_id, version.pk, fields[i % 20].pk, agency.level_id, agency.pk, limit,
+                           version.procedure.code, agency.code))
+    return procedures
+
+
+def _has_command(name: str) -> bool:
+    from django.core.management import get_commands
+
+    return name in get_commands()
+
+
+def dossier_rows(n: int, procedures: list[tuple], service_points: list[int], rng: random.Random, prefix="B"):
+    """Yield dicts of Dossier column values with realistic distributions (see the module doc)."""
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    first = dt.datetime(YEARS[0], 1, 1, tzinfo=tz)
+    span_days = (dt.date(YEARS[1], 12, 31) - dt.date(YEARS[0], 1, 1)).days + 1
+    as_of = AS_OF.replace(tzinfo=tz)
+    weights = [1 / (i + 1) for i in range(len(procedures))]  # Zipf-like: a few procedures carry most
+    cumulative, acc = [], 0.0
+    for w in weights:
+        acc += w
+        cumulative.append(acc)
+    picks = rng.choices(procedures, cum_weights=cumulative, k=min(n, 1_000_000))
+    random_ = rng.random
+    day, hour = dt.timedelta(days=1), dt.timedelta(hours=1)
+    for i in range(n):
+        procedure_id, version_id, field_id, level_id, agency_id, limit, _code, _agency = picks[i % len(picks)]
+        received = first + dt.timedelta(days=int(random_() * span_days), hours=7 + random_() * 10)
+        r = random_()
+        channel = 1 if r < 0.55 else 2 if r < 0.93 else 3
+        due = (received + dt.timedelta(days=round(limit * 1.4))).replace(hour=17, minute=0, second=0, microsecond=0)
+        supplements = 1 if random_() < 0.06 else 0
+        if supplements:
+            due += 5 * day
+        row = {
+            "code": f"{prefix}{i:010d}", "procedure_version_id": version_id, "procedure_id": procedure_id,
+            "field_id": field_id, "level_id": level_id, "applicant_name": "Người nộp thử", "owner_name": "Người nộp thử",
+            "channel_in": channel, "return_channel": "online" if channel == 2 else "counter",
+            "service_point_id": service_points[0] if random_() < 0.6 else service_points[int(random_() * len(service_points))],
+            "receiving_agency_id": agency_id, "competent_agency_id": agency_id, "submitted_at": received,
+            "received_at": received, "clock_started_at": received, "original_due_at": due, "due_at": due,
+            "supplement_count": supplements, "fee_due": 50000 if i % 4 == 0 else 0,
+            "fee_paid": 50000 if i % 4 == 0 else 0, "created_at": received, "updated_at": received,
+        }
+        r = random_()
+        if r < 0.01:  # refused at intake: never received
+            row.update(status=3, received_at=None, clock_started_at=None, original_due_at=None, due_at=None,
+                       finished_at=received + hour)
+            yield row
+            continue
+        kind = "withdrawn" if r < 0.02 else "stopped" if r < 0.025 else "resolved"
+        r = random_()
+        window = (due - received).total_seconds()
+        if r < 0.63:
+            finished = received + dt.timedelta(seconds=window * (0.1 + 0.8 * random_()))
+            if finished.date() >= due.date():
+                finished = due - day
+            outcome = 1
+        elif r < 0.9995:
+            finished, outcome = due - dt.timedelta(hours=1 + 4 * random_()), 2
+        else:
+            finished, outcome = due + dt.timedelta(days=1 + int(10 * random_())), 3
+        if finished < received:
+            finished, outcome = received + hour, 2 if received.date() == due.date() else 1
+        if finished >= as_of:  # still being handled at the end of the history
+            paused = random_() < 0.2
+            row.update(status=5 if paused else 4, current_agency_id=agency_id,
+                       paused_at=received + day if paused else None)
+        else:
+            status = {"withdrawn": 7, "stopped": 8}.get(kind, 10 if random_() < 0.85 else 9)
+            row.update(status=status, finished_at=finished, outcome=outcome,
+                       returned_at=finished + 2 * hour if status == 10 else None)
+        yield row
+
+
+def load(n: int, procedures, rng) -> float:
+    """COPY n generated dossiers with the secondary indexes dropped, then build them; seconds."""
+    from django.db import connection
+
+    from motcua.dossiers.models import Dossier
+    from motcua.organization.models import ServicePoint
+    from motcua.reports.legacy_import import _columns, _tuples
+
+    points = list(ServicePoint.objects.order_by("code").values_list("pk", flat=True))
+    started = time.perf_counter()
+    indexes = list(Dossier._meta.indexes)
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.remove_index(Dossier, index)
+    fields = _columns()
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    chunk = 500_000
+    done = 0
+    while done < n:
+        size = min(chunk, n - done)
+        rows = dossier_rows(size, procedures, points, random.Random(rng.random()), prefix=f"B{done // chunk:03d}-")
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in _tuples(rows, fields):
+                    copy.write_row(values)
+        done += size
+        print(f"  {done:,} dossiers copied ({time.perf_counter() - started:.0f} s)", flush=True)
+    copied = time.perf_counter() - started
+    with connection.schema_editor() as editor:
+        for index in indexes:
+            editor.add_index(Dossier, index)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    total = time.perf_counter() - started
+    print(f"  copied in {copied:.0f} s, indexes built and analysed in {total - copied:.0f} s", flush=True)
+    return total
+
+
+def time_table(repeat: int = 5) -> dict:
+    from motcua.reports.dossier_table import dossier_table
+
+    figures = {}
+    year = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    for label, group_by in (("by field", "field"), ("ungrouped", None), ("by agency", "agency")):
+        dossier_table(*year, group_by=group_by)  # warm-up (caches, plans)
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            table = dossier_table(*year, group_by=group_by)
+            times.append(time.perf_counter() - started)
+        figures[label] = (statistics.median(times), min(times), table)
+    return figures
+
+
+def time_import(rows: int, procedures, rng) -> tuple[float, float]:
+    """Seconds for import_file() of a CSV with `rows` rows, and rows per second."""
+    from motcua.dossiers.models import Dossier
+    from motcua.reports import legacy_import
+    from motcua.reports.legacy_import import COLUMNS
+    import_file = legacy_import.import_file
+
+    def fmt(moment):
+        return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+    by_version = {p[1]: p for p in procedures}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "legacy.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for row in dossier_rows(rows, procedures, [None], rng, prefix="IMPORT-"):
+                procedure = by_version[row["procedure_version_id"]]
+                writer.writerow([
+                    row["code"], procedure[6], procedure[7], "diem-00", row["channel_in"],
+                    fmt(row["submitted_at"]), fmt(row["due_at"]), fmt(row.get("finished_at")),
+                    fmt(row.get("returned_at")), row["status"], row["return_channel"], int(row["channel_in"] == 2),
+                    int(row["channel_in"] == 2 and row["fee_due"] > 0), row["fee_due"],
+                ])
+        result = import_file(path)
+    if result.errors:
+        raise SystemExit(f"import failed: {result.errors[:5]}")
+    Dossier.objects.filter(code__startswith="IMPORT-").delete()
+    return result.seconds, result.imported / result.seconds
+
+
+def write_section(text: str) -> Path:
+    path = ROOT / "docs" / "performance.md"
+    path.parent.mkdir(exist_ok=True)
+    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    section = f"{START}\n{text.rstrip()}\n{END}"
+    if START in content and END in content:
+        before, rest = content.split(START, 1)
+        after = rest.split(END, 1)[1]
+        content = before + section + after
+    else:
+        content = content.rstrip() + "\n\n" + section + "\n"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="dossiers to generate (default 1,000,000)")
+    parser.add_argument("--import-rows", type=int, default=200_000, help="rows of the imported CSV")
+    parser.add_argument("--reuse", action="store_true", help="keep the database if it holds N dossiers")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md alone")
+    args = parser.parse_args()
+    url = bench_url(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    rng = random.Random(2024)
+
+    fresh = not (args.reuse and database_exists(url))
+    if fresh:
+        recreate_database(url)
+    setup_django(url)
+    from motcua.dossiers.models import Dossier
+    from motcua.catalog.models import Procedure
+
+    load_seconds = None
+    if fresh or Dossier.objects.count() != args.n:
+        if not fresh:
+            raise SystemExit("the existing database holds another number of dossiers; run without --reuse")
+        print(f"building the province and {args.n:,} dossiers ...", flush=True)
+        procedures = build_province(rng)
+        load_seconds = load(args.n, procedures, rng)
+    else:
+        procedures = [
+            (p.pk, p.current_version_id, p.current_version.field_id, p.current_version.competent_agencies.first().level_id,
+             p.current_version.competent_agencies.first().pk, 10, p.code, p.current_version.competent_agencies.first().code)
+            for p in Procedure.objects.select_related("current_version").order_by("code")
+        ]
+    count = Dossier.objects.count()
+    print(f"{count:,} dossiers in the database; timing the 06a table for 2024 ...", flush=True)
+    figures = time_table()
+    for label, (median, best, table) in figures.items():
+        print(f"  {label}: median {median * 1000:.0f} ms, best {best * 1000:.0f} ms ({len(table['rows'])} rows)")
+    total = figures["by field"][2]["total"]
+    print(f"  2024 totals: {total}")
+    print(f"importing a CSV of {args.import_rows:,} rows ...", flush=True)
+    import_seconds, rate = time_import(args.import_rows, procedures, rng)
+    print(f"  {args.import_rows:,} rows in {import_seconds:.1f} s: {rate:,.0f} rows/s")
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0].split(",")[0]
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('dossiers_dossier'))")
+        size = cursor.fetchone()[0]
+    median, best, _table = figures["by field"]
+    lines = [
+        "## Reports: the 06a table and the legacy import (`bench/bench_reports.py`)",
+        "",
+        f"- date: {dt.date.today().isoformat()}; machine: {platform.platform()}, CPython {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs; {pg_version}, stock settings",
+        f"- data: {count:,} generated dossiers received 2021-2025 (table with indexes: {size})"
+        + (f", loaded with COPY in {load_seconds:.0f} s including index builds" if load_seconds else ""),
+        f"- 06a table for 2024, province-wide, grouped by field (20 rows): **median {median * 1000:.0f} ms**, "
+        f"best {best * 1000:.0f} ms (target < 2 s at 10M)",
+        f"- same year ungrouped: median {figures['ungrouped'][0] * 1000:.0f} ms; grouped by agency (40 rows): "
+        f"median {figures['by agency'][0] * 1000:.0f} ms",
+        f"- 2024 totals: carried over {total['carried_over']:,}, new {total['new_total']:,}, resolved "
+        f"{total['resolved']:,} (early {total['early_rate']}%, on time {total['on_time_rate']}%, late {total['late_rate']}%), "
+        f"pending {total['pending']:,}",
+        f"- legacy import (`import_file`, CSV parse + checks + one COPY into the loaded, indexed table): "
+        f"{args.import_rows:,} rows in {import_seconds:.1f} s = **{rate:,.0f} rows/s** (target >= 20,000 rows/s)",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        print(f"written to {write_section(text)}")
+
+
+if __name__ == "__main__":
+    main()
