@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("motcua.calendar.api_urls")),
     path("", include("motcua.dossiers.api_urls")),
     path("", include("motcua.payments.api_urls")),
+    path("", include("motcua.feedback.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("mot-cua/", include("motcua.printouts.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("mot-cua/", include("motcua.feedback.officer_urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.portal.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []

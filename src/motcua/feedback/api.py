@@ -1,0 +1,227 @@
+"""API of ratings and feedback (`/api/v1/`). Errors: {"detail": message, "code": code}."""
+import datetime
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import Agency
+
+from . import ratings, selectors, services
+from .errors import FeedbackError
+from .links import code_from_token
+from .models import Feedback, Level, Rating, RatingChannel, Reason, State, SubjectKind
+from .views import client_ip
+
+STATUS_OF = {
+    "invalid": status.HTTP_400_BAD_REQUEST,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "not_returned": status.HTTP_409_CONFLICT,
+    "window_closed": status.HTTP_409_CONFLICT,
+    "not_allowed": status.HTTP_409_CONFLICT,
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
+}
+
+
+def _error(error: FeedbackError) -> Response:
+    return Response({"detail": error.message, "code": error.code}, status=STATUS_OF.get(error.code, 400))
+
+
+def _invalid(serializer) -> Response:
+    return Response({"detail": _("Check the fields marked."), "code": "invalid", "errors": serializer.errors},
+                    status=status.HTTP_400_BAD_REQUEST)
+
+
+class RatingInSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The token of the signed rating link (/danh-gia/<token>/).")
+    level = serializers.ChoiceField(choices=Level.choices)
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=Reason.choices), required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    dossier = serializers.CharField(source="dossier.code")
+    officer = serializers.CharField(source="officer.username", default=None)
+    counter = serializers.IntegerField(source="counter_id")
+    agency = serializers.CharField(source="agency.code")
+
+    class Meta:
+        model = Rating
+        fields = ["dossier", "officer", "counter", "agency", "level", "reasons", "comment", "channel", "created_at",
+                  "updated_at"]
+
+
+def _period(request):
+    try:
+        date_from = datetime.date.fromisoformat(request.query_params["from"])
+        date_to = datetime.date.fromisoformat(request.query_params["to"])
+    except (KeyError, ValueError):
+        raise FeedbackError("invalid", _("Give a period: from and to as YYYY-MM-DD.")) from None
+    if date_from > date_to:
+        raise FeedbackError("invalid", _("The start of the period must not be after its end."))
+    return date_from, date_to
+
+
+def _scoped_agency_ids(request):
+    """The agencies asked for (?agency=code,code), within those the user may see."""
+    wanted = [c for c in request.query_params.get("agency", "").split(",") if c]
+    province_wide = services.is_province_wide(request.user)
+    allowed = None if province_wide else services.handler_agency_ids(request.user)
+    if wanted:
+        ids = set(Agency.objects.filter(code__in=wanted).values_list("pk", flat=True))
+        return ids if allowed is None else ids & allowed
+    return allowed
+
+
+@api_view(["GET", "POST"])
+@permission_classes([AllowAny])
+def rating_collection(request):
+    """POST: rate a returned dossier with the signed link's token. GET: ratings (officers, scoped)."""
+    if request.method == "GET":
+        if not services.is_staff_member(request.user):
+            return Response({"detail": _("Sign in as an officer."), "code": "forbidden"}, status=403)
+        qs = selectors.ratings_visible_to(request.user).order_by("-created_at", "-pk")
+        from rest_framework.pagination import PageNumberPagination
+
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request)
+        return paginator.get_paginated_response(RatingSerializer(page, many=True).data)
+    serializer = RatingInSerializer(data=request.data)
+    if not serializer.is_valid():
+        return _invalid(serializer)
+    data = serializer.validated_data
+    code = code_from_token(data["token"])
+    dossier = Dossier.objects.filter(code=code).first() if code else None
+    if dossier is None:
+        return Response({"detail": _("This rating link is invalid or has expired."), "code": "bad_token"},
+                        status=status.HTTP_403_FORBIDDEN)
+    existed = Rating.objects.filter(dossier=dossier).exists()
+    try:
+        rating = ratings.rate(dossier, level=data["level"], reasons=data.get("reasons", []),
+                              comment=data.get("comment", ""), channel=RatingChannel.PORTAL)
+    except FeedbackError as error:
+        return _error(error)
+    return Response(RatingSerializer(rating).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def rating_summary(request):
+    try:
+        date_from, date_to = _period(request)
+    except FeedbackError as error:
+        return _error(error)
+    return Response(selectors.rating_summary(date_from, date_to, _scoped_agency_ids(request)))
+
+
+class FeedbackInSerializer(serializers.Serializer):
+    subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
+    content = serializers.CharField(max_length=5000, allow_blank=True)
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    sender_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    sender_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    sender_email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    sender_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    dossier_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    procedure_code = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+def feedback_public_data(feedback: Feedback) -> dict:
+    """What the holder of the code sees (the sender): no data about other people."""
+    return {
+        "code": feedback.code, "title": feedback.title, "channel": feedback.channel,
+        "subject_kind": feedback.subject_kind, "state": feedback.state,
+        "state_label": str(State(feedback.state).label),
+        "agency": feedback.agency.name if feedback.agency_id else None,
+        "received_at": feedback.received_at, "resolve_due_at": feedback.resolve_due_at,
+        "info_request": feedback.info_request if feedback.state == State.NEEDS_INFO else "",
+        "refusal_reason": feedback.refusal_reason, "answer": feedback.answer, "answered_at": feedback.answered_at,
+        "published_at": feedback.published_at, "answer_rating": feedback.answer_rating,
+    }
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def feedback_create(request):
+    serializer = FeedbackInSerializer(data=request.data)
+    if not serializer.is_valid():
+        return _invalid(serializer)
+    try:
+        feedback = services.submit_from_portal(user=request.user, client_ip=client_ip(request),
+                                               **serializer.validated_data)
+    except FeedbackError as error:
+        return _error(error)
+    return Response(feedback_public_data(feedback), status=status.HTTP_201_CREATED)
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def feedback_track(request, code):
+    feedback = Feedback.objects.select_related("agency").filter(code=code).first()
+    if feedback is None:
+        return Response({"detail": _("No feedback has this code."), "code": "not_found"}, status=404)
+    return Response(feedback_public_data(feedback))
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def feedback_published(request):
+    from rest_framework.pagination import PageNumberPagination
+
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(selectors.published_feedback(), request)
+    return paginator.get_paginated_response([
+        {"code": f.code, "title": f.title, "subject_kind": f.subject_kind, "question": f.public_question,
+         "answer": f.public_answer, "agency": f.agency.name if f.agency_id else None, "published_at": f.published_at}
+        for f in page
+    ])
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def feedback_summary(request):
+    try:
+        date_from, date_to = _period(request)
+    except FeedbackError as error:
+        return _error(error)
+    return Response(selectors.feedback_summary(date_from, date_to, _scoped_agency_ids(request)))
+
+
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def feedback_action(request, code, action):
+    """Officer actions: route (agency code), accept, refuse (reason), request_info (request),
+    answer (text), publish (question, answer_text)."""
+    feedback = selectors.visible_feedback(request.user, code)
+    if feedback is None:
+        return Response({"detail": _("No feedback has this code."), "code": "not_found"}, status=404)
+    data = request.data
+    try:
+        if action == "route":
+            agency = Agency.objects.filter(code=data.get("agency", "")).first()
+            if agency is None:
+                raise FeedbackError("invalid", _("Choose the responsible agency."))
+            feedback = services.route(request.user, feedback, agency=agency, note=data.get("note", ""))
+        elif action == "accept":
+            feedback = services.accept(request.user, feedback)
+        elif action == "refuse":
+            feedback = services.refuse(request.user, feedback, reason=data.get("reason", ""))
+        elif action == "request_info":
+            feedback = services.request_info(request.user, feedback, request=data.get("request", ""))
+        elif action == "answer":
+            feedback = services.answer(request.user, feedback, text=data.get("text", ""))
+        elif action == "publish":
+            feedback = services.publish(request.user, feedback, question=data.get("question", ""),
+                                        answer_text=data.get("answer_text", ""))
+        else:
+            return Response({"detail": _("Unknown action."), "code": "not_found"}, status=404)
+    except FeedbackError as error:
+        return _error(error)
+    return Response(feedback_public_data(feedback))
+
+
