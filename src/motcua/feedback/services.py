@@ -111,7 +111,7 @@ def _locked(feedback: Feedback, allowed_states) -> Feedback:
     if row.state not in allowed_states:
         raise FeedbackError(
             "not_allowed",
-            _("This action is not possible while the feedback is \u201c%(state)s\u201d.")
+            _("This action is not possible in the state: %(state)s.")
             % {"state": State(row.state).label},
         )
     return row
