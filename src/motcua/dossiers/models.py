@@ -4,6 +4,13 @@ Events are the truth: every action appends a `DossierEvent` that is never edited
 row carries the current state (status, due moment, current step, outcome) updated in the same
 transaction by `services.py`, so lists and reports are plain indexed SQL. Never write these
 models directly outside `services.py` (tests and imports included): the invariants live there.
+
+Foreign-key constraints in the database: kept for the identity of a dossier (its procedure
+version, receiving and competent agencies) and for every child row's dossier; left to Django
+(`on_delete=PROTECT`, `db_constraint=False`) for the denormalised and people columns. PostgreSQL
+checks each constraint with a locking lookup at commit, and the ~19 checks of a receipt cost more
+than all its inserts together (docs/performance.md); referenced rows are never deleted anyway
+(catalogue versions, agencies and users are retired, not removed).
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,16 +99,16 @@ class Dossier(models.Model):
         verbose_name=_("procedure version"),
     )
     case = models.ForeignKey(
-        ProcedureCase, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="dossiers",
+        ProcedureCase, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False, related_name="dossiers",
         verbose_name=_("case"),
     )
     # Denormalised from the version for grouped reports.
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, db_index=False, related_name="dossiers", verbose_name=_("procedure")
+        Procedure, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="dossiers", verbose_name=_("procedure")
     )
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, db_index=False, verbose_name=_("field"))
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, db_index=False, db_constraint=False, verbose_name=_("field"))
     level = models.ForeignKey(
-        AdministrativeLevel, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        AdministrativeLevel, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         verbose_name=_("level"), help_text=_("The administrative level of the competent agency."),
     )
 
@@ -136,7 +143,7 @@ class Dossier(models.Model):
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
 
     service_point = models.ForeignKey(
-        ServicePoint, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        ServicePoint, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         verbose_name=_("receiving service point"),
     )
     receiving_agency = models.ForeignKey(
@@ -147,7 +154,7 @@ class Dossier(models.Model):
         verbose_name=_("competent agency"),
     )
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("received by"),
     )
 
@@ -159,11 +166,12 @@ class Dossier(models.Model):
     current_step_name = models.CharField(_("current step"), max_length=300, blank=True)
     current_unit = models.CharField(_("current unit"), max_length=200, blank=True)
     current_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, db_index=False, related_name="dossiers_current",
+        Agency, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
+        related_name="dossiers_current",
         verbose_name=_("current agency"),
     )
     current_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="dossiers_assigned", verbose_name=_("current officer"),
     )
 
@@ -237,7 +245,7 @@ class DossierDocument(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier"))
     required_document = models.ForeignKey(
-        RequiredDocument, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        RequiredDocument, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         verbose_name=_("required document"),
     )
     name = models.CharField(_("name"), max_length=500)
@@ -268,23 +276,26 @@ class DossierStep(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name=_("dossier"))
     order = models.PositiveSmallIntegerField(_("order"))
     process_step = models.ForeignKey(
-        ProcessStep, on_delete=models.PROTECT, null=True, blank=True, db_index=False, verbose_name=_("process step")
+        ProcessStep, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
+        verbose_name=_("process step"),
     )
     step_index = models.PositiveSmallIntegerField(_("process step order"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=300)
     role = models.CharField(_("role"), max_length=30, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, db_index=False, verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, db_index=False, db_constraint=False, verbose_name=_("agency")
+    )
     given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("handed over by"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("assignee"),
     )
     finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("finished by"),
     )
     budget_hours = models.DecimalField(_("budget (working hours)"), max_digits=7, decimal_places=2, null=True)
@@ -336,7 +347,7 @@ class DossierEvent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier"))
     kind = models.CharField(_("kind"), max_length=40)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"))

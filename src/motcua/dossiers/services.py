@@ -47,6 +47,7 @@ from .models import (
     ReturnChannel,
     Status,
 )
+from .receipt_sql import insert_receipt
 from .signals import send_event_on_commit
 from .transitions import FINISHING_ACTIONS, Transition, target_status, transition_for
 from .validators import normalise_tax_code, validate_citizen_id
@@ -470,8 +471,8 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
     )
     status = target_status(action, 0)
     with transaction.atomic():
+        day = timezone.localdate(now)
         dossier = Dossier(
-            code=allocate_code(receiving_id, receiving_code, timezone.localdate(now)),
             procedure_version=procedure_version, case=case, procedure_id=profile.procedure_id,
             field_id=profile.field_id, level_id=profile.competent_level_ids.get(competent_id),
             owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
@@ -483,14 +484,23 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
         if status == Status.RECEIVED:
             _start_clock(dossier, profile, now, actor)
             step = _open_first_step(dossier, profile, now, actor, save=False)
-        dossier.save(force_insert=True)
-        if cleaned_documents:
-            DossierDocument.objects.bulk_create(DossierDocument(dossier=dossier, **d) for d in cleaned_documents)
-        if step is not None:
-            step.save(force_insert=True)
-        _event(dossier, action, actor, now, None, {
-            "channel": channel, "due_at": _iso(dossier.due_at), "documents": len(cleaned_documents), "note": note,
-        })
+        documents = [DossierDocument(dossier=dossier, **d) for d in cleaned_documents]
+        event = DossierEvent(
+            dossier=dossier, kind=action, actor=actor if getattr(actor, "pk", None) else None, at=now,
+            from_status=None, to_status=status,
+            payload={"channel": channel, "due_at": _iso(dossier.due_at), "documents": len(documents), "note": note},
+        )
+        if connection.vendor == "postgresql":
+            insert_receipt(dossier, receiving_id, receiving_code, day, documents, step, event)
+        else:
+            dossier.code = allocate_code(receiving_id, receiving_code, day)
+            dossier.save(force_insert=True)
+            if documents:
+                DossierDocument.objects.bulk_create(documents)
+            if step is not None:
+                step.save(force_insert=True)
+            event.save(force_insert=True)
+        send_event_on_commit(event)
     return dossier
 
 
