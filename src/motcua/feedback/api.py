@@ -2,6 +2,8 @@
 import datetime
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -25,6 +27,13 @@ STATUS_OF = {
     "not_allowed": status.HTTP_409_CONFLICT,
     "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
 }
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+    OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+    OpenApiParameter("agency", str, description="Agency codes, comma-separated (within those the user serves)."),
+]
 
 
 def _error(error: FeedbackError) -> Response:
@@ -77,6 +86,9 @@ def _scoped_agency_ids(request):
     return allowed
 
 
+@extend_schema(methods=["POST"], request=RatingInSerializer,
+               responses={201: RatingSerializer, 200: RatingSerializer})
+@extend_schema(methods=["GET"], responses=RatingSerializer(many=True))
 @api_view(["GET", "POST"])
 @permission_classes([AllowAny])
 def rating_collection(request):
@@ -108,6 +120,7 @@ def rating_collection(request):
     return Response(RatingSerializer(rating).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
+@extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def rating_summary(request):
@@ -145,6 +158,7 @@ def feedback_public_data(feedback: Feedback) -> dict:
     }
 
 
+@extend_schema(request=FeedbackInSerializer, responses={201: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def feedback_create(request):
@@ -159,6 +173,7 @@ def feedback_create(request):
     return Response(feedback_public_data(feedback), status=status.HTTP_201_CREATED)
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def feedback_track(request, code):
@@ -168,6 +183,7 @@ def feedback_track(request, code):
     return Response(feedback_public_data(feedback))
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def feedback_published(request):
@@ -182,6 +198,7 @@ def feedback_published(request):
     ])
 
 
+@extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def feedback_summary(request):
@@ -192,6 +209,7 @@ def feedback_summary(request):
     return Response(selectors.feedback_summary(date_from, date_to, _scoped_agency_ids(request)))
 
 
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def feedback_action(request, code, action):
