@@ -341,7 +341,8 @@ def provide_info(feedback: Feedback, *, text: str, user=None, at=None) -> Feedba
     with transaction.atomic():
         row = _locked(feedback, (State.NEEDS_INFO,))
         row.state = State.IN_PROGRESS
-        row.content = (row.content + "\n\n" + f"[{timezone.localtime(now):%d/%m/%Y %H:%M}] " + text)[:5000 + 3100]
+        # Appended below the original with its date, so the officer reads one text.
+        row.content = f"{row.content}\n\n[{timezone.localtime(now):%d/%m/%Y %H:%M}] {text}"
         row.save(update_fields=["state", "content", "updated_at"])
         _event(row, "provide_info", user if getattr(user, "is_authenticated", False) else None, now,
                State.NEEDS_INFO, {"text": text})
