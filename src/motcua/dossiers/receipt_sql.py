@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from .models import Dossier, DossierDocument, DossierEvent, DossierSequence, DossierStep
 
@@ -30,8 +31,8 @@ def _fields(model, skip: tuple[str, ...]):
     return fields
 
 
-def _values(obj, skip: tuple[str, ...] = ()) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _fields(type(obj), skip)]
+def _values(obj, conn, skip: tuple[str, ...] = ()) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in _fields(type(obj), skip)]
 
 
 def _statement(n_documents: int, has_step: bool) -> str:
@@ -73,19 +74,22 @@ def _statement(n_documents: int, has_step: bool) -> str:
 def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: datetime.date,
                    documents: list[DossierDocument], step: DossierStep | None, event: DossierEvent) -> None:
     """Insert the receipt's rows; sets `dossier.pk`, `dossier.code` and `event.pk`."""
-    params: list = [agency_id, day, f"{agency_code}-{day:%y%m%d}-", *_values(dossier, ("code",))]
+    # The wrapper itself, not the thread-local proxy: ~100 field preparations read it.
+    conn = connections[DEFAULT_DB_ALIAS]
+    params: list = [agency_id, day, f"{agency_code}-{day:%y%m%d}-", *_values(dossier, conn, ("code",))]
     for child in (*documents, *((step,) if step is not None else ()), event):
-        params += _values(child, ("dossier_id",))
-    connection.ensure_connection()
+        params += _values(child, conn, ("dossier_id",))
+    conn.ensure_connection()
     # The driver's own cursor binds parameters on the server and, with prepare=True, plans the
     # statement once per connection instead of parsing ~100 literals on every receipt.
-    dossier_id, code, event_id = connection.connection.execute(
-        _statement(len(documents), step is not None), params, prepare=True
-    ).fetchone()
+    # (Django's connections use client-side binding cursors; this one binds on the server.)
+    with psycopg.Cursor(conn.connection) as cursor:
+        cursor.execute(_statement(len(documents), step is not None), params, prepare=True)
+        dossier_id, code, event_id = cursor.fetchone()
     dossier.pk, dossier.code = dossier_id, code
     dossier._state.adding = False
-    dossier._state.db = connection.alias
+    dossier._state.db = conn.alias
     event.pk = event_id
     event.dossier_id = dossier_id
     event._state.adding = False
-    event._state.db = connection.alias
+    event._state.db = conn.alias
