@@ -604,4 +604,10 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
     if with_accounts:
         load_accounts(report)
     seed_calendar(stdout)
+    if with_accounts:
+        from .demo_dossiers import load_demo_dossiers
+
+        report.created["dossiers"] = load_demo_dossiers() or report.created.get("dossiers", 0)
+        if not report.created["dossiers"]:
+            del report.created["dossiers"]
     return report

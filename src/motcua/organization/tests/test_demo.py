@@ -23,7 +23,7 @@ from motcua.organization.permissions import agencies_for, has_permission
 
 pytestmark = pytest.mark.django_db
 
-DUMPED_APPS = ["organization", "catalog", "auth"]
+DUMPED_APPS = ["organization", "catalog", "auth", "dossiers"]
 
 
 def run(*args, **options) -> str:
@@ -157,3 +157,27 @@ def test_demo_logins_prints_a_vietnamese_table(loaded):
     assert "Quản trị cấp tỉnh" in next(line for line in lines if line.startswith("quantri.tinh "))
     assert "Quản lý Trung tâm" in next(line for line in lines if line.startswith("quanly.trungtam "))
     assert sum(1 for line in lines if line.split(" ")[0] in {s.username for s in demo.STAFF}) == len(demo.STAFF)
+
+
+def test_demo_dossiers_cover_the_work_queues(loaded):
+    from django.db.models import Count
+
+    from motcua.dossiers.models import Dossier, DossierEvent, Status
+
+    by_status = dict(Dossier.objects.values_list("status").annotate(n=Count("pk")))
+    # Received, processing, waiting for a supplement, resolved and returned dossiers all exist.
+    for status in (Status.RECEIVED, Status.PROCESSING, Status.WAITING_SUPPLEMENT, Status.RESOLVED, Status.RETURNED):
+        assert by_status.get(status, 0) > 0, status
+    returned = Dossier.objects.filter(status=Status.RETURNED)
+    assert all(d.outcome is not None and d.returned_at >= d.finished_at for d in returned)
+    # Every dossier was made by the engine: it has its receipt event, and codes carry the agency prefix.
+    assert DossierEvent.objects.filter(kind="receive_at_counter").count() == Dossier.objects.count()
+    assert all(d.code.startswith(d.receiving_agency.code + "-") for d in Dossier.objects.select_related("receiving_agency"))
+
+
+def test_no_demo_dossiers_without_accounts(settings):
+    from motcua.dossiers.models import Dossier
+
+    settings.DEBUG = False
+    run("load_demo")
+    assert not Dossier.objects.exists()
