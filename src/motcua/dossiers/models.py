@@ -198,6 +198,10 @@ class Dossier(models.Model):
 
     fee_due = models.PositiveBigIntegerField(_("fee due (VND)"), default=0)
     fee_paid = models.PositiveBigIntegerField(_("fee paid (VND)"), default=0)
+    paid_online = models.BooleanField(_("paid online"), default=False, help_text=_("A fee was paid through a gateway."))
+    is_digitized = models.BooleanField(
+        _("digitised"), default=False, help_text=_("Every document handed in is digitised (or re-used).")
+    )
 
     result_kind = models.CharField(_("result kind"), max_length=12, choices=ResultKind.choices, blank=True)
     result_description = models.CharField(_("result"), max_length=500, blank=True)
