@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "hand_over": _("Handed over"),
     "request_payment": _("Waiting for the financial obligation"),
     "confirm_payment": _("Payment confirmed"),
+    "record_payment": _("Payment recorded"),
     "assign": _("Assigned"),
     "stop": _("Stopped"),
     "withdraw": _("Withdrawn"),

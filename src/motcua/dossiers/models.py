@@ -198,6 +198,15 @@ class Dossier(models.Model):
 
     fee_due = models.PositiveBigIntegerField(_("fee due (VND)"), default=0)
     fee_paid = models.PositiveBigIntegerField(_("fee paid (VND)"), default=0)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_dossiers",
+        verbose_name=_("citizen account"),
+        help_text=_("The portal account that submitted the dossier online, if any."),
+    )
     paid_online = models.BooleanField(_("paid online"), default=False, help_text=_("A fee was paid through a gateway."))
     is_digitized = models.BooleanField(
         _("digitised"), default=False, help_text=_("Every document handed in is digitised (or re-used).")

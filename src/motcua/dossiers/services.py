@@ -107,7 +107,25 @@ def actions_for(actor, dossier: Dossier) -> list[str]:
     return [a for a, t in TRANSITIONS.items() if t.from_statuses and can_act(actor, dossier, a)]
 
 
+class SystemActor:
+    """A trusted component acting without an officer, e.g. a payment-gateway callback whose
+    signature was verified. The transition table names which actions each may take; its events
+    have no actor and record the component's name in the payload."""
+
+    is_authenticated = False
+    is_staff = False
+    pk = None
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"SystemActor({self.name!r})"
+
+
 def _has_permission(actor, transition: Transition, agency_ids: Iterable[int]) -> bool:
+    if isinstance(actor, SystemActor):
+        return actor.name in transition.systems
     if not transition.permissions:
         return True
     wanted = set(agency_ids)
@@ -212,6 +230,13 @@ def _clean_documents(profile: IntakeProfile, documents: Iterable[dict], *, check
     return cleaned
 
 
+def all_digitized(documents: Iterable[dict]) -> bool:
+    """A dossier counts as digitised when it has documents and every one is digitised or re-used
+    (digitisation status 1-3), the measure of the national digitisation indicator."""
+    statuses = [int(d.get("digitization") or 0) for d in documents]
+    return bool(statuses) and all(s > 0 for s in statuses)
+
+
 def _moment(value, default: datetime.datetime) -> datetime.datetime:
     if value is None:
         return default
@@ -273,6 +298,9 @@ def _locked(dossier, action: str, actor, expected_version: int | None) -> tuple[
 
 
 def _event(dossier: Dossier, kind: str, actor, at, from_status, payload=None) -> DossierEvent:
+    payload = dict(payload or {})
+    if isinstance(actor, SystemActor):
+        payload["system"] = actor.name
     event = DossierEvent.objects.create(
         dossier=dossier,
         kind=kind,
@@ -280,7 +308,7 @@ def _event(dossier: Dossier, kind: str, actor, at, from_status, payload=None) ->
         at=at,
         from_status=from_status,
         to_status=dossier.status,
-        payload=payload or {},
+        payload=payload,
     )
     send_event_on_commit(event)
     return event
@@ -405,14 +433,18 @@ def submit_online(actor, *, procedure_version: ProcedureVersion, case: Procedure
                   applicant: dict, owner: dict | None = None, documents: Iterable[dict] = (),
                   receiving_agency: Agency | None = None, competent_agency: Agency | None = None,
                   return_channel: str = ReturnChannel.ONLINE, delivery_address: str = "",
-                  submitted_at=None, note: str = "") -> Dossier:
+                  submitted_at=None, note: str = "", account=None, service_point=None) -> Dossier:
     """An online submission (status 1, channel 2). It gets its code now; the clock starts from
-    the submission moment once an officer accepts it (`accept_online`)."""
+    the submission moment once an officer accepts it (`accept_online`). `account` is the citizen's
+    portal account (defaults to `actor` when that is a signed-in citizen); `service_point` is
+    where the applicant will collect a paper result, if any."""
+    if account is None and getattr(actor, "is_authenticated", False) and not getattr(actor, "is_staff", False):
+        account = actor
     return _receive(
         "submit_online", Channel.ONLINE, actor, procedure_version=procedure_version, case=case,
-        applicant=applicant, owner=owner, documents=documents, service_point=None,
+        applicant=applicant, owner=owner, documents=documents, service_point=service_point,
         receiving_agency=receiving_agency, competent_agency=competent_agency, return_channel=return_channel,
-        delivery_address=delivery_address, at=submitted_at, note=note,
+        delivery_address=delivery_address, at=submitted_at, note=note, account=account,
     )
 
 
@@ -436,7 +468,7 @@ def _pick_agencies(profile: IntakeProfile, receiving_agency, competent_agency) -
 
 
 def _receive(action, channel, actor, *, procedure_version, case, applicant, owner, documents, service_point,
-             receiving_agency, competent_agency, return_channel, delivery_address, at, note) -> Dossier:
+             receiving_agency, competent_agency, return_channel, delivery_address, at, note, account=None) -> Dossier:
     transition = transition_for(action)
     now = _moment(at, timezone.now())
     if not isinstance(procedure_version, ProcedureVersion):
@@ -478,7 +510,8 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
             owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
             delivery_address=delivery_address[:500], status=status, service_point=service_point,
             receiving_agency_id=receiving_id, competent_agency_id=competent_id,
-            current_agency_id=competent_id, submitted_at=now, fee_due=profile.fee_for(channel), **parties,
+            current_agency_id=competent_id, submitted_at=now, fee_due=profile.fee_for(channel),
+            account_id=getattr(account, "pk", None), is_digitized=all_digitized(cleaned_documents), **parties,
         )
         step = None
         if status == Status.RECEIVED:
@@ -610,8 +643,9 @@ def receive_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: 
     pause = _end_pause(row, now)
     if cleaned:
         DossierDocument.objects.bulk_create(DossierDocument(dossier=row, is_supplement=True, **d) for d in cleaned)
+        row.is_digitized = all_digitized(row.documents.values("digitization"))
     row.status = target_status("receive_supplement", before)
-    _save(row, ["status", "due_at", "paused_at", "paused_minutes"])
+    _save(row, ["status", "due_at", "paused_at", "paused_minutes", "is_digitized"])
     _event(row, "receive_supplement", actor, now, before, {
         "paused_minutes": pause.working_minutes if pause else 0, "old_due_at": _iso(old_due),
         "due_at": _iso(row.due_at), "documents": len(cleaned), "note": note,
@@ -641,7 +675,7 @@ def request_payment(actor, dossier, *, amount: int | None = None, note: str = ""
 
 @transaction.atomic
 def confirm_payment(actor, dossier, *, amount_paid: int | None = None, receipt_number: str = "",
-                    expected_version: int | None = None, at=None) -> Dossier:
+                    online: bool = False, expected_version: int | None = None, at=None) -> Dossier:
     """The obligation is paid (6 -> the status before): the clock restarts, due moved."""
     row, _t = _locked(dossier, "confirm_payment", actor, expected_version)
     if amount_paid is not None and int(amount_paid) < 0:
@@ -652,11 +686,31 @@ def confirm_payment(actor, dossier, *, amount_paid: int | None = None, receipt_n
     resume = pause.resume_status if pause else Status.PROCESSING
     _end_pause(row, now)
     row.fee_paid += int(amount_paid) if amount_paid is not None else max(row.fee_due - row.fee_paid, 0)
+    row.paid_online = row.paid_online or online
     row.status = target_status("confirm_payment", before, resume)
-    _save(row, ["status", "due_at", "paused_at", "paused_minutes", "fee_paid"])
+    _save(row, ["status", "due_at", "paused_at", "paused_minutes", "fee_paid", "paid_online"])
     _event(row, "confirm_payment", actor, now, before, {
         "amount_paid": row.fee_paid, "receipt_number": receipt_number, "old_due_at": _iso(old_due),
-        "due_at": _iso(row.due_at),
+        "due_at": _iso(row.due_at), "online": online,
+    })
+    return row
+
+
+@transaction.atomic
+def record_payment(actor, dossier, *, amount: int, method: str, reference: str = "", online: bool = False,
+                   expected_version: int | None = None, at=None) -> Dossier:
+    """A payment that does not end a wait (paid at intake, a part payment): fee_paid grows,
+    the status and the clock stay as they are."""
+    row, _t = _locked(dossier, "record_payment", actor, expected_version)
+    amount = int(amount)
+    if amount <= 0:
+        raise DossierActionError("invalid", _("The amount must be more than 0 đồng."))
+    now = _moment(at, timezone.now())
+    row.fee_paid += amount
+    row.paid_online = row.paid_online or online
+    _save(row, ["fee_paid", "paid_online"])
+    _event(row, "record_payment", actor, now, row.status, {
+        "amount": amount, "method": method, "reference": reference, "online": online, "fee_paid": row.fee_paid,
     })
     return row
 

@@ -22,6 +22,9 @@ EXAMINE = "dossier.examine"
 APPROVE = "dossier.approve"
 ASSIGN = "dossier.assign"
 
+# A verified payment-gateway callback (payments app): it confirms payments, nothing else.
+PAYMENT_GATEWAY = "payment_gateway"
+
 ACTIVE = frozenset({S.RECEIVED, S.PROCESSING, S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT})
 
 
@@ -32,6 +35,8 @@ class Transition:
     to_status: int | None
     permissions: tuple[str, ...]
     scope: str = "current"
+    # Trusted components that may take this action without an officer (services.SystemActor).
+    systems: tuple[str, ...] = ()
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -53,7 +58,14 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "request_payment", frozenset({S.RECEIVED, S.PROCESSING}), S.WAITING_PAYMENT, (RECEIVE, EXAMINE, APPROVE)
         ),
-        Transition("confirm_payment", frozenset({S.WAITING_PAYMENT}), RESUME, (RECEIVE, EXAMINE), "receiving"),
+        Transition(
+            "confirm_payment", frozenset({S.WAITING_PAYMENT}), RESUME, (RECEIVE, EXAMINE), "receiving",
+            systems=(PAYMENT_GATEWAY,),
+        ),
+        Transition(
+            "record_payment", ACTIVE | {S.RESOLVED}, UNCHANGED, (RECEIVE, EXAMINE), "receiving",
+            systems=(PAYMENT_GATEWAY,),
+        ),
         Transition("assign", ACTIVE, UNCHANGED, (ASSIGN,)),
         Transition("stop", ACTIVE, S.STOPPED, (APPROVE,)),
         Transition("withdraw", ACTIVE, S.WITHDRAWN, (RECEIVE, EXAMINE, APPROVE), "receiving"),

@@ -10,17 +10,14 @@ from __future__ import annotations
 import logging
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier, DossierEvent, Status
-from motcua.dossiers.signals import send_event_on_commit
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.transitions import PAYMENT_GATEWAY
 
 from .gateways import get_gateway
 from .gateways.base import OrderRequest
@@ -38,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 # The most a single dossier payment may be: a guard against typing errors (an extra zero).
 MAX_PAYMENT = 10_000_000_000
-SYSTEM_USERNAME = "he-thong-thanh-toan"
 
 
 class PaymentError(ValidationError):
@@ -54,16 +50,9 @@ def owed(dossier: Dossier) -> int:
 
 
 def system_actor():
-    """The account that confirms online payments on dossiers (the gateway has no officer).
-
-    It cannot sign in (inactive, no usable password); it is a superuser only so that the dossier
-    engine's permission check lets it confirm a payment for any agency.
-    """
-    user, _created = get_user_model().objects.get_or_create(username=SYSTEM_USERNAME, defaults={
-        "first_name": "Hệ thống", "last_name": "thanh toán trực tuyến", "is_active": False, "is_superuser": True,
-        "is_staff": False, "password": make_password(None),
-    })
-    return user
+    """The gateway confirms payments as a trusted component, not as a user: its callback's
+    signature was verified before this is used, and the engine lets it take payment actions only."""
+    return dossier_services.SystemActor(PAYMENT_GATEWAY)
 
 
 def new_order_ref(prefix: str = "TT") -> str:
@@ -75,29 +64,19 @@ def new_order_ref(prefix: str = "TT") -> str:
 
 
 def _apply_to_dossier(dossier: Dossier, payment: Payment, actor) -> Dossier:
-    """Add a paid payment to the dossier: resume it through the engine if it was waiting for
-    exactly this, otherwise add to fee_paid and append a `payment` event. Call inside the
+    """Add a paid payment to the dossier through the engine: resume it if it was waiting for
+    exactly this, otherwise record the payment (status and clock unchanged). Call inside the
     transaction that holds the dossier's row lock."""
-    remaining = owed(dossier)
-    if dossier.status == Status.WAITING_PAYMENT and payment.amount >= remaining:
+    online = payment.method == Method.ONLINE
+    reference = payment.receipt_number or payment.order_ref
+    if dossier.status == Status.WAITING_PAYMENT and payment.amount >= owed(dossier):
         return dossier_services.confirm_payment(
-            actor, dossier, amount_paid=payment.amount, receipt_number=payment.receipt_number or payment.order_ref,
-            at=payment.paid_at,
+            actor, dossier, amount_paid=payment.amount, receipt_number=reference, online=online, at=payment.paid_at,
         )
-    # Not waiting, or a part payment: the dossier stays where it is. There is no engine command
-    # for this yet, so the row is updated the way the engine does (version bump + event).
-    Dossier.objects.filter(pk=dossier.pk).update(
-        fee_paid=F("fee_paid") + payment.amount, version=F("version") + 1, updated_at=timezone.now()
+    return dossier_services.record_payment(
+        actor, dossier, amount=payment.amount, method=payment.method, reference=reference, online=online,
+        at=payment.paid_at,
     )
-    dossier.refresh_from_db()
-    event = DossierEvent.objects.create(
-        dossier=dossier, kind="payment", actor=actor if getattr(actor, "pk", None) else None, at=payment.paid_at,
-        from_status=dossier.status, to_status=dossier.status,
-        payload={"amount": payment.amount, "method": payment.method, "order_ref": payment.order_ref,
-                 "receipt_number": payment.receipt_number, "fee_paid": dossier.fee_paid},
-    )
-    send_event_on_commit(event)
-    return dossier
 
 
 def _lock_dossier(dossier) -> Dossier:

@@ -88,6 +88,45 @@ def test_business_applicant_and_post(receive, world):
     assert d.applicant_id_number == "0101234567-001" and d.applicant_birth_date is None
 
 
+def test_payment_gateway_acts_only_on_payments(receive, world):
+    gateway = s.SystemActor("payment_gateway")
+    d = receive()
+    d = s.request_payment(world["counter"], d, amount=120000, at=at(2026, 3, 2, 9))
+    # A verified gateway callback confirms the payment without an officer, and says so in the event.
+    d = s.confirm_payment(gateway, d, amount_paid=120000, online=True, at=at(2026, 3, 2, 10))
+    assert (d.status, d.fee_paid, d.paid_online) == (Status.RECEIVED, 120000, True)
+    event = d.events.get(kind="confirm_payment")
+    assert event.actor is None and event.payload["system"] == "payment_gateway"
+    # ...but it can do nothing else, and an unknown component nothing at all.
+    refused("forbidden", s.hand_over, gateway, d)
+    refused("forbidden", s.record_payment, s.SystemActor("someone"), d, amount=1000, method="cash")
+
+
+def test_record_payment_keeps_status_and_clock(receive, world):
+    d = receive()
+    due = d.due_at
+    d = s.record_payment(world["counter"], d, amount=25000, method="cash", reference="BL-001", at=at(2026, 3, 2, 9))
+    assert (d.status, d.fee_paid, d.paid_online, d.due_at) == (Status.RECEIVED, 25000, False, due)
+    assert d.events.get(kind="record_payment").payload["reference"] == "BL-001"
+    refused("invalid", s.record_payment, world["counter"], d, amount=0, method="cash")
+    refused("invalid", s.record_payment, world["counter"], d, amount=-5, method="cash")
+
+
+def test_digitised_flag_follows_the_documents(receive, world):
+    digitised = documents_for(world)
+    assert all(doc["digitization"] == 1 for doc in digitised)
+    assert receive(documents=digitised).is_digitized is True
+    paper_first = [dict(doc, digitization=0) if i == 0 else doc for i, doc in enumerate(digitised)]
+    assert receive(documents=paper_first).is_digitized is False
+
+
+def test_online_submission_keeps_the_citizen_account(world, django_user_model):
+    citizen = django_user_model.objects.create_user("citizen", password="x")
+    d = s.submit_online(citizen, procedure_version=world["version"], applicant=APPLICANT,
+                        documents=documents_for(world), submitted_at=at(2026, 3, 2, 9))
+    assert d.account == citizen and d.status == Status.NEW
+
+
 def test_online_submission_then_acceptance(world):
     d = s.submit_online(None, procedure_version=world["version"], applicant=APPLICANT,
                         documents=documents_for(world), submitted_at=at(2026, 3, 1, 22))  # Sunday night

@@ -41,7 +41,7 @@ def test_part_payment_keeps_waiting_full_payment_resumes(waiting, world):
     waiting.refresh_from_db()
     assert (waiting.status, waiting.fee_paid, first.status, first.recorded_by) == (
         Status.WAITING_PAYMENT, 20_000, "paid", world["counter"])
-    assert waiting.events.filter(kind="payment").get().payload["amount"] == 20_000
+    assert waiting.events.filter(kind="record_payment").get().payload["amount"] == 20_000
     services.record_counter_payment(world["counter"], waiting, "100.000", Method.CARD, "BL-0002")
     waiting.refresh_from_db()
     assert (waiting.status, waiting.fee_paid) == (Status.PROCESSING, 120_000)
