@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.reports",
     "motcua.feedback",
+    "motcua.accounts",
+    "motcua.integrations",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "motcua.accounts.backends.PhoneOrEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -171,6 +174,25 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # The province this installation serves: its code prefixes agency identifiers (e.g. H56).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "H99")
+
+# Citizen sign-in through OpenID Connect (VNeID), off unless OIDC_ISSUER and OIDC_CLIENT_ID are set
+# (docs/accounts.md). The population register adapter: "simulator" (synthetic people) or "http".
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_JWKS_URI = os.environ.get("OIDC_JWKS_URI", "")
+OIDC_USERINFO_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_TOKEN_AUTH_METHOD = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile")
+OIDC_CLAIM_CITIZEN_ID = os.environ.get("OIDC_CLAIM_CITIZEN_ID", "citizen_id")
+OIDC_CLAIM_NAME = os.environ.get("OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
+POPULATION_REGISTER = os.environ.get("POPULATION_REGISTER", "simulator")
+POPULATION_REGISTER_URL = os.environ.get("POPULATION_REGISTER_URL", "")
+POPULATION_REGISTER_TOKEN = os.environ.get("POPULATION_REGISTER_TOKEN", "")
+POPULATION_SIMULATOR_MODE = os.environ.get("POPULATION_SIMULATOR_MODE", "normal")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("motcua.dossiers.api_urls")),
     path("", include("motcua.payments.api_urls")),
     path("", include("motcua.feedback.api_urls")),
+    path("", include("motcua.accounts.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("mot-cua/", include("motcua.feedback.officer_urls")),
     path("", include("motcua.feedback.urls")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("", include("motcua.portal.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []

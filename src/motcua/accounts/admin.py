@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AccountEvent, CitizenAccount
+
+
+class AccountEventInline(admin.TabularInline):
+    model = AccountEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "at", "changed_fields", "ip_address"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CitizenAccount)
+class CitizenAccountAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "kind", "phone", "email", "citizen_id", "tax_code", "identity_source", "created_at"]
+    list_filter = ["kind", "identity_source"]
+    search_fields = ["full_name", "phone", "email", "citizen_id", "tax_code", "business_name"]
+    readonly_fields = ["user", "identity_source", "identity_verified_at", "oidc_issuer", "oidc_subject",
+                       "created_at", "updated_at"]
+    inlines = [AccountEventInline]

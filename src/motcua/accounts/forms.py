@@ -1,0 +1,152 @@
+"""Sign-up, sign-in and profile forms. Messages are gettext; Vietnamese by default."""
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccountKind, CitizenAccount
+from .validators import normalise_email, normalise_phone, normalise_tax_code, validate_citizen_id
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AccountFieldsMixin:
+    """Rules shared by sign-up and profile: formats, uniqueness, what each kind of account needs."""
+
+    account: CitizenAccount | None = None
+
+    def _others(self):
+        others = CitizenAccount.objects.all()
+        return others.exclude(pk=self.account.pk) if self.account else others
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if not value:
+            return ""
+        phone = normalise_phone(value)
+        if self._others().filter(phone=phone).exists():
+            raise ValidationError(_("An account with this phone number already exists."), code="phone_taken")
+        return phone
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data.get("email"))
+        if email and self._others().filter(email=email).exists():
+            raise ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
+        return email
+
+    def clean_citizen_id(self):
+        number = (self.cleaned_data.get("citizen_id") or "").strip()
+        if number:
+            validate_citizen_id(number)
+        return number
+
+    def clean_tax_code(self):
+        code = (self.cleaned_data.get("tax_code") or "").strip()
+        return normalise_tax_code(code) if code else ""
+
+    def check_account_rules(self, cleaned, kind):
+        number, birth_date = cleaned.get("citizen_id"), cleaned.get("birth_date")
+        if number and birth_date:
+            try:
+                validate_citizen_id(number, birth_date)
+            except ValidationError as error:
+                self.add_error("birth_date", error)
+        if kind == AccountKind.PERSON:
+            if "citizen_id" in self.fields and not number and "citizen_id" not in self.errors:
+                self.add_error("citizen_id", _("A person's account needs the citizen ID."))
+            if number and self._others().filter(kind=AccountKind.PERSON, citizen_id=number).exists():
+                self.add_error("citizen_id", _("An account with this citizen ID already exists."))
+        if kind == AccountKind.BUSINESS:
+            if not cleaned.get("business_name"):
+                self.add_error("business_name", _("A business account needs the business name."))
+            if not cleaned.get("tax_code") and "tax_code" not in self.errors:
+                self.add_error("tax_code", _("A business account needs the tax code."))
+        if "phone" in self.fields and not cleaned.get("phone") and not cleaned.get("email") \
+                and "phone" not in self.errors and "email" not in self.errors:
+            raise ValidationError(_("Give a phone number or an e-mail address (or both): you sign in with it."),
+                                  code="no_identifier")
+
+
+class SignUpForm(AccountFieldsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Account for"), choices=AccountKind.choices, initial=AccountKind.PERSON,
+                             widget=forms.RadioSelect)
+    full_name = forms.CharField(label=_("Full name"), max_length=150,
+                                help_text=_("For a business: the name of its legal representative."))
+    citizen_id = forms.CharField(label=_("Citizen ID (12 digits)"), max_length=12, required=False,
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, input_formats=DATE_INPUT_FORMATS,
+                                 widget=DateInput())
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    business_name = forms.CharField(label=_("Business name"), max_length=255, required=False)
+    tax_code = forms.CharField(label=_("Tax code"), max_length=14, required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html)
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_account_rules(cleaned, cleaned.get("kind"))
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            # The similarity check compares the password with what the person typed.
+            candidate = get_user_model()(username=cleaned.get("phone") or cleaned.get("email") or "",
+                                         first_name=cleaned.get("full_name") or "", email=cleaned.get("email") or "")
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Phone or e-mail"), max_length=254,
+                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ProfileForm(AccountFieldsMixin, forms.ModelForm):
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, input_formats=DATE_INPUT_FORMATS,
+                                 widget=DateInput())
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    class Meta:
+        model = CitizenAccount
+        fields = ["full_name", "citizen_id", "birth_date", "phone", "email", "address", "business_name", "tax_code"]
+        labels = {"full_name": _("Full name"), "citizen_id": _("Citizen ID (12 digits)"), "address": _("Address"),
+                  "business_name": _("Business name"), "tax_code": _("Tax code")}
+
+    def __init__(self, *args, account: CitizenAccount, **kwargs):
+        self.account = account
+        super().__init__(*args, instance=account, **kwargs)
+        if not account.is_business:
+            del self.fields["business_name"], self.fields["tax_code"]
+        if account.identity_locked:
+            for name in ("full_name", "citizen_id", "birth_date"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Verified by VNeID; not editable here.")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_account_rules(cleaned, self.account.kind)
+        return cleaned
+
+    def _post_clean(self):
+        # Saving goes through services.update_profile, not ModelForm.save: skip assigning to the instance.
+        pass

@@ -1,0 +1,94 @@
+"""The account of a person or a business on the portal: a profile next to the Django user.
+
+Officers are Django users without a CitizenAccount; a citizen's user is never staff. The phone
+(0xxxxxxxxx) and the e-mail (lower case) identify the account at sign-in, so each is unique among
+accounts; empty ones are stored as NULL so that many accounts may lack one.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    BUSINESS = "business", _("Business")
+
+
+class IdentitySource(models.TextChoices):
+    # How far the identity data is vouched for: self-declared, VNeID, or matched with the register.
+    PASSWORD = "password", _("Declared by the account holder")
+    OIDC = "oidc", _("Verified by the national identity app (VNeID)")
+    POPULATION_REGISTER = "population_register", _("Matched with the population register")
+
+
+class CitizenAccount(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_account")
+    kind = models.CharField(_("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.PERSON)
+    full_name = models.CharField(_("full name"), max_length=150)
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=10, null=True, blank=True, unique=True)
+    email = models.EmailField(_("e-mail"), null=True, blank=True, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    business_name = models.CharField(_("business name"), max_length=255, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    identity_source = models.CharField(
+        _("identity verified by"), max_length=20, choices=IdentitySource.choices, default=IdentitySource.PASSWORD
+    )
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    oidc_issuer = models.CharField(max_length=255, blank=True)
+    oidc_subject = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("citizen account")
+        verbose_name_plural = _("citizen accounts")
+        constraints = [
+            # One personal account per citizen ID (a business's representative may also have one).
+            models.UniqueConstraint(
+                fields=["citizen_id"], condition=Q(kind="person", citizen_id__isnull=False),
+                name="accounts_unique_person_citizen_id",
+            ),
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"], condition=~Q(oidc_subject=""),
+                name="accounts_unique_oidc_subject",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["person", "business"]), name="accounts_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.business_name or self.full_name
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind == AccountKind.BUSINESS
+
+    @property
+    def identity_locked(self) -> bool:
+        """Data vouched for by VNeID is not edited by hand."""
+        return self.identity_source == IdentitySource.OIDC
+
+
+class AccountEvent(models.Model):
+    """Audit trail of an account: who changed what, when (no passwords, no tokens)."""
+
+    class Action(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Signed up")
+        PROFILE_UPDATED = "profile_updated", _("Profile updated")
+        REGISTER_MATCHED = "register_matched", _("Matched with the population register")
+        OIDC_CREATED = "oidc_created", _("Created through VNeID")
+        OIDC_LINKED = "oidc_linked", _("Linked to VNeID")
+        OIDC_SIGNED_IN = "oidc_signed_in", _("Signed in through VNeID")
+
+    account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")

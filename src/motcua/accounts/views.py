@@ -1,0 +1,244 @@
+"""Pages of the citizen account: sign up, sign in (password or VNeID), sign out, profile."""
+import functools
+import logging
+
+from axes.helpers import get_cool_off
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.integrations.population import RegisterUnavailable, prefill
+
+from . import oidc, services
+from .forms import LoginForm, ProfileForm, SignUpForm
+from .models import CitizenAccount
+from .validators import validate_citizen_id
+
+logger = logging.getLogger(__name__)
+BACKEND = "motcua.accounts.backends.PhoneOrEmailBackend"
+SESSION_OIDC = "accounts_oidc_flow"
+SESSION_PREFILL = "accounts_register_prefill"
+
+OIDC_MESSAGES = {
+    "wrong_state": gettext_lazy("The sign-in link is invalid or was already used. Start again."),
+    "expired": gettext_lazy("The identity provider's answer has expired. Start again."),
+    "no_citizen_id": gettext_lazy("The identity provider did not give a citizen ID."),
+    "provider_unreachable": gettext_lazy("The identity provider cannot be reached now. Try again later."),
+    "denied": gettext_lazy("Sign-in through VNeID was cancelled."),
+    "linked_elsewhere": gettext_lazy("This citizen ID is already linked to another VNeID identity. Contact the service centre."),
+    "citizen_id_changed": gettext_lazy("The identity provider gave a different citizen ID for this account. Contact the service centre."),
+    "inactive": gettext_lazy("This account is disabled."),
+}
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def citizen_required(view):
+    """Signed in with a citizen or business account; officers and visitors go to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        account = None
+        if request.user.is_authenticated:
+            account = CitizenAccount.objects.filter(user=request.user).first()
+        if account is None:
+            if request.user.is_authenticated:
+                messages.info(request, _("Sign in with a citizen or business account."))
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        request.account = account
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.sign_up(form.cleaned_data, form.cleaned_data["password1"], client_ip(request))
+        except IntegrityError:
+            # Two sign-ups with the same phone/e-mail/citizen ID at the same moment: the database decided.
+            form.add_error(None, _("An account with this phone, e-mail or citizen ID already exists."))
+        else:
+            login(request, account.user, backend=BACKEND)
+            messages.success(request, _("Your account is ready."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _lockout_message(request) -> str:
+    cool_off = get_cool_off(request)
+    minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
+    if minutes:
+        return _("Too many failed sign-in attempts. Try again in %(minutes)s minutes, or contact the service "
+                 "centre.") % {"minutes": minutes}
+    return _("Too many failed sign-in attempts. Contact the service centre to unlock your account.")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    next_url = _safe_next(request, reverse("accounts:profile"))
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            # Answer ourselves, in the page's language, instead of axes' generic lockout page.
+            request.axes_locked_out = False
+            form.add_error(None, _lockout_message(request))
+            status = 429
+        elif user is None:
+            form.add_error(None, _("Wrong phone/e-mail or password."))
+            status = 400
+        elif not CitizenAccount.objects.filter(user=user).exists():
+            form.add_error(None, _("This is an officer account: sign in at the officers' page."))
+            status = 400
+        else:
+            login(request, user)
+            return redirect(next_url)
+    context = {"form": form, "next": next_url, "oidc_enabled": oidc.is_configured()}
+    return render(request, "accounts/login.html", context, status=status)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def profile(request):
+    account = request.account
+    if request.method == "POST" and "prefill" in request.POST:
+        return _prefill_from_register(request, account)
+    form = ProfileForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_profile(account, form.cleaned_data, _register_match(request, form.cleaned_data),
+                                              client_ip(request))
+        except IntegrityError:
+            form.add_error(None, _("An account with this phone, e-mail or citizen ID already exists."))
+        else:
+            request.session.pop(SESSION_PREFILL, None)
+            messages.success(request, _("Your profile is saved.") if changed else _("Nothing changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "account": account},
+                  status=400 if form.errors else 200)
+
+
+def _prefill_from_register(request, account):
+    """Fill the form (not yet saved) with what the population register knows for the citizen ID typed."""
+    data = request.POST.dict()
+    number = (data.get("citizen_id") or account.citizen_id or "").strip()
+    if account.identity_locked:
+        number = account.citizen_id
+    try:
+        validate_citizen_id(number)
+        found = prefill(number)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        found = None
+    except RegisterUnavailable:
+        logger.warning("Population register unavailable for a profile prefill")
+        messages.error(request, _("The population register cannot be reached now. Try again later, or type "
+                                  "the data in."))
+        found = None
+    if found == {}:
+        messages.warning(request, _("The population register has no person with this citizen ID."))
+    if found:
+        if not account.identity_locked:
+            data["full_name"] = found["full_name"]
+            data["birth_date"] = found["birth_date"].isoformat()
+            data["citizen_id"] = found["citizen_id"]
+        data["address"] = found["address"]
+        request.session[SESSION_PREFILL] = {"citizen_id": found["citizen_id"], "full_name": found["full_name"],
+                                            "birth_date": found["birth_date"].isoformat()}
+        messages.info(request, _("Filled in from the population register. Check the data and save."))
+    # Unbound, so that nothing is reported as an error before the person presses "Save".
+    initial = {name: data.get(name, "") for name in ProfileForm.Meta.fields if name in data}
+    form = ProfileForm(initial=initial, account=account)
+    return render(request, "accounts/profile.html", {"form": form, "account": account, "prefilled": bool(found)})
+
+
+def _register_match(request, cleaned) -> bool:
+    """The saved identity is exactly what the register gave for this citizen ID in this session."""
+    record = request.session.get(SESSION_PREFILL)
+    birth_date = cleaned.get("birth_date")
+    return bool(
+        record
+        and cleaned.get("citizen_id") == record["citizen_id"]
+        and cleaned.get("full_name") == record["full_name"]
+        and birth_date is not None and birth_date.isoformat() == record["birth_date"]
+    )
+
+
+def _oidc_redirect_uri(request) -> str:
+    return request.build_absolute_uri(reverse("accounts:oidc_callback"))
+
+
+def oidc_start(request):
+    if not oidc.is_configured():
+        raise Http404
+    try:
+        config = oidc.load_config()
+    except oidc.OIDCError as error:
+        logger.warning("OIDC configuration unusable: %s", error)
+        return _oidc_failed(request, error.code)
+    flow = oidc.new_flow()
+    flow["next"] = _safe_next(request, reverse("accounts:profile"))
+    request.session[SESSION_OIDC] = flow
+    return redirect(oidc.authorization_url(config, flow, _oidc_redirect_uri(request)))
+
+
+def oidc_callback(request):
+    if not oidc.is_configured():
+        raise Http404
+    # One use only: the flow's secrets leave the session whatever happens next.
+    flow = request.session.pop(SESSION_OIDC, None)
+    if request.GET.get("error"):
+        return _oidc_failed(request, "denied" if request.GET["error"] == "access_denied" else "provider_error")
+    try:
+        config = oidc.load_config()
+        identity = oidc.complete(config, flow, request.GET.get("state", ""), request.GET.get("code", ""),
+                                 _oidc_redirect_uri(request))
+        validate_citizen_id(identity.citizen_id)
+        account, created = services.sign_in_with_oidc(
+            identity.issuer, identity.subject, identity.citizen_id, identity.full_name, identity.birth_date,
+            client_ip(request),
+        )
+    except oidc.OIDCError as error:
+        logger.warning("OIDC sign-in refused: %s", error)
+        return _oidc_failed(request, error.code)
+    except ValidationError:
+        logger.warning("OIDC sign-in refused: malformed citizen ID claim")
+        return _oidc_failed(request, "no_citizen_id")
+    except services.OIDCLinkError as error:
+        return _oidc_failed(request, error.code)
+    login(request, account.user, backend=BACKEND)
+    messages.success(request, _("Signed in through VNeID."))
+    return redirect(flow.get("next") or "accounts:profile")
+
+
+def _oidc_failed(request, code: str):
+    message = OIDC_MESSAGES.get(code, _("Sign-in through VNeID failed. Start again or sign in with a password."))
+    return render(request, "accounts/oidc_error.html", {"message": message, "code": code}, status=400)

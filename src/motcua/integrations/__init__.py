@@ -1,0 +1,1 @@
+"""Connectors to systems outside motcua (population register, ...), each with a local simulator."""
