@@ -939,3 +939,86 @@ def mark_overdue(now=None) -> dict:
             })
             counts["steps"] += 1
     return counts
+
+
+# --- the citizen's own actions (portal) -------------------------------------------------------
+
+
+def _locked_for_owner(dossier, action: str, actor, expected_version: int | None) -> tuple[Dossier, Transition]:
+    """Like `_locked`, but the permission is being the dossier's own portal account: officers
+    record these acts with `receive_supplement` / `withdraw` instead."""
+    transition = transition_for(action)
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        row = Dossier.objects.select_for_update().get(pk=pk)
+    except Dossier.DoesNotExist:
+        raise DossierActionError("not_found", _("No such dossier.")) from None
+    if not getattr(actor, "is_authenticated", False) or row.account_id is None or row.account_id != actor.pk:
+        raise DossierActionError("forbidden", _("Only the account that submitted this dossier may do this."))
+    if expected_version is not None and int(expected_version) != row.version:
+        raise DossierActionError(
+            "stale",
+            _("Someone else has acted on dossier %(code)s in the meantime (it is now: %(status)s). "
+              "Reload the page and try again.") % {"code": row.code, "status": row.get_status_display()},
+        )
+    if int(row.status) not in transition.from_statuses:
+        raise DossierActionError(
+            "not_allowed",
+            _("This action is not allowed for dossier %(code)s in its current status: %(status)s.")
+            % {"code": row.code, "status": row.get_status_display()},
+        )
+    return row, transition
+
+
+def citizen_can(actor, dossier: Dossier, action: str) -> bool:
+    """May the signed-in citizen take `action` (submit_supplement, withdraw_by_applicant) now?"""
+    transition = transition_for(action)
+    return (
+        getattr(actor, "is_authenticated", False) and dossier.account_id is not None
+        and dossier.account_id == actor.pk and int(dossier.status) in transition.from_statuses
+    )
+
+
+@transaction.atomic
+def submit_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: str = "",
+                      expected_version: int | None = None, at=None) -> Dossier:
+    """The applicant answers the supplement request online (5 -> 4) with the missing documents:
+    the clock restarts exactly as when an officer records the supplement (`receive_supplement`)."""
+    documents = list(documents or ())
+    if not documents:
+        raise DossierActionError("invalid", _("Attach at least one document to answer the request."))
+    row, _t = _locked_for_owner(dossier, "submit_supplement", actor, expected_version)
+    now = _moment(at, timezone.now())
+    profile = intake_profile(row.procedure_version, row.case)
+    cleaned = _clean_documents(profile, documents, check_required=False)
+    before, old_due = row.status, row.due_at
+    pause = _end_pause(row, now)
+    DossierDocument.objects.bulk_create(DossierDocument(dossier=row, is_supplement=True, **d) for d in cleaned)
+    row.is_digitized = all_digitized(row.documents.values("digitization"))
+    row.status = target_status("submit_supplement", before)
+    _save(row, ["status", "due_at", "paused_at", "paused_minutes", "is_digitized"])
+    _event(row, "submit_supplement", actor, now, before, {
+        "paused_minutes": pause.working_minutes if pause else 0, "old_due_at": _iso(old_due),
+        "due_at": _iso(row.due_at), "documents": len(cleaned), "note": (note or "").strip()[:1000],
+    })
+    return row
+
+
+@transaction.atomic
+def withdraw_by_applicant(actor, dossier, *, reason: str = "", expected_version: int | None = None,
+                          at=None) -> Dossier:
+    """The applicant withdraws their own dossier from the portal (-> 7). A dossier not yet received
+    (status 1) has no clock, so it is not classified."""
+    row, _t = _locked_for_owner(dossier, "withdraw_by_applicant", actor, expected_version)
+    now = _moment(at, timezone.now())
+    before = row.status
+    if row.received_at is not None:
+        fields = _finish(row, now, actor)
+    else:
+        row.finished_at = now
+        fields = ["finished_at"]
+    row.status = Status.WITHDRAWN
+    _save(row, ["status", *fields])
+    _event(row, "withdraw_by_applicant", actor, now, before,
+           {"reason": (reason or "").strip()[:1000], "outcome": row.outcome})
+    return row

@@ -25,6 +25,10 @@ ASSIGN = "dossier.assign"
 # A verified payment-gateway callback (payments app): it confirms payments, nothing else.
 PAYMENT_GATEWAY = "payment_gateway"
 
+# Citizen actions: no officer role grants this pseudo-permission, so officers never get these
+# buttons; the command checks instead that the actor is the dossier's own portal account.
+OWNER = "dossier.own_account"
+
 ACTIVE = frozenset({S.RECEIVED, S.PROCESSING, S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT})
 
 
@@ -72,11 +76,14 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("resolve", frozenset({S.RECEIVED, S.PROCESSING}), S.RESOLVED, (APPROVE,)),
         Transition("apologise", ACTIVE | {S.RESOLVED}, UNCHANGED, (EXAMINE, APPROVE)),
         Transition("return_result", frozenset({S.RESOLVED}), S.RETURNED, (RECEIVE,), "receiving"),
+        # The citizen answers the supplement request online / withdraws the dossier from the portal.
+        Transition("submit_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (OWNER,), "owner"),
+        Transition("withdraw_by_applicant", ACTIVE | {S.NEW}, S.WITHDRAWN, (OWNER,), "owner"),
     ]
 }
 
 # Actions that end the handling of a dossier: it is then classified early / on time / late.
-FINISHING_ACTIONS = frozenset({"resolve", "stop", "withdraw", "refuse_intake"})
+FINISHING_ACTIONS = frozenset({"resolve", "stop", "withdraw", "refuse_intake", "withdraw_by_applicant"})
 
 
 def transition_for(action: str) -> Transition:
