@@ -95,7 +95,10 @@ def read_file(path: str | Path) -> tuple[list[str], Iterator[tuple[int, dict]]]:
 
 def _read_csv(path: Path):
     handle = path.open(encoding="utf-8-sig", newline="")
-    reader = csv.reader(handle)
+    # Excel in Vietnamese settings (decimal comma) saves CSV with semicolons.
+    first = handle.readline()
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=";" if first.count(";") > first.count(",") else ",")
     header = [h.strip().lower() for h in next(reader, [])]
 
     def rows():

@@ -133,6 +133,16 @@ def test_xlsx_file_with_real_dates(world, tmp_path):
 
 
 @pytest.mark.django_db
+def test_semicolon_csv_as_excel_saves_it_in_vietnamese_settings(world, tmp_path):
+    path = tmp_path / "excel-vi.csv"
+    lines = [HEADER.replace(",", ";"), *(line.replace(",", ";") for line in GOOD)]
+    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = import_file(path)
+    assert result.ok and result.imported == 3
+    assert Dossier.objects.get(code="H-1").fee_due == 50000
+
+
+@pytest.mark.django_db
 def test_dry_run_writes_nothing(world, tmp_path, capsys):
     call_command("import_dossiers", str(write(tmp_path, GOOD)), "--dry-run", "--lang", "en")
     assert "3 rows checked" in capsys.readouterr().out
