@@ -1,0 +1,63 @@
+"""Citizen accounts in a real browser: sign up, sign out, sign in by phone, see the profile;
+and the whole VNeID-style OpenID Connect flow against the local test identity provider."""
+import pytest
+
+from motcua.accounts.models import CitizenAccount, IdentitySource
+from tests.oidc_provider import oidc_provider  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Ch1m-Lac-Vang-2024"
+
+
+def test_sign_up_sign_out_sign_in_by_phone(page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Đăng nhập").click()
+    page.get_by_role("link", name="Đăng ký").click()
+    page.get_by_label("Họ và tên").fill("Nguyễn Thị Thử Nghiệm")
+    page.get_by_label("Số định danh cá nhân / CCCD (12 chữ số)").fill("038195012399")
+    page.get_by_label("Ngày sinh").fill("1995-06-01")
+    page.get_by_label("Số điện thoại di động").fill("0912 777 888")
+    page.get_by_label("Thư điện tử").fill("thu.nghiem@example.test")
+    page.locator("#id_password1").fill("12345678")
+    page.get_by_label("Nhập lại mật khẩu").fill("12345678")
+    page.get_by_role("button", name="Đăng ký").click()
+    # A weak password is refused in Vietnamese and nothing is saved.
+    assert "Mật khẩu này quá phổ biến." in page.inner_text("#field-password1")
+    assert CitizenAccount.objects.count() == 0
+    page.locator("#id_password1").fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng ký").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/")
+    assert "Tài khoản của bạn đã được tạo." in page.inner_text("main")
+    account = CitizenAccount.objects.get()
+    assert account.phone == "0912777888" and account.citizen_id == "038195012399"
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/dang-nhap/")
+    assert "Bạn đã đăng xuất." in page.inner_text("main")
+
+    page.get_by_label("Số điện thoại hoặc thư điện tử").fill("0912777888")
+    page.get_by_label("Mật khẩu").fill("wrong password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert "Sai số điện thoại/thư điện tử hoặc mật khẩu." in page.inner_text("#form-errors")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/")
+    assert page.get_by_label("Họ và tên").input_value() == "Nguyễn Thị Thử Nghiệm"
+    assert page.get_by_label("Số điện thoại di động").input_value() == "0912777888"
+    assert page.get_by_role("link", name="Tài khoản").is_visible()
+
+
+def test_sign_in_through_the_identity_provider(page, live_server, oidc_provider):
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
+    # Browser -> our start -> provider /authorize (auto-approves) -> our callback -> profile.
+    page.wait_for_url(f"{live_server.url}/tai-khoan/")
+    assert "Đã đăng nhập bằng VNeID." in page.inner_text("main")
+    assert page.get_by_label("Họ và tên").input_value() == "Trần Thị Thu Hà"
+    assert page.get_by_label("Họ và tên").is_disabled()
+    assert "Đã xác thực qua ứng dụng định danh quốc gia (VNeID)" in page.inner_text("#identity-source")
+    account = CitizenAccount.objects.get()
+    assert account.identity_source == IdentitySource.OIDC and account.citizen_id == "079190123456"
+    assert len(oidc_provider.token_requests) == 1
