@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.accounts",
     "motcua.integrations",
+    "motcua.documents",
 ]
 
 MIDDLEWARE = [

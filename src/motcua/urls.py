@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("motcua.payments.api_urls")),
     path("", include("motcua.feedback.api_urls")),
     path("", include("motcua.accounts.api_urls")),
+    path("", include("motcua.documents.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("mot-cua/", include("motcua.printouts.urls")),
+    path("mot-cua/", include("motcua.documents.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("mot-cua/", include("motcua.feedback.officer_urls")),

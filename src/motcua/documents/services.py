@@ -1,0 +1,166 @@
+"""Writes of the data store: store a document, digitise a dossier document at the counter,
+file an electronic result, and the dossier-document dict for a re-used stored document."""
+import datetime
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, PartyKind, ResultKind
+from motcua.dossiers.services import DossierActionError, agency_ids_with, all_digitized
+from motcua.dossiers.signals import send_event_on_commit
+
+from .models import Source, StoredDocument
+from .uploads import CheckedFile, sniff
+
+logger = logging.getLogger(__name__)
+
+
+def content_file(checked: CheckedFile) -> ContentFile:
+    return ContentFile(checked.data, name=checked.name)
+
+
+def owner_account(dossier: Dossier):
+    """The portal account the dossier's documents belong to: the account that submitted it, else
+    the person account whose citizen ID is the owner's (counter dossiers). None if neither."""
+    if dossier.account_id:
+        return dossier.account
+    if dossier.owner_kind != PartyKind.PERSON or not dossier.owner_id_number:
+        return None
+    try:
+        from motcua.accounts.models import CitizenAccount
+    except ImportError:  # the accounts app is optional for the store
+        return None
+    account = (
+        CitizenAccount.objects.filter(kind="person", citizen_id=dossier.owner_id_number).select_related("user").first()
+    )
+    return account.user if account else None
+
+
+def store_upload(owner, checked: CheckedFile, *, kind: str, number: str = "", issuer: str = "",
+                 issue_date=None, valid_until=None) -> StoredDocument:
+    """The owner adds a document to their own store (checked by `uploads.check_upload`)."""
+    if valid_until and issue_date and valid_until < issue_date:
+        raise DossierActionError("invalid", _("The validity ends before the issue date."))
+    return StoredDocument.objects.create(
+        owner=owner, kind=kind.strip()[:500], number=number.strip()[:100], issuer=issuer.strip()[:255],
+        issue_date=issue_date, valid_until=valid_until, file=content_file(checked),
+        content_type=checked.content_type, size=checked.size, source=Source.UPLOAD,
+    )
+
+
+def store_dossier_document(owner, document: DossierDocument, *, source: str = Source.UPLOAD,
+                           number: str = "", issuer: str = "", issue_date=None, valid_until=None):
+    """File a dossier document's electronic copy in the owner's store (once per document)."""
+    if owner is None or not document.file:
+        return None
+    stored, _created = StoredDocument.objects.get_or_create(
+        owner=owner, source_document=document,
+        defaults={
+            "kind": document.name[:500], "number": number[:100], "issuer": issuer[:255], "issue_date": issue_date,
+            "valid_until": valid_until, "file": document.file.name, "source": source,
+            "source_dossier_id": document.dossier_id, "size": _size(document.file),
+            "content_type": _content_type(document.file),
+        },
+    )
+    return stored
+
+
+def _size(field) -> int:
+    try:
+        return field.size
+    except (OSError, ValueError):
+        return 0
+
+
+def _content_type(field) -> str:
+    try:
+        with field.storage.open(field.name, "rb") as handle:
+            return sniff(handle.read(16)) or ""
+    except (OSError, ValueError):
+        return ""
+
+
+def store_result(dossier: Dossier):
+    """An electronic result lands in its owner's store (idempotent: once per dossier)."""
+    if dossier.result_kind != ResultKind.ELECTRONIC or not dossier.result_file:
+        return None
+    owner = owner_account(dossier)
+    if owner is None:
+        return None
+    issued = timezone.localdate(dossier.finished_at) if dossier.finished_at else timezone.localdate()
+    kind = dossier.result_description or _("Result of: %(procedure)s") % {"procedure": dossier.procedure_version.name}
+    try:
+        with transaction.atomic():
+            stored, _created = StoredDocument.objects.get_or_create(
+                owner=owner, source=Source.RESULT, source_dossier=dossier,
+                defaults={
+                    "kind": kind[:500], "number": dossier.code, "issuer": dossier.competent_agency.name[:255],
+                    "issue_date": issued, "file": dossier.result_file.name, "size": _size(dossier.result_file),
+                    "content_type": _content_type(dossier.result_file),
+                },
+            )
+    except IntegrityError:  # delivered twice at once: the other delivery filed it
+        stored = StoredDocument.objects.get(owner=owner, source=Source.RESULT, source_dossier=dossier)
+    return stored
+
+
+def may_digitise(officer, dossier: Dossier) -> bool:
+    """Counter officers (receive) and specialists (examine) of an agency holding the dossier."""
+    agencies = {dossier.receiving_agency_id, dossier.current_agency_id or dossier.competent_agency_id}
+    return bool(
+        (agency_ids_with(officer, "dossier.receive") | agency_ids_with(officer, "dossier.examine")) & agencies
+    )
+
+
+@transaction.atomic
+def digitise_document(officer, document: DossierDocument, checked: CheckedFile, *, number: str = "",
+                      issuer: str = "", issue_date=None, valid_until=None) -> DossierDocument:
+    """An officer uploads the scan of a paper document handed in at the counter: the dossier
+    document becomes digitised (status 1), the dossier's digitised flag is recomputed, the act is
+    an event in the dossier's history, and the scan lands in the owner's store."""
+    dossier = Dossier.objects.select_for_update().get(pk=document.dossier_id)
+    if not may_digitise(officer, dossier):
+        raise DossierActionError("forbidden", _("You are not allowed to digitise documents of this dossier."))
+    if valid_until and issue_date and valid_until < issue_date:
+        raise DossierActionError("invalid", _("The validity ends before the issue date."))
+    document = DossierDocument.objects.select_for_update().get(pk=document.pk)
+    replaced = bool(document.file)
+    document.file.save(checked.name, content_file(checked), save=False)
+    if document.digitization == DossierDocument.Digitization.NOT_DIGITISED:
+        document.digitization = DossierDocument.Digitization.DIGITISED
+    document.save(update_fields=["file", "digitization"])
+    is_digitized = all_digitized(dossier.documents.values("digitization"))
+    if is_digitized != dossier.is_digitized:
+        Dossier.objects.filter(pk=dossier.pk).update(is_digitized=is_digitized)
+    event = DossierEvent.objects.create(
+        dossier=dossier, kind="digitise_document", actor=officer, at=timezone.now(), from_status=dossier.status,
+        to_status=dossier.status,
+        payload={"document": document.pk, "name": document.name, "replaced": replaced, "size": checked.size},
+    )
+    send_event_on_commit(event)
+    owner = owner_account(dossier)
+    if owner is not None:
+        StoredDocument.objects.filter(owner=owner, source_document=document).delete()
+        store_dossier_document(owner, document, source=Source.DIGITISED, number=number, issuer=issuer,
+                               issue_date=issue_date, valid_until=valid_until)
+    return document
+
+
+def reuse_entry(stored: StoredDocument, required_document) -> dict:
+    """The engine's document dict for a stored document picked instead of a new upload: the same
+    file, digitisation 2 (a re-used document) or 3 (a re-used result)."""
+    return {
+        "required_document": required_document.pk, "name": required_document.name,
+        "digitization": stored.reuse_status, "file": stored.file.name,
+    }
+
+
+def usable_for(owner, today: datetime.date | None = None):
+    """The owner's stored documents that may still be re-used (not expired)."""
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    return StoredDocument.objects.filter(owner=owner).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))

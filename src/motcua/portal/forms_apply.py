@@ -1,0 +1,196 @@
+"""The online application form, built from the catalogue: the case, the applicant and owner, one
+upload (or a stored document) per required document, and the return channel."""
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.documents import applications, services as store
+from motcua.documents.uploads import check_upload
+from motcua.dossiers.models import ReturnChannel
+from motcua.organization.models import ServicePoint
+
+PARTY_FIELDS = ("name", "id_number", "birth_date", "phone", "email", "address")
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def _party_fields(prefix: str, required: bool) -> dict:
+    return {
+        f"{prefix}_name": forms.CharField(label=gettext_lazy("Full name"), max_length=255, required=required),
+        f"{prefix}_id_number": forms.CharField(
+            label=gettext_lazy("Citizen ID (12 digits) or tax code"), max_length=14, required=required),
+        f"{prefix}_birth_date": forms.DateField(
+            label=gettext_lazy("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})),
+        f"{prefix}_phone": forms.CharField(label=gettext_lazy("Phone"), max_length=15, required=False),
+        f"{prefix}_email": forms.EmailField(label=gettext_lazy("E-mail"), required=False),
+        f"{prefix}_address": forms.CharField(label=gettext_lazy("Address"), max_length=500, required=False),
+    }
+
+
+def prefill_from_account(user) -> dict:
+    """The applicant as the account's profile knows them (accounts app), else empty."""
+    profile = getattr(user, "citizen_account", None)
+    if profile is None:
+        return {"applicant_email": user.email or ""}
+    return {
+        "applicant_name": profile.full_name, "applicant_id_number": profile.citizen_id or profile.tax_code or "",
+        "applicant_birth_date": profile.birth_date, "applicant_phone": profile.phone or "",
+        "applicant_email": profile.email or user.email or "", "applicant_address": profile.address,
+    }
+
+
+def initial_from_draft(draft) -> dict:
+    data = draft.data or {}
+    initial = {"key": str(draft.key), "case": data.get("case") or "", "owner_same": data.get("owner_same", True),
+               "return_channel": data.get("return_channel") or ReturnChannel.ONLINE,
+               "delivery_address": data.get("delivery_address", ""), "service_point": data.get("service_point")}
+    for role in ("applicant", "owner"):
+        for name in PARTY_FIELDS:
+            initial[f"{role}_{name}"] = (data.get(role) or {}).get(name, "")
+    for required_id, stored_id in (data.get("picks") or {}).items():
+        initial[f"stored_{required_id}"] = str(stored_id)
+    return initial
+
+
+class ApplicationForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, version, user, *args, draft=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version, self.user, self.draft = version, user, draft
+        cases = list(version.cases.all())
+        if cases:
+            self.fields["case"] = forms.TypedChoiceField(
+                label=gettext_lazy("Case"), coerce=int, choices=[("", "---")] + [(c.pk, c.name) for c in cases])
+        self.fields.update(_party_fields("applicant", required=True))
+        self.fields["owner_same"] = forms.BooleanField(
+            label=gettext_lazy("The owner of the dossier is the applicant"), required=False, initial=True)
+        self.fields.update(_party_fields("owner", required=False))
+        self.fields["return_channel"] = forms.ChoiceField(
+            label=gettext_lazy("How do you want to receive the result?"), choices=ReturnChannel.choices,
+            widget=forms.RadioSelect, initial=ReturnChannel.ONLINE)
+        self.fields["delivery_address"] = forms.CharField(
+            label=gettext_lazy("Delivery address (by post)"), max_length=500, required=False)
+        self.fields["service_point"] = forms.ModelChoiceField(
+            label=gettext_lazy("Service point (at the counter)"), required=False,
+            queryset=ServicePoint.objects.order_by("name"))
+        stored_choices = [("", gettext_lazy("- none, I upload a file -"))] + [
+            (str(s.pk), f"{s.kind}{' ' + s.number if s.number else ''} ({s.get_source_display()})")
+            for s in store.usable_for(user)
+        ]
+        self.documents = applications.applicable_documents(version, self._case_from_data())
+        self.document_rows = []
+        for required in self.documents:
+            upload = forms.FileField(
+                label=required.name, required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+            pick = forms.ChoiceField(label=gettext_lazy("or pick from your data store"), required=False,
+                                     choices=stored_choices)
+            self.fields[f"file_{required.pk}"] = upload
+            self.fields[f"stored_{required.pk}"] = pick
+            self.document_rows.append(required)
+        self.checked_files = {}
+
+    def _case_from_data(self):
+        raw = (self.data.get("case") if self.is_bound else None) or self.initial.get("case")
+        if not raw:
+            return None
+        return self.version.cases.filter(pk=raw if str(raw).isdigit() else 0).first()
+
+    def rows(self):
+        """(required document, upload field, pick field, file already in the draft) per document."""
+        kept = {f.required_document_id: f for f in self.draft.files.all()} if self.draft else {}
+        return [(r, self[f"file_{r.pk}"], self[f"stored_{r.pk}"], kept.get(r.pk)) for r in self.document_rows]
+
+    def clean(self):
+        data = super().clean()
+        for required in self.document_rows:
+            upload = data.get(f"file_{required.pk}")
+            if upload:
+                try:
+                    self.checked_files[required.pk] = check_upload(upload)
+                except ValidationError as exc:
+                    self.add_error(f"file_{required.pk}", exc)
+        if data.get("return_channel") == ReturnChannel.POST and not (
+            data.get("delivery_address") or data.get("applicant_address")
+        ):
+            self.add_error("delivery_address", _("Give the address to deliver the result to."))
+        if data.get("return_channel") == ReturnChannel.COUNTER and not data.get("service_point"):
+            self.add_error("service_point", _("Choose the service point where you will collect the result."))
+        return data
+
+    def draft_data(self) -> dict:
+        """What to keep in the draft: valid values, and the raw text of invalid ones to correct."""
+        def value(name):
+            if name in self.cleaned_data:
+                v = self.cleaned_data[name]
+                return v.isoformat() if hasattr(v, "isoformat") else ("" if v is None else v)
+            return self.data.get(name, "")
+
+        service_point = self.cleaned_data.get("service_point")
+        picks = {}
+        for required in self.document_rows:
+            chosen = self.cleaned_data.get(f"stored_{required.pk}")
+            if chosen and required.pk not in self.checked_files:
+                picks[str(required.pk)] = int(chosen)
+        return {
+            "case": self.cleaned_data.get("case") or None,
+            "applicant": {n: value(f"applicant_{n}") for n in PARTY_FIELDS},
+            "owner_same": bool(self.cleaned_data.get("owner_same", True)),
+            "owner": {n: value(f"owner_{n}") for n in PARTY_FIELDS},
+            "return_channel": value("return_channel") or ReturnChannel.ONLINE,
+            "delivery_address": value("delivery_address"),
+            "service_point": service_point.pk if service_point else None,
+            "picks": picks,
+        }
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class SupplementForm(forms.Form):
+    """Answer a supplement request: up to five files, stored documents, and a note."""
+
+    name = forms.CharField(label=gettext_lazy("What the files are"), max_length=300, required=False)
+    file1 = forms.FileField(label=gettext_lazy("File 1"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    file2 = forms.FileField(label=gettext_lazy("File 2"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    file3 = forms.FileField(label=gettext_lazy("File 3"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    stored = forms.MultipleChoiceField(label=gettext_lazy("Documents from your data store"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=gettext_lazy("Note to the officer"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["stored"].choices = [(str(s.pk), s.kind) for s in store.usable_for(user)]
+        self.checked = []
+
+    def clean(self):
+        data = super().clean()
+        from motcua.documents.uploads import check_total
+
+        for name in ("file1", "file2", "file3"):
+            upload = data.get(name)
+            if upload:
+                try:
+                    self.checked.append(check_upload(upload))
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        try:
+            check_total(c.size for c in self.checked)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        if not self.errors and not self.checked and not data.get("stored"):
+            raise ValidationError(_("Attach at least one file or pick a document from your data store."))
+        return data
+
+    def picked(self):
+        ids = [int(i) for i in self.cleaned_data.get("stored") or []]
+        return list(store.usable_for(self.user).filter(pk__in=ids))
