@@ -38,3 +38,19 @@ def test_lang_parameter_does_not_reach_admin_filters(admin_client):
     response = admin_client.get("/admin/catalog/procedure/?lang=en")
     assert response.status_code == 200
     assert "e=1" not in response.get("Location", "")
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [(35809, 0, "35.809"), (63.8255, 3, "63,826"), (0.008, 3, "0,008"), (1234567.5, 1, "1.234.567,5"), (0, 0, "0")],
+)
+def test_vietnamese_number_format(value, decimals, expected):
+    from motcua.core.formatting import vn_number
+
+    assert vn_number(value, decimals) == expected
+
+
+def test_amount_in_dong():
+    from motcua.core.formatting import vnd
+
+    assert vnd(550000) == "550.000 đ" and vnd(None) == ""
