@@ -1,0 +1,241 @@
+"""The seeds' other figures for a period: postal uses, on-the-spot resolutions, Saturday work,
+digitisation and re-use, notifications, online payments, ratings, feedback, procedures offered
+online, apologies and late steps by unit.
+
+    period_figures(date(2024, 1, 1), date(2024, 6, 30))                  # province-wide
+    period_figures(..., agency_ids=[3, 4]) / (..., level=2) / (..., service_point=centre)
+    figures_by(date(2024, 1, 1), date(2024, 6, 30), "agency")            # one row per agency
+
+Dossier figures are grouped counts on the dossier row (three queries: received, finished and
+returned in the period); the other apps' figures come from their own selectors
+(`payments`, `feedback`, `notifications`, `documents`). Scope: a dossier belongs to its competent
+agency, level and receiving service point; the selectors take agency ids, so a level or a
+service point is turned into the agencies at that level / served by its counters. Definitions
+are in docs/reports.md ("The other figures").
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.documents.selectors import digitisation_counts
+from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStep, Outcome, ResultKind
+from motcua.dossiers.models import ReturnChannel, Status
+from motcua.feedback.selectors import feedback_summary, rating_summary
+from motcua.notifications.selectors import sent_counts
+from motcua.organization.models import Agency, Counter, ServicePoint
+from motcua.payments.selectors import online_payment_totals
+
+from .dossier_table import GROUPS, _labels, _percent, period_bounds
+
+FIGURE_GROUPS = ("agency", "level", "service_point")
+SATURDAY = 6  # ISO weekday
+REUSED = (DossierDocument.Digitization.REUSED_DOCUMENT, DossierDocument.Digitization.REUSED_RESULT)
+RESOLVED_STATUSES = (Status.RESOLVED, Status.RETURNED)
+
+
+def _local_day(column: str):
+    return TruncDate(column, tzinfo=timezone.get_default_timezone())
+
+
+def _scoped(qs, agency_ids=None, service_point=None, level=None, prefix: str = ""):
+    """Dossiers (or rows reaching a dossier through `prefix`) of the scope."""
+    if agency_ids is not None:
+        qs = qs.filter(**{f"{prefix}competent_agency_id__in": list(agency_ids)})
+    if service_point is not None:
+        qs = qs.filter(**{f"{prefix}service_point_id": getattr(service_point, "pk", service_point)})
+    if level is not None:
+        qs = qs.filter(**{f"{prefix}level_id": getattr(level, "pk", level)})
+    return qs
+
+
+def _grouped(qs, column: str | None, aggregates: dict) -> dict:
+    """{group key: counts} (key None for the whole set when column is None)."""
+    if column is None:
+        return {None: qs.order_by().aggregate(**aggregates)}
+    return {row.pop(column): row for row in qs.order_by().values(column).annotate(**aggregates).order_by(column)}
+
+
+def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: str | None = None,
+                   agency_ids=None, service_point=None, level=None) -> dict:
+    """The additive dossier figures of the period, {group key: {figure: count}} (key None when
+    not grouped). Each figure is a count of dossiers (apologies: of apology events)."""
+    start, end = period_bounds(date_from, date_to)
+    column = GROUPS[group_by][0] if group_by else None
+    scope = {"agency_ids": agency_ids, "service_point": service_point, "level": level}
+    dossiers = _scoped(Dossier.objects.all(), **scope)
+
+    received = dossiers.filter(received_at__gte=start, received_at__lt=end)
+    reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), digitization__in=REUSED)
+    parts = [_grouped(received, column, {
+        "received": Count("pk"),
+        "received_online": Count("pk", filter=Q(channel_in=Channel.ONLINE)),
+        "postal_intakes": Count("pk", filter=Q(channel_in=Channel.POST)),
+        "saturday_receipts": Count("pk", filter=Q(received_at__iso_week_day=SATURDAY)),
+        "digitised": Count("pk", filter=Q(is_digitized=True)),
+        "reused": Count("pk", filter=Q(Exists(reused))),
+        "with_fee": Count("pk", filter=Q(fee_due__gt=0)),
+        "paid_online": Count("pk", filter=Q(paid_online=True)),
+    })]
+
+    finished = dossiers.filter(finished_at__gte=start, finished_at__lt=end)
+    resolved = Q(status__in=RESOLVED_STATUSES)
+    same_day = Q(Exact(_local_day("finished_at"), _local_day("received_at")))
+    parts.append(_grouped(finished, column, {
+        "resolved": Count("pk", filter=resolved),
+        "on_the_spot": Count("pk", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
+        "electronic_results": Count("pk", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
+    }))
+
+    # A dossier is returned after it is finished, so finished_at < end narrows the scan.
+    returned = dossiers.filter(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end)
+    parts.append(_grouped(returned, column, {
+        "returned": Count("pk"),
+        "home_deliveries": Count("pk", filter=Q(return_channel=ReturnChannel.POST)),
+        "saturday_returns": Count("pk", filter=Q(returned_at__iso_week_day=SATURDAY)),
+    }))
+
+    prefix = "dossier__" + column if column else None
+    events = _scoped(DossierEvent.objects.filter(at__gte=start, at__lt=end), prefix="dossier__", **scope)
+    parts.append(_grouped(events.filter(kind="apologise"), prefix, {"apologies": Count("pk")}))
+    parts.append(_grouped(transfer_events(events), prefix, {"transfers": Count("dossier", distinct=True)}))
+
+    all_names = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
+                 "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
+                 "home_deliveries", "saturday_returns", "apologies", "transfers")
+    keys = {key for part in parts for key in part} or {None}
+    result = {}
+    for key in keys:
+        row = dict.fromkeys(all_names, 0)
+        for part in parts:
+            row.update({k: v or 0 for k, v in part.get(key, {}).items()})
+        row["postal_uses"] = row["transfers"] + row["postal_intakes"] + row["home_deliveries"]
+        row["digitisation_rate"] = _percent(row["digitised"], row["received"])
+        row["reuse_rate"] = _percent(row["reused"], row["received"])
+        row["online_share"] = _percent(row["received_online"], row["received"])
+        result[key] = row
+    return result
+
+
+def transfer_events(events):
+    """Transfers between the centre and the agencies: the first hand-over of a paper dossier (at
+    the counter or by post) received at a service point, i.e. the moment its file leaves the
+    counter for the agency's office (the seeds' "hồ sơ luân chuyển từ Trung tâm đến các sở")."""
+    earlier = DossierEvent.objects.filter(dossier=OuterRef("dossier"), kind="hand_over", at__lt=OuterRef("at"))
+    return events.filter(
+        kind="hand_over", dossier__service_point__isnull=False,
+        dossier__channel_in__in=(Channel.COUNTER, Channel.POST),
+    ).exclude(Exists(earlier))
+
+
+def late_steps_by_unit(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
+                       level=None) -> list[dict]:
+    """Steps finished in the period, per agency and unit, with how many were late (the seeds
+    name the step and unit where a late dossier lost its time). Units with a late step first."""
+    start, end = period_bounds(date_from, date_to)
+    steps = DossierStep.objects.filter(finished_at__gte=start, finished_at__lt=end)
+    if agency_ids is not None:
+        steps = steps.filter(agency_id__in=list(agency_ids))
+    steps = _scoped(steps, service_point=service_point, level=level, prefix="dossier__")
+    rows = (steps.order_by().values("agency_id", "agency__name", "unit")
+            .annotate(steps=Count("pk"), late=Count("pk", filter=Q(outcome=Outcome.LATE))))
+    out = [{"agency_id": r["agency_id"], "agency": r["agency__name"], "unit": r["unit"], "steps": r["steps"],
+            "late": r["late"], "late_rate": _percent(r["late"], r["steps"])} for r in rows]
+    return sorted(out, key=lambda r: (-r["late"], r["agency"] or "", r["unit"]))
+
+
+def procedures_online(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
+                      level=None) -> dict:
+    """Procedures in force (published versions) of the scope's agencies; those offered online
+    (fully or partly); and those that actually had an online dossier received in the period."""
+    start, end = period_bounds(date_from, date_to)
+    versions = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED)
+    if agency_ids is not None:
+        versions = versions.filter(competent_agencies__in=list(agency_ids))
+    if level is not None:
+        versions = versions.filter(levels=getattr(level, "pk", level))
+    offered = set(versions.values_list("procedure_id", flat=True))
+    online = set(versions.exclude(online_level=ProcedureVersion.OnlineLevel.NONE).values_list("procedure_id", flat=True))
+    dossiers = _scoped(Dossier.objects.filter(received_at__gte=start, received_at__lt=end, channel_in=Channel.ONLINE),
+                       agency_ids, service_point, level)
+    used = set(dossiers.order_by().values_list("procedure_id", flat=True).distinct())
+    return {
+        "procedures": len(offered),
+        "offered_online": len(online),
+        "with_online_dossiers": len(used),
+        "offered_online_rate": _percent(len(online), len(offered)),
+        # of the procedures offered online, the share that had an online dossier
+        "used_online_rate": _percent(len(used & online), len(online)),
+        "ids": {"procedures": offered, "offered_online": online, "with_online_dossiers": used},
+    }
+
+
+def selector_agency_ids(agency_ids=None, service_point=None, level=None):
+    """The agencies the other apps' selectors are asked about (None: all)."""
+    if service_point is None and level is None:
+        return None if agency_ids is None else list(agency_ids)
+    agencies = Agency.objects.all()
+    if level is not None:
+        agencies = agencies.filter(level_id=getattr(level, "pk", level))
+    if service_point is not None:
+        served = Counter.objects.filter(service_point_id=getattr(service_point, "pk", service_point))
+        agencies = agencies.filter(pk__in=served.values("agencies"))
+    ids = set(agencies.values_list("pk", flat=True))
+    return sorted(ids if agency_ids is None else ids & set(agency_ids))
+
+
+def period_figures(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
+                   level=None) -> dict:
+    """Every figure of the seeds besides the 06a table, for one scope."""
+    if isinstance(service_point, int):
+        service_point = ServicePoint.objects.get(pk=service_point)
+    scope = {"agency_ids": agency_ids, "service_point": service_point, "level": level}
+    counts = dossier_counts(date_from, date_to, None, **scope)[None]
+    ids = selector_agency_ids(**scope)
+    digitisation = digitisation_counts(date_from, date_to, ids)
+    ratings = rating_summary(date_from, date_to, ids)
+    feedback = feedback_summary(date_from, date_to, ids)
+    notifications = sent_counts(date_from, date_to, ids)
+    payments = online_payment_totals(date_from, date_to, ids)
+    procedures = procedures_online(date_from, date_to, **scope)
+    procedures.pop("ids")
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "postal": {"transfers": counts["transfers"], "intakes": counts["postal_intakes"],
+                   "home_deliveries": counts["home_deliveries"], "total": counts["postal_uses"]},
+        "on_the_spot": counts["on_the_spot"],
+        "resolved": counts["resolved"],
+        "saturday": {"receipts": counts["saturday_receipts"], "returns": counts["saturday_returns"]},
+        "digitisation": {
+            **digitisation,
+            "rate": _percent(digitisation["digitised"], digitisation["dossiers"]),
+            "reused_dossiers": counts["reused"],
+            "reuse_rate": counts["reuse_rate"],
+        },
+        "notifications": {**notifications, "sent": notifications["sms"] + notifications["email"]},
+        "online_payments": payments,
+        "ratings": ratings,
+        "feedback": feedback,
+        "procedures": procedures,
+        "apologies": counts["apologies"],
+        "late_steps": late_steps_by_unit(date_from, date_to, **scope),
+        "dossiers": counts,
+    }
+
+
+def figures_by(date_from: datetime.date, date_to: datetime.date, group_by: str, agency_ids=None) -> list[dict]:
+    """The dossier figures per agency, level or service point: [{"key", "code", "name", ...}]."""
+    if group_by not in FIGURE_GROUPS:
+        raise ValueError(group_by)
+    counts = dossier_counts(date_from, date_to, group_by, agency_ids=agency_ids)
+    counts = {k: v for k, v in counts.items() if any(v[name] for name in ("received", "resolved", "returned"))}
+    labels = _labels(group_by, list(counts))
+    rows = [{"key": key, "code": labels.get(key, ("", ""))[0], "name": labels.get(key, ("", "—"))[1], **row}
+            for key, row in counts.items()]
+    return sorted(rows, key=lambda r: (r["key"] is None, r["name"]))
+
