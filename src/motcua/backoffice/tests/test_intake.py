@@ -144,3 +144,16 @@ def test_applicant_lookup_fills_from_an_earlier_dossier_of_ones_agencies(counter
 def test_pages_are_vietnamese_and_english_on_request(client, db):
     assert "Đăng nhập cán bộ" in client.get("/mot-cua/dang-nhap/").content.decode()
     assert "Officer sign-in" in client.get("/mot-cua/dang-nhap/?lang=en").content.decode()
+
+
+def test_applicant_lookup_falls_back_to_the_population_register(counter_client, settings, db):
+    from motcua.integrations.population.simulator import people
+
+    person = people()[0]
+    found = counter_client.get("/mot-cua/tiep-nhan/cong-dan/", {"citizen_id": person.citizen_id}).json()
+    assert found["found"] is True
+    assert (found["name"], found["address"]) == (person.full_name, person.permanent_address)
+    assert "dân cư" in found["message"]
+    settings.POPULATION_SIMULATOR_MODE = "unavailable"
+    down = counter_client.get("/mot-cua/tiep-nhan/cong-dan/", {"citizen_id": person.citizen_id}).json()
+    assert down["found"] is False and "không phản hồi" in down["message"]

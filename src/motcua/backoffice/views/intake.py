@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.integrations import population
 from motcua.organization.permissions import has_permission
 
 from .. import engine, procedures
@@ -107,6 +108,18 @@ def applicant_lookup(request):
     except ValidationError as error:
         return JsonResponse({"found": False, "detail": error.messages[0]}, status=400)
     person = engine.latest_applicant(request.user, citizen_id)
-    if person is None:
+    if person is not None:
+        return JsonResponse(
+            {"found": True, **person, "message": _("Filled in from an earlier dossier; check it with the applicant.")}
+        )
+    # Nobody we know yet: ask the national population register (through its adapter).
+    try:
+        record = population.prefill(citizen_id)
+    except population.RegisterUnavailable:
+        return JsonResponse({"found": False, "message": _("The population register does not answer; type the data in.")})
+    if not record:
         return JsonResponse({"found": False})
-    return JsonResponse({"found": True, **person, "message": _("Filled in from an earlier dossier; check it with the applicant.")})
+    return JsonResponse({
+        "found": True, "name": record["full_name"], "address": record["address"], "phone": "", "email": "",
+        "message": _("Filled in from the national population register; check it with the applicant."),
+    })

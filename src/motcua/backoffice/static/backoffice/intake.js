@@ -15,7 +15,7 @@
     fetch(lookupUrl + "?citizen_id=" + encodeURIComponent(value), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data || !data.found) { status.textContent = ""; return; }
+        if (!data || !data.found) { status.textContent = (data && data.message) || ""; return; }
         fillIfEmpty("id_applicant_name", data.name);
         fillIfEmpty("id_applicant_phone", data.phone);
         fillIfEmpty("id_applicant_email", data.email);
