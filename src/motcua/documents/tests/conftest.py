@@ -1,0 +1,45 @@
+"""Fixtures: the dossier tests' small province, two citizens, and tiny real files."""
+import io
+import shutil
+import tempfile
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, documents_for, world  # noqa: F401
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _media(settings):
+    root = tempfile.mkdtemp(prefix="motcua-media-")
+    settings.MEDIA_ROOT = root
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def upload(name, data, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def citizen(db):
+    return get_user_model().objects.create_user(username="mau", password="pw-123456", email="mau@example.vn")
+
+
+@pytest.fixture
+def other(db):
+    return get_user_model().objects.create_user(username="other", password="pw-123456")
+
+
+@pytest.fixture
+def online_version(world):
+    """The land procedure accepts online dossiers; its required documents are the first two."""
+    return world["version"]
