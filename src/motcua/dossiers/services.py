@@ -502,27 +502,34 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
         else agency_code(receiving_id)
     )
     status = target_status(action, 0)
+    day = timezone.localdate(now)
+    dossier = Dossier(
+        procedure_version=procedure_version, case=case, procedure_id=profile.procedure_id,
+        field_id=profile.field_id, level_id=profile.competent_level_ids.get(competent_id),
+        owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
+        delivery_address=delivery_address[:500], status=status, service_point=service_point,
+        receiving_agency_id=receiving_id, competent_agency_id=competent_id,
+        current_agency_id=competent_id, submitted_at=now, fee_due=profile.fee_for(channel),
+        account_id=getattr(account, "pk", None), is_digitized=all_digitized(cleaned_documents), **parties,
+    )
+    step = None
+    if status == Status.RECEIVED:
+        _start_clock(dossier, profile, now, actor)
+        step = _open_first_step(dossier, profile, now, actor, save=False)
+    documents = [DossierDocument(dossier=dossier, **d) for d in cleaned_documents]
+    event = DossierEvent(
+        dossier=dossier, kind=action, actor=actor if getattr(actor, "pk", None) else None, at=now,
+        from_status=None, to_status=status,
+        payload={"channel": channel, "due_at": _iso(dossier.due_at), "documents": len(documents), "note": note},
+    )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
+        # Not inside a caller's transaction: the receipt is one statement, i.e. its own implicit
+        # transaction (all rows or none), without the BEGIN and COMMIT round trips. The event's
+        # after-commit hook then runs at once, as on_commit does outside a transaction.
+        insert_receipt(dossier, receiving_id, receiving_code, day, documents, step, event)
+        send_event_on_commit(event)
+        return dossier
     with transaction.atomic():
-        day = timezone.localdate(now)
-        dossier = Dossier(
-            procedure_version=procedure_version, case=case, procedure_id=profile.procedure_id,
-            field_id=profile.field_id, level_id=profile.competent_level_ids.get(competent_id),
-            owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
-            delivery_address=delivery_address[:500], status=status, service_point=service_point,
-            receiving_agency_id=receiving_id, competent_agency_id=competent_id,
-            current_agency_id=competent_id, submitted_at=now, fee_due=profile.fee_for(channel),
-            account_id=getattr(account, "pk", None), is_digitized=all_digitized(cleaned_documents), **parties,
-        )
-        step = None
-        if status == Status.RECEIVED:
-            _start_clock(dossier, profile, now, actor)
-            step = _open_first_step(dossier, profile, now, actor, save=False)
-        documents = [DossierDocument(dossier=dossier, **d) for d in cleaned_documents]
-        event = DossierEvent(
-            dossier=dossier, kind=action, actor=actor if getattr(actor, "pk", None) else None, at=now,
-            from_status=None, to_status=status,
-            payload={"channel": channel, "due_at": _iso(dossier.due_at), "documents": len(documents), "note": note},
-        )
         if connection.vendor == "postgresql":
             insert_receipt(dossier, receiving_id, receiving_code, day, documents, step, event)
         else:

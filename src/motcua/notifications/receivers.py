@@ -1,8 +1,9 @@
 """From dossier events to outbox messages.
 
 Connected to `dossiers.signals.dossier_event_committed`, sent after the action's transaction
-committed. A failure here must never undo or break the officer's action, so everything is caught
-and logged; the outbox row (unique per event, channel and recipient) makes a repeated signal
+committed. The receiver only enqueues `tasks.deliver_for_event(event_id)`; the worker renders the
+messages and writes the outbox. A failure here must never undo or break the officer's action, so
+everything is caught and logged; the outbox row (unique per event, channel and recipient) makes a repeated signal
 harmless.
 """
 import logging
@@ -138,12 +139,28 @@ def _dispatch(task, message_id):
 
 
 def on_dossier_event(sender, event=None, **kwargs):
-    if event is None:
+    """Hand the event to a Celery task: the officer's request only pays for the enqueue.
+
+    In the embedded default (no REDIS_URL) the task runs eagerly, i.e. inline as before. If the
+    broker cannot take it, the messages are queued inline so that none is lost.
+    """
+    if event is None or event.kind not in EVENT_KINDS:
         return
+    from .tasks import deliver_for_event
+
     try:
-        notify_event(event)
+        deliver_for_event.delay(event.pk)
+    except Exception:  # noqa: BLE001 - a broker outage: do the work here rather than lose it
+        logger.exception("could not enqueue notifications for dossier event %s; queuing them inline", event.pk)
+        notify_event_safely(event)
+
+
+def notify_event_safely(event) -> list:
+    try:
+        return notify_event(event)
     except Exception:  # noqa: BLE001 - never break the officer's action
         logger.exception("notifications for dossier event %s failed", getattr(event, "pk", None))
+        return []
 
 
 try:

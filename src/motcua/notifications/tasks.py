@@ -27,6 +27,25 @@ def deliver_message(self, message_id: int):
 
 
 @shared_task(ignore_result=True)
+def deliver_for_event(event_id: int):
+    """Render and queue the messages a committed dossier event calls for, then send them."""
+    from motcua.dossiers.models import DossierEvent
+
+    from .receivers import notify_event_safely
+
+    event = (
+        DossierEvent.objects.select_related(
+            "dossier", "dossier__procedure_version", "dossier__receiving_agency", "dossier__competent_agency",
+            "dossier__current_agency",
+        ).filter(pk=event_id).first()
+    )
+    if event is None:  # the row is gone (a test database reset, a purge): nothing to tell
+        logger.warning("dossier event %s not found; no notification", event_id)
+        return
+    notify_event_safely(event)
+
+
+@shared_task(ignore_result=True)
 def deliver_queued():
     """A periodic safety net: send what a lost worker left queued."""
     for message_id in OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).values_list("pk", flat=True):
