@@ -101,9 +101,9 @@ def submit(user, draft: ApplicationDraft):
     """Submit the draft as an online dossier (status 1). Returns (dossier, created): a second
     submission of the same draft (a double click, a resent form) returns the first dossier."""
     with transaction.atomic():
-        draft = ApplicationDraft.objects.select_for_update().select_related("procedure_version", "case").get(
-            pk=draft.pk
-        )
+        # Lock the draft row only (a join to the nullable case cannot be locked on PostgreSQL).
+        draft = ApplicationDraft.objects.select_for_update(of=("self",)).select_related(
+            "procedure_version", "case").get(pk=draft.pk)
         if draft.dossier_id:
             return draft.dossier, False
         if draft.account_id != user.pk:
