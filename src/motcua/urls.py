@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
+    path("mot-cua/bao-cao/", include("motcua.reports.urls")),
     path("mot-cua/", include("motcua.printouts.urls")),
     path("mot-cua/", include("motcua.documents.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),

@@ -1,0 +1,179 @@
+"""Dashboard pages for officers with `reports.view` (centre managers, leaders, province
+administrators), scoped to the agencies they serve; province administrators see the province."""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from motcua.backoffice.access import staff_required
+from motcua.dossiers.models import Dossier, Outcome
+from motcua.organization.models import Role
+from motcua.organization.permissions import active_assignments, agencies_for, has_permission
+
+from .charts import bar_chart, hbar_chart
+from .dossier_table import COLUMNS, GROUPS, ReportError, dossier_table, dossier_table_cell, period_bounds
+from .exports import to_xlsx
+from .figures import period_figures
+from .index766 import service_index
+from .periodic import report_content, to_docx, to_pdf
+
+TABLE_GROUPS = ("field", "agency", "level", "service_point")
+
+
+def report_scope(user) -> list[int] | None:
+    """The competent agencies the user may report on; None for the whole province."""
+    if not has_permission(user, "reports.view"):
+        raise PermissionDenied
+    if user.is_superuser or active_assignments(user).filter(role=Role.PROVINCE_ADMIN).exists():
+        return None
+    return sorted(agencies_for(user, "reports.view").values_list("pk", flat=True))
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, str]:
+    """?from=&to= (YYYY-MM-DD); default: 1 January of this year to today. Bad dates: the default
+    with a message."""
+    today = timezone.localdate()
+    default = (datetime.date(today.year, 1, 1), today)
+    try:
+        date_from = datetime.date.fromisoformat(request.GET.get("from") or default[0].isoformat())
+        date_to = datetime.date.fromisoformat(request.GET.get("to") or default[1].isoformat())
+        period_bounds(date_from, date_to)
+    except ValueError as error:
+        message = str(error) if isinstance(error, ReportError) else _("The dates must be written YYYY-MM-DD.")
+        return default[0], default[1], message
+    return date_from, date_to, ""
+
+
+def monthly_trend(date_to: datetime.date, agency_ids=None, months: int = 12) -> list[dict]:
+    """Dossiers received and resolved (by stored outcome) per month, for the months ending with
+    date_to's month: two grouped queries."""
+    first = datetime.date(date_to.year, date_to.month, 1)
+    for _i in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    start, end = period_bounds(first, date_to)
+    tz = timezone.get_default_timezone()
+    qs = Dossier.objects.all()
+    if agency_ids is not None:
+        qs = qs.filter(competent_agency_id__in=agency_ids)
+    received = dict(qs.filter(received_at__gte=start, received_at__lt=end).order_by()
+                    .annotate(m=TruncMonth("received_at", tzinfo=tz)).values("m").annotate(n=Count("pk"))
+                    .values_list("m", "n"))
+    finished = {r["m"]: r for r in qs.filter(finished_at__gte=start, finished_at__lt=end).order_by()
+                .annotate(m=TruncMonth("finished_at", tzinfo=tz)).values("m")
+                .annotate(resolved=Count("pk", filter=Q(outcome__isnull=False)),
+                          in_time=Count("pk", filter=Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))))}
+
+    def month_key(value):
+        return value.date().replace(day=1) if isinstance(value, datetime.datetime) else value
+
+    received = {month_key(k): v for k, v in received.items()}
+    finished = {month_key(k): v for k, v in finished.items()}
+    rows, month = [], first
+    while month <= date_to:
+        f = finished.get(month, {"resolved": 0, "in_time": 0})
+        rate = round(100.0 * f["in_time"] / f["resolved"], 2) if f["resolved"] else 0.0
+        rows.append({"month": month, "label": f"{month:%m/%Y}", "received": received.get(month, 0),
+                     "resolved": f["resolved"], "on_time_rate": rate})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return rows
+
+
+@staff_required
+def dashboard(request):
+    agency_ids = report_scope(request.user)
+    date_from, date_to, error = _period(request)
+    group_by = request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
+    table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
+    by_agency = dossier_table(date_from, date_to, group_by="agency", agency_ids=agency_ids)["rows"]
+    index = service_index(date_from, date_to, agency_ids=agency_ids)
+    scores = {a["key"]: a["score"] for a in index["agencies"]}
+    ranking = sorted(
+        ({"name": r["name"], "resolved": r["resolved"],
+          "on_time_rate": round(r["early_rate"] + r["on_time_rate"], 3) if r["resolved"] else 0.0,
+          "score": scores.get(r["key"])} for r in by_agency),
+        key=lambda r: (-r["on_time_rate"], r["name"]))
+    trend = monthly_trend(date_to, agency_ids)
+    figures = period_figures(date_from, date_to, agency_ids=agency_ids)
+    query = {"from": date_from.isoformat(), "to": date_to.isoformat()}
+
+    def cell_url(column, key=None, grouped=True):
+        params = dict(query, column=column)
+        if grouped:
+            params.update(group_by=group_by, key="" if key is None else key)
+        return f"{reverse('reports:cell')}?{urlencode(params)}"
+
+    rows = [{"name": r["name"], "cells": [(r[c], cell_url(c, r["key"])) for c in COLUMNS]} for r in table["rows"]]
+    total = [(table["total"][c], cell_url(c, grouped=False)) for c in COLUMNS]
+    return render(request, "reports/dashboard.html", {
+        "error": error, "date_from": date_from, "date_to": date_to, "group_by": group_by,
+        "groups": TABLE_GROUPS, "columns": COLUMNS, "table": table, "rows": rows, "total": total,
+        "figures": figures, "index": index, "ranking": ranking, "trend": trend,
+        "query": urlencode(query), "province_wide": agency_ids is None,
+        "trend_chart": bar_chart([(t["label"], t["received"]) for t in trend], _("Dossiers received per month")),
+        "ranking_chart": hbar_chart([(r["name"], r["on_time_rate"]) for r in ranking[:15]],
+                                    _("Agencies by on-time rate (%)")),
+        "index_chart": hbar_chart([(a["name"], float(a["score"])) for a in index["agencies"][:15]],
+                                  _("Agencies by service index score")),
+    })
+
+
+@staff_required
+def cell_dossiers(request):
+    """The dossiers behind one number of the 06a table."""
+    agency_ids = report_scope(request.user)
+    date_from, date_to, error = _period(request)
+    column = request.GET.get("column", "")
+    group_by = request.GET.get("group_by") or None
+    key = request.GET.get("key") or None
+    if column not in COLUMNS or (group_by is not None and group_by not in GROUPS):
+        return render(request, "reports/cell.html", {"error": _("Unknown column or grouping.")}, status=400)
+    try:
+        qs = dossier_table_cell(date_from, date_to, column, group_key=int(key) if key else None,
+                                group_by=group_by, agency_ids=agency_ids)
+    except (ReportError, ValueError):
+        return render(request, "reports/cell.html", {"error": _("Unknown column or grouping.")}, status=400)
+    page = Paginator(qs.select_related("competent_agency"), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/cell.html", {
+        "page": page, "column": column, "date_from": date_from, "date_to": date_to, "error": error,
+        "count": page.paginator.count,
+    })
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_required
+def download_table(request):
+    agency_ids = report_scope(request.user)
+    date_from, date_to, _error = _period(request)
+    group_by = request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
+    table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
+    return _download(to_xlsx(table), f"bieu-06a_{date_from}_{date_to}.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@staff_required
+def download_report(request, fmt: str):
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    agency_ids = report_scope(request.user)
+    date_from, date_to, _error = _period(request)
+    content = report_content(date_from, date_to, agency_ids=agency_ids)
+    if fmt == "pdf":
+        return _download(to_pdf(content), f"bao-cao_{date_from}_{date_to}.pdf", "application/pdf")
+    return _download(to_docx(content), f"bao-cao_{date_from}_{date_to}.docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
