@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarDay(models.Model):
@@ -40,7 +41,7 @@ class CalendarDay(models.Model):
     class Meta:
         ordering = ["date"]
         verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name_plural = pgettext_lazy("working calendar", "calendar days")
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} - {self.name}"

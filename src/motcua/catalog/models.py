@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import fold
 from motcua.organization.models import AdministrativeLevel, Agency
@@ -394,7 +395,7 @@ class PublicationDecision(models.Model):
     """A decision that publishes, amends, replaces or abolishes procedures."""
 
     number = models.CharField(_("number"), max_length=100, unique=True, help_text=_("e.g. 1234/QĐ-UBND"))
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("decision", "title"), max_length=500)
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     signed_on = models.DateField(_("signed on"))
     effective_on = models.DateField(_("effective from"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
@@ -54,7 +55,7 @@ class Rating(models.Model):
         Agency, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("agency"),
         help_text=_("The competent agency of the dossier."),
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(pgettext_lazy("rating", "level"), max_length=20, choices=Level.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel.choices)

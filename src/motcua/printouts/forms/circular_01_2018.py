@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ..data import DossierSheet, TrackingBook
 from ..pdf import FormPDF, format_date, format_datetime
@@ -110,7 +110,7 @@ def supplement_request(sheet: DossierSheet) -> bytes:
         style="I",
         size=10,
     )
-    pdf.signatures("", _("Officer"), "", sheet.receiving_officer)
+    pdf.signatures("", pgettext("signature", "Officer"), "", sheet.receiving_officer)
     return pdf.to_bytes()
 
 
@@ -127,7 +127,7 @@ def refusal(sheet: DossierSheet) -> bytes:
     pdf.paragraph(_("After examining it, the dossier cannot be received and resolved, because:"), style="B")
     pdf.paragraph(sheet.reason or "......")
     pdf.paragraph(_("We are sorry for the inconvenience."), style="I", size=10)
-    pdf.signatures("", _("Officer"), "", sheet.receiving_officer)
+    pdf.signatures("", pgettext("signature", "Officer"), "", sheet.receiving_officer)
     return pdf.to_bytes()
 
 
