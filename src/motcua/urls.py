@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
@@ -32,5 +33,5 @@ urlpatterns = [
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []
 
-admin.site.site_header = "motcua - Hệ thống thông tin giải quyết thủ tục hành chính"
+admin.site.site_header = gettext_lazy("motcua - administrative procedure information system")
 admin.site.site_title = "motcua"
