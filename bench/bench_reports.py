@@ -252,6 +252,47 @@ def time_table(repeat: int = 5) -> dict:
     return figures
 
 
+def time_dashboard(repeat: int = 3) -> tuple[float, float, dict]:
+    """The reports dashboard page for 2024, province-wide (a superuser), through the view: the
+    06a table by field and by agency, the 766 index, the other figures, the 12-month trend."""
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    from motcua.reports.views import dashboard
+
+    user = get_user_model().objects.filter(username="bench-reports").first() or \
+        get_user_model().objects.create_superuser("bench-reports", "bench@example.invalid", "x")
+    request = RequestFactory().get("/mot-cua/bao-cao/", {"from": "2024-01-01", "to": "2024-12-31"})
+    request.user = user
+    dashboard(request)  # warm-up
+    times, parts = [], {}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = dashboard(request)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return statistics.median(times), min(times), parts
+
+
+DASH_START, DASH_END = "<!-- bench:reports-dashboard -->", "<!-- /bench:reports-dashboard -->"
+
+
+def write_dashboard_section(text: str) -> Path:
+    """Replace the dashboard block (after the reports section) of docs/performance.md."""
+    path = ROOT / "docs" / "performance.md"
+    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    block = f"{DASH_START}\n### Reports dashboard (`bench/bench_reports.py --dashboard-only`)\n\n{text}\n{DASH_END}"
+    if DASH_START in content:
+        before, rest = content.split(DASH_START, 1)
+        content = before + block + rest.split(DASH_END, 1)[1]
+    elif END in content:
+        content = content.replace(END, END + "\n\n" + block, 1)
+    else:
+        content = content.rstrip() + "\n\n" + block + "\n"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
 def time_import(rows: int, procedures, rng) -> tuple[float, float, float]:
     """Seconds for import_file() of a CSV with `rows` rows, of which reading and checking, and rows per second."""
     from motcua.dossiers.models import Dossier
@@ -325,6 +366,8 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the database if it holds N dossiers")
     parser.add_argument("--load-seconds", type=float, default=None, help="with --reuse: the earlier load time, to report")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md alone")
+    parser.add_argument("--dashboard-only", action="store_true",
+                        help="with --reuse: time only the dashboard page (no import, the data stays as it is)")
     args = parser.parse_args()
     url = bench_url(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     rng = random.Random(2024)
@@ -350,6 +393,16 @@ def main():
             for p in Procedure.objects.select_related("current_version").order_by("code")
         ]
     count = Dossier.objects.count()
+    if args.dashboard_only:
+        print(f"{count:,} dossiers in the database; timing the dashboard page for 2024 ...", flush=True)
+        median, best, _parts = time_dashboard()
+        text = (f"- {dt.date.today().isoformat()}, {count:,} dossiers, {os.cpu_count()} CPUs: dashboard page for 2024, "
+                f"province-wide, rendered by the view: **median {median * 1000:.0f} ms**, best {best * 1000:.0f} ms "
+                f"(target < 3 s at 10M)")
+        print(text)
+        if not args.no_write:
+            print(f"written to {write_dashboard_section(text)}")
+        return
     print(f"{count:,} dossiers in the database; timing the 06a table for 2024 ...", flush=True)
     figures = time_table()
     for label, (median, best, table) in figures.items():
