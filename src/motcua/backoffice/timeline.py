@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "return_result": _("Result returned"),
     "overdue": _("Became overdue"),
     "step_overdue": _("A step became overdue"),
+    "digitise_document": _("Document digitised"),
 }
 
 
@@ -43,6 +44,8 @@ def _note(event) -> str:
     if event.kind == "hand_over" and isinstance(payload.get("to"), dict):
         to = payload["to"]
         parts.append(" · ".join(str(x) for x in (to.get("name"), to.get("unit")) if x))
+    if event.kind == "digitise_document" and payload.get("name"):
+        parts.append(str(payload["name"]))
     if payload.get("items"):
         parts.append("; ".join(payload["items"]))
     for key in ("reason", "note", "result_description"):

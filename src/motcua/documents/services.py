@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, PartyKind, ResultKind
-from motcua.dossiers.services import DossierActionError, agency_ids_with, all_digitized
-from motcua.dossiers.signals import send_event_on_commit
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import Dossier, DossierDocument, PartyKind, ResultKind
+from motcua.dossiers.services import DossierActionError, agency_ids_with
 
 from .models import Source, StoredDocument
 from .uploads import CheckedFile, sniff
@@ -115,38 +115,39 @@ def may_digitise(officer, dossier: Dossier) -> bool:
     )
 
 
-@transaction.atomic
 def digitise_document(officer, document: DossierDocument, checked: CheckedFile, *, number: str = "",
-                      issuer: str = "", issue_date=None, valid_until=None) -> DossierDocument:
-    """An officer uploads the scan of a paper document handed in at the counter: the dossier
-    document becomes digitised (status 1), the dossier's digitised flag is recomputed, the act is
-    an event in the dossier's history, and the scan lands in the owner's store."""
-    dossier = Dossier.objects.select_for_update().get(pk=document.dossier_id)
-    if not may_digitise(officer, dossier):
+                      issuer: str = "", issue_date=None, valid_until=None,
+                      expected_version: int | None = None) -> DossierDocument:
+    """An officer uploads the scan of a paper document handed in at the counter. The engine's
+    `digitise_document` command changes the dossier (digitisation 1, `is_digitized`, row version,
+    event); once that has committed, the scan is filed in the owner's store with the metadata
+    typed here (`source=digitised`)."""
+    if not may_digitise(officer, document.dossier):
         raise DossierActionError("forbidden", _("You are not allowed to digitise documents of this dossier."))
     if valid_until and issue_date and valid_until < issue_date:
         raise DossierActionError("invalid", _("The validity ends before the issue date."))
-    document = DossierDocument.objects.select_for_update().get(pk=document.pk)
-    replaced = bool(document.file)
-    document.file.save(checked.name, content_file(checked), save=False)
-    if document.digitization == DossierDocument.Digitization.NOT_DIGITISED:
-        document.digitization = DossierDocument.Digitization.DIGITISED
-    document.save(update_fields=["file", "digitization"])
-    is_digitized = all_digitized(dossier.documents.values("digitization"))
-    if is_digitized != dossier.is_digitized:
-        Dossier.objects.filter(pk=dossier.pk).update(is_digitized=is_digitized)
-    event = DossierEvent.objects.create(
-        dossier=dossier, kind="digitise_document", actor=officer, at=timezone.now(), from_status=dossier.status,
-        to_status=dossier.status,
-        payload={"document": document.pk, "name": document.name, "replaced": replaced, "size": checked.size},
-    )
-    send_event_on_commit(event)
-    owner = owner_account(dossier)
-    if owner is not None:
-        StoredDocument.objects.filter(owner=owner, source_document=document).delete()
-        store_dossier_document(owner, document, source=Source.DIGITISED, number=number, issuer=issuer,
-                               issue_date=issue_date, valid_until=valid_until)
+    dossier_services.digitise_document(officer, document.dossier_id, document=document,
+                                       file=content_file(checked), expected_version=expected_version)
+    document.refresh_from_db()
+    metadata = {"number": number, "issuer": issuer, "issue_date": issue_date, "valid_until": valid_until}
+    transaction.on_commit(lambda: file_digitised(document.pk, **metadata))
     return document
+
+
+def file_digitised(document_id: int, **metadata) -> StoredDocument | None:
+    """File a digitised dossier document in its owner's store, replacing an earlier scan's entry.
+    Runs after the dossier change committed: a failure here is logged, the dossier stays digitised."""
+    try:
+        with transaction.atomic():
+            document = DossierDocument.objects.select_related("dossier__account").get(pk=document_id)
+            owner = owner_account(document.dossier)
+            if owner is None:
+                return None
+            StoredDocument.objects.filter(owner=owner, source_document=document).delete()
+            return store_dossier_document(owner, document, source=Source.DIGITISED, **metadata)
+    except Exception:  # noqa: BLE001 - the dossier is already committed; keep the request alive
+        logger.exception("could not file the scan of dossier document %s in the owner's store", document_id)
+        return None
 
 
 def reuse_entry(stored: StoredDocument, required_document) -> dict:

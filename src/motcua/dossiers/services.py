@@ -1029,3 +1029,37 @@ def withdraw_by_applicant(actor, dossier, *, reason: str = "", expected_version:
     _event(row, "withdraw_by_applicant", actor, now, before,
            {"reason": (reason or "").strip()[:1000], "outcome": row.outcome})
     return row
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def digitise_document(actor, dossier, *, document=None, file=None, at=None,
+                      expected_version: int | None = None) -> Dossier:
+    """An officer of the receiving or current agency attaches the scan of a document handed in on
+    paper: digitisation 1, the file, `is_digitized` recomputed; the status does not change.
+    `document` is one of the dossier's `DossierDocument`s (or its id); `file` a Django `File`
+    (already checked by the caller) or a stored file name."""
+    row, _t = _locked(dossier, "digitise_document", actor, expected_version)
+    document_id = getattr(document, "pk", document)
+    try:
+        doc = DossierDocument.objects.select_for_update().get(pk=int(document_id), dossier=row)
+    except (DossierDocument.DoesNotExist, TypeError, ValueError):
+        raise DossierActionError("invalid", _("Choose a document of this dossier.")) from None
+    if not file:
+        raise DossierActionError("invalid", _("Attach the scan of the document."))
+    now = _moment(at, timezone.now())
+    replaced = bool(doc.file)
+    if isinstance(file, str):
+        doc.file.name = file
+    else:
+        doc.file.save(getattr(file, "name", None) or "scan", file, save=False)
+    if doc.digitization == DossierDocument.Digitization.NOT_DIGITISED:
+        doc.digitization = DossierDocument.Digitization.DIGITISED
+    doc.save(update_fields=["file", "digitization"])
+    row.is_digitized = all_digitized(row.documents.values("digitization"))
+    _save(row, ["is_digitized"])
+    _event(row, "digitise_document", actor, now, row.status,
+           {"document": doc.pk, "name": doc.name, "replaced": replaced})
+    return row

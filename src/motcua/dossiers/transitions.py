@@ -79,6 +79,11 @@ TRANSITIONS: dict[str, Transition] = {
         # The citizen answers the supplement request online / withdraws the dossier from the portal.
         Transition("submit_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (OWNER,), "owner"),
         Transition("withdraw_by_applicant", ACTIVE | {S.NEW}, S.WITHDRAWN, (OWNER,), "owner"),
+        # An officer attaches the scan of a paper document handed in (also after the result, for
+        # the archive and the owner's data store); the status does not change.
+        Transition(
+            "digitise_document", ACTIVE | {S.RESOLVED, S.RETURNED}, UNCHANGED, (RECEIVE, EXAMINE), "receiving"
+        ),
     ]
 }
 

@@ -31,6 +31,8 @@ def dossier_detail(request, code):
         "steps": steps,
         "events": timeline_of(dossier),
         "printouts": engine.printouts_for(dossier),
+        # Paper documents get a "Digitise" link for officers who may attach a scan now.
+        "can_digitise": "digitise_document" in allowed,
     }
     return render(request, "backoffice/dossier.html", context)
 

@@ -21,7 +21,8 @@ def paper_dossier(world):
                                        documents=docs, service_point=world["centre"], received_at=MONDAY)
 
 
-def test_officer_digitises_a_paper_document_into_the_owners_store(client, world, paper_dossier, citizen):
+def test_officer_digitises_a_paper_document_into_the_owners_store(client, world, paper_dossier, citizen,
+                                                                 django_capture_on_commit_callbacks):
     paper_dossier.account = citizen  # the owner has a portal account
     paper_dossier.save(update_fields=["account"])
     document = paper_dossier.documents.first()
@@ -32,10 +33,18 @@ def test_officer_digitises_a_paper_document_into_the_owners_store(client, world,
     assert bad.status_code == 400
     document.refresh_from_db()
     assert (document.digitization, bool(document.file)) == (0, False)
-    response = client.post(url, {"file": upload("scan.pdf", PDF), "number": "01/ĐK", "issuer": "UBND xã"})
+    with django_capture_on_commit_callbacks(execute=True):  # the store is fed once the dossier committed
+        response = client.post(url, {"file": upload("scan.pdf", PDF), "number": "01/ĐK", "issuer": "UBND xã",
+                                     "version": paper_dossier.version})
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.digitization == DossierDocument.Digitization.DIGITISED and document.file
+    event = DossierEvent.objects.get(dossier=paper_dossier, kind="digitise_document")
+    assert (event.actor, event.payload["document"], event.payload["name"]) == (world["counter"], document.pk,
+                                                                              document.name)
+    # The page was rendered before that change: posting its version again is refused as stale.
+    stale = client.post(url, {"file": upload("scan.pdf", PDF), "version": paper_dossier.version})
+    assert stale.status_code == 400 and "vừa được người khác xử lý" in stale.content.decode()
     assert DossierEvent.objects.filter(dossier=paper_dossier, kind="digitise_document").count() == 1
     stored = StoredDocument.objects.get(owner=citizen)
     assert (stored.source, stored.number, stored.issuer, stored.kind) == (
@@ -43,13 +52,15 @@ def test_officer_digitises_a_paper_document_into_the_owners_store(client, world,
     paper_dossier.refresh_from_db()
     assert not paper_dossier.is_digitized  # the second document is still paper only
     for other in paper_dossier.documents.exclude(pk=document.pk):
-        client.post(f"/mot-cua/ho-so/{paper_dossier.code}/so-hoa/{other.pk}/", {"file": upload("scan2.pdf", PDF)})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/mot-cua/ho-so/{paper_dossier.code}/so-hoa/{other.pk}/", {"file": upload("scan2.pdf", PDF)})
     assert StoredDocument.objects.filter(owner=citizen, source=Source.DIGITISED).count() == 3
     paper_dossier.refresh_from_db()
     assert paper_dossier.is_digitized
 
 
-def test_owner_found_by_citizen_id_and_other_agencies_get_404(client, world, paper_dossier):
+def test_owner_found_by_citizen_id_and_other_agencies_get_404(client, world, paper_dossier,
+                                                              django_capture_on_commit_callbacks):
     from django.contrib.auth import get_user_model
 
     try:
@@ -63,7 +74,8 @@ def test_owner_found_by_citizen_id_and_other_agencies_get_404(client, world, pap
     url = f"/mot-cua/ho-so/{paper_dossier.code}/so-hoa/{document.pk}/"
     assert client.post(url, {"file": upload("scan.pdf", PDF)}).status_code == 404
     client.force_login(world["counter"])
-    assert client.post(url, {"file": upload("scan.pdf", PDF)}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"file": upload("scan.pdf", PDF)}).status_code == 302
     assert StoredDocument.objects.get().owner == user
     citizen_client = client
     citizen_client.force_login(user)

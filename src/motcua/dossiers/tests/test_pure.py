@@ -42,7 +42,7 @@ def test_target_status():
 
 def test_allowed_actions_by_permission():
     counter = transitions.allowed_actions(Status.RESOLVED, {"dossier.receive"})
-    assert counter == ["record_payment", "return_result"]
+    assert counter == ["record_payment", "return_result", "digitise_document"]
     leader = transitions.allowed_actions(Status.PROCESSING, {"dossier.approve", "dossier.assign"})
     assert "resolve" in leader and "assign" in leader and "request_supplement" not in leader
 
