@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -343,6 +344,8 @@ class PublicTracking(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    renderer_classes = [JSONRenderer]  # public and hot: no content negotiation with the browsable API
+    parser_classes: list = []
 
     @extend_schema(
         responses=TrackingSerializer,
@@ -352,5 +355,23 @@ class PublicTracking(APIView):
         data = selectors.public_tracking(code, request.query_params.get("secret"))
         if data is None:
             return Response({"detail": _("No dossier has this code.")}, status=status.HTTP_404_NOT_FOUND)
-        return Response(TrackingSerializer(data).data)
+        return Response(_tracking_representation(data))
+
+
+# The busiest public endpoint: TrackingSerializer documents the shape, but instantiating it deep-
+# copies its 16 fields on every request; the same output comes from DRF's own date formatting.
+_MOMENT = serializers.DateTimeField()
+_TRACKING_MOMENTS = ("submitted_at", "received_at", "due_at", "appointment_at", "finished_at", "returned_at")
+_STEP_MOMENTS = ("started_at", "due_at", "finished_at")
+
+
+def _tracking_representation(data: dict) -> dict:
+    out = dict(data)
+    for key in _TRACKING_MOMENTS:
+        out[key] = _MOMENT.to_representation(out[key]) if out[key] is not None else None
+    out["steps"] = [
+        {**step, **{k: _MOMENT.to_representation(step[k]) if step[k] is not None else None for k in _STEP_MOMENTS}}
+        for step in data["steps"]
+    ]
+    return out
 

@@ -6,12 +6,16 @@ sees another agency's dossiers.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from types import SimpleNamespace
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from .models import PENDING_STATUSES, Dossier, DossierEvent, DossierStep, Status
+from .receipt_sql import fetch_prepared
 from .services import agency_ids_with
 
 
@@ -154,26 +158,61 @@ def applicant_matches(dossier: Dossier, secret: str) -> bool:
     return secret in {c for c in candidates if c}
 
 
+_TRACKING_COLUMNS = (
+    "id", "code", "applicant_name", "status", "submitted_at", "received_at", "due_at", "appointment_at",
+    "finished_at", "returned_at", "applicant_id_number", "owner_id_number", "applicant_phone", "owner_phone",
+)
+
+
+_TRACKING_NAMES = (*_TRACKING_COLUMNS, "procedure_name", "receiving_agency_name", "competent_agency_name")
+
+
+@functools.cache
+def _tracking_sql() -> str:
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.organization.models import Agency
+
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"d.{qn(Dossier._meta.get_field(name).column)}" for name in _TRACKING_COLUMNS)
+    return (
+        f"SELECT {columns}, p.{qn('name')}, r.{qn('name')}, c.{qn('name')} FROM {qn(Dossier._meta.db_table)} d "
+        f"JOIN {qn(ProcedureVersion._meta.db_table)} p ON p.id = d.procedure_version_id "
+        f"JOIN {qn(Agency._meta.db_table)} r ON r.id = d.receiving_agency_id "
+        f"JOIN {qn(Agency._meta.db_table)} c ON c.id = d.competent_agency_id WHERE d.{qn('code')} = $1"
+    )
+
+
 def public_tracking(code: str, secret: str | None = None) -> dict | None:
     """What anyone may know about a dossier from its code: status and dates, the masked name.
 
     With `secret` (the applicant's phone or citizen ID), the steps too. None if no such code.
     """
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_agency", "competent_agency")
-        .filter(code=(code or "").strip())
-        .first()
-    )
-    if dossier is None:
+    # The public, busiest read: one indexed lookup of the unique code fetching only the shown
+    # columns, no model instances; on PostgreSQL a statement prepared once per connection.
+    code = (code or "").strip()
+    if "\x00" in code:  # no code has one, and the database refuses it in a parameter
         return None
+    if connection.vendor == "postgresql":
+        values = fetch_prepared(_tracking_sql(), [code])
+        row = dict(zip(_TRACKING_NAMES, values)) if values is not None else None
+    else:
+        row = next(iter(
+            Dossier.objects.filter(code=code).order_by()
+            .values(*_TRACKING_COLUMNS, procedure_name=F("procedure_version__name"),
+                    receiving_agency_name=F("receiving_agency__name"),
+                    competent_agency_name=F("competent_agency__name"))[:1]
+        ), None)
+    if row is None:
+        return None
+    dossier = SimpleNamespace(**row)
     data = {
         "code": dossier.code,
-        "procedure": dossier.procedure_version.name,
+        "procedure": dossier.procedure_name,
         "applicant": mask_name(dossier.applicant_name),
         "status": dossier.status,
         "status_label": str(Status(dossier.status).label),
-        "receiving_agency": dossier.receiving_agency.name,
-        "competent_agency": dossier.competent_agency.name,
+        "receiving_agency": dossier.receiving_agency_name,
+        "competent_agency": dossier.competent_agency_name,
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
@@ -196,6 +235,6 @@ def public_tracking(code: str, secret: str | None = None) -> dict | None:
                 "finished_at": s.finished_at,
                 "outcome": s.outcome,
             }
-            for s in dossier.steps.select_related("agency").order_by("order")
+            for s in DossierStep.objects.filter(dossier_id=dossier.id).select_related("agency").order_by("order")
         ]
     return data
