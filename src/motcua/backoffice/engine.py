@@ -76,11 +76,7 @@ def receive_at_counter(user, version, case, form) -> Dossier:
             "phone": data.get("owner_phone", ""),
             "address": data.get("owner_address", ""),
         }
-    documents = [
-        {"required_document": doc.pk, "name": doc.name, "originals": originals,
-         "certified_copies": certified, "copies": copies}
-        for doc, originals, certified, copies in form.handed_in_documents()
-    ]
+    documents = intake_documents(form)
     agency = receiving_agency_for(user, version)
     return services.receive_at_counter(
         user,
@@ -95,6 +91,27 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         delivery_address=data.get("return_address", ""),
         note=data.get("note", ""),
     )
+
+
+def intake_documents(form) -> list[dict]:
+    """The engine's document dicts: paper counted at the counter, and copies re-used from the
+    owner's data store (digitisation 2, or 3 for an earlier result; the same stored file)."""
+    from motcua.documents.services import reuse_entry
+
+    paper = {doc.pk: counts for doc, *counts in form.handed_in_documents()}
+    reused = form.reused_documents()
+    documents = []
+    for doc in form.documents:
+        if doc.pk not in paper and doc.pk not in reused:
+            continue
+        entry = {"required_document": doc.pk, "name": doc.name}
+        if doc.pk in paper:
+            originals, certified, copies = paper[doc.pk]
+            entry.update(originals=originals, certified_copies=certified, copies=copies)
+        if doc.pk in reused:
+            entry.update(reuse_entry(reused[doc.pk], doc))
+        documents.append(entry)
+    return documents
 
 
 def latest_applicant(user, citizen_id: str) -> dict | None:

@@ -50,11 +50,16 @@ class IntakeForm(forms.Form):
     return_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, documents=(), **kwargs):
+    def __init__(self, *args, documents=(), stored_documents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.documents = list(documents)
+        # The owner's stored documents the officer may re-use ({pk: StoredDocument}), looked up
+        # by the citizen ID typed on this form.
+        self.stored = {stored.pk: stored for stored in stored_documents}
         for doc in self.documents:
             self.fields[f"doc_{doc.pk}"] = forms.BooleanField(required=False, label=doc.name)
+            self.fields[f"doc_{doc.pk}_reuse"] = forms.BooleanField(required=False, label=_("Use the stored copy"))
+            self.fields[f"doc_{doc.pk}_stored"] = forms.IntegerField(required=False, min_value=1)
             for part, default in (("originals", doc.originals), ("certified", doc.certified_copies), ("copies", doc.copies)):
                 self.fields[f"doc_{doc.pk}_{part}"] = forms.IntegerField(
                     min_value=0, max_value=99, initial=default, required=False
@@ -65,7 +70,17 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        missing = [doc.name for doc in self.documents if doc.is_required and not data.get(f"doc_{doc.pk}")]
+        for doc in self.documents:
+            if data.get(f"doc_{doc.pk}_reuse") and data.get(f"doc_{doc.pk}_stored") not in self.stored:
+                self.add_error(
+                    None,
+                    _("The stored copy chosen for \"%(name)s\" is not available for this person: choose another "
+                      "or count the paper copies.") % {"name": doc.name},
+                )
+        missing = [
+            doc.name for doc in self.documents
+            if doc.is_required and not data.get(f"doc_{doc.pk}") and not data.get(f"doc_{doc.pk}_reuse")
+        ]
         if missing:
             self.add_error(
                 None,
@@ -100,3 +115,12 @@ class IntakeForm(forms.Form):
                     )
                 )
         return rows
+
+    def reused_documents(self) -> dict:
+        """{required document id: StoredDocument} for the items the officer re-uses from the store."""
+        data = self.cleaned_data
+        return {
+            doc.pk: self.stored[data[f"doc_{doc.pk}_stored"]]
+            for doc in self.documents
+            if data.get(f"doc_{doc.pk}_reuse") and data.get(f"doc_{doc.pk}_stored") in self.stored
+        }

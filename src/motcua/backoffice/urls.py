@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-xuat/", auth.OfficerLogoutView.as_view(), name="logout"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("tiep-nhan/cong-dan/", intake.applicant_lookup, name="applicant_lookup"),
+    path("tiep-nhan/kho-du-lieu/", intake.stored_documents_lookup, name="stored_documents_lookup"),
     path("tiep-nhan/<str:code>/giay-tiep-nhan/", intake.receipt, name="receipt"),
     path("ho-so/", queue.work_queue, name="work_queue"),
     path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),

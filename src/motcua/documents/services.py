@@ -16,10 +16,38 @@ from .models import Source, StoredDocument
 from .uploads import CheckedFile, sniff
 
 logger = logging.getLogger(__name__)
+# Who looked up whose stored documents at the counter (an audit trail; route it to a file in production).
+access_logger = logging.getLogger("motcua.documents.access")
 
 
 def content_file(checked: CheckedFile) -> ContentFile:
     return ContentFile(checked.data, name=checked.name)
+
+
+def account_of_citizen(citizen_id: str):
+    """The person portal account registered with this citizen ID, or None."""
+    if not citizen_id:
+        return None
+    try:
+        from motcua.accounts.models import CitizenAccount
+    except ImportError:  # the accounts app is optional for the store
+        return None
+    account = CitizenAccount.objects.filter(kind="person", citizen_id=citizen_id).select_related("user").first()
+    return account.user if account else None
+
+
+def reusable_at_counter(officer, citizen_id: str) -> list[StoredDocument]:
+    """The stored documents a counter officer may re-use for the person with this citizen ID
+    (typed by the officer: nobody is browsed by name). Every look-up is logged on the
+    `motcua.documents.access` logger with the officer, the citizen ID and the time."""
+    owner = account_of_citizen(citizen_id)
+    documents = list(usable_for(owner).order_by("kind", "-created_at")) if owner is not None else []
+    access_logger.info(
+        "stored documents looked up at the counter: officer=%s (id %s) citizen_id=%s at=%s found=%d",
+        getattr(officer, "username", "?"), getattr(officer, "pk", None), citizen_id,
+        timezone.now().isoformat(timespec="seconds"), len(documents),
+    )
+    return documents
 
 
 def owner_account(dossier: Dossier):
@@ -29,14 +57,7 @@ def owner_account(dossier: Dossier):
         return dossier.account
     if dossier.owner_kind != PartyKind.PERSON or not dossier.owner_id_number:
         return None
-    try:
-        from motcua.accounts.models import CitizenAccount
-    except ImportError:  # the accounts app is optional for the store
-        return None
-    account = (
-        CitizenAccount.objects.filter(kind="person", citizen_id=dossier.owner_id_number).select_related("user").first()
-    )
-    return account.user if account else None
+    return account_of_citizen(dossier.owner_id_number)
 
 
 def store_upload(owner, checked: CheckedFile, *, kind: str, number: str = "", issuer: str = "",

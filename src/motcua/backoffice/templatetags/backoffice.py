@@ -10,3 +10,10 @@ def officer_name(user) -> str:
         return ""
     profile = getattr(user, "staff_profile", None)
     return profile.full_name if profile else user.get_username()
+
+
+@register.filter
+def stored_label(item) -> str:
+    """A stored document as the counter officer sees it: kind, number, issuer, where it came from."""
+    parts = [item.kind, item.number, item.issuer]
+    return " · ".join(p for p in parts if p) + f" ({item.get_source_display()})"

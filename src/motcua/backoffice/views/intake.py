@@ -5,12 +5,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.text import fold
+from motcua.documents import services as documents_services
 from motcua.integrations import population
 from motcua.organization.permissions import has_permission
 
 from .. import engine, procedures
 from ..access import staff_required
 from ..forms import IntakeForm, clean_citizen_id
+from ..templatetags.backoffice import stored_label
 
 APPLICANT_FIELDS = ("applicant_citizen_id", "applicant_name", "applicant_phone", "applicant_email", "applicant_address")
 OWNER_FIELDS = ("owner_citizen_id", "owner_name", "owner_phone", "owner_address")
@@ -21,18 +24,47 @@ def _require_receiver(user):
         raise Http404  # not a counter officer anywhere: the page does not exist for them
 
 
-def _doc_rows(form, documents):
-    """Checklist rows carrying what the officer typed (a failed submit keeps it)."""
+def _doc_rows(form, documents, stored=(), posted=None):
+    """Checklist rows carrying what the officer typed (a failed submit or a look-up keeps it),
+    with the stored copies that may replace the paper."""
+    posted = form.data if form.is_bound else posted
     rows = []
     for doc in documents:
-        if form.is_bound:
-            ticked = bool(form.data.get(f"doc_{doc.pk}"))
-            counts = [form.data.get(f"doc_{doc.pk}_{part}", "") for part in ("originals", "certified", "copies")]
+        if posted is not None:
+            ticked = bool(posted.get(f"doc_{doc.pk}"))
+            counts = [posted.get(f"doc_{doc.pk}_{part}", "") for part in ("originals", "certified", "copies")]
+            reuse = bool(posted.get(f"doc_{doc.pk}_reuse"))
+            chosen = posted.get(f"doc_{doc.pk}_stored", "")
         else:
-            ticked = False
+            ticked, reuse, chosen = False, False, ""
             counts = [doc.originals, doc.certified_copies, doc.copies]
-        rows.append({"doc": doc, "ticked": ticked, "originals": counts[0], "certified": counts[1], "copies": counts[2]})
+        if not chosen and stored:
+            chosen = _best_match(doc, stored)
+        rows.append({"doc": doc, "ticked": ticked, "originals": counts[0], "certified": counts[1], "copies": counts[2],
+                     "reuse": reuse, "chosen": str(chosen)})
     return rows
+
+
+def _best_match(doc, stored) -> int:
+    """The stored document whose kind names this checklist item (diacritics ignored), else the first."""
+    name = fold(doc.name)
+    for item in stored:
+        kind = fold(item.kind)
+        if kind and (kind in name or name in kind):
+            return item.pk
+    return stored[0].pk
+
+
+def _store_citizen_id(data) -> str:
+    """Whose data store to offer: the owner's citizen ID when the owner is someone else, else the
+    applicant's. Empty when what was typed is not a citizen ID."""
+    typed = data.get("applicant_citizen_id", "")
+    if not data.get("owner_same") and data.get("owner_citizen_id"):
+        typed = data.get("owner_citizen_id", "")
+    try:
+        return clean_citizen_id(typed)
+    except ValidationError:
+        return ""
 
 
 @staff_required
@@ -48,8 +80,18 @@ def intake(request):
     documents = procedures.checklist(version, case) if version and (case or not cases) else []
     initial = {"procedure": procedure_code, "case": case.code if case else "", "owner_same": True}
 
-    if request.method == "POST":
-        form = IntakeForm(request.POST, documents=documents, initial=initial)
+    store_for = _store_citizen_id(request.POST) if request.method == "POST" and documents else ""
+    stored = documents_services.reusable_at_counter(request.user, store_for) if store_for else []
+    posted = None
+
+    if request.method == "POST" and request.POST.get("lookup_store"):
+        # "Find stored documents" (works without JS): show the form again with the store's copies.
+        typed = {**initial, **request.POST.dict(), "owner_same": bool(request.POST.get("owner_same"))}
+        form = IntakeForm(documents=documents, stored_documents=stored, initial=typed)
+        posted = request.POST
+        status = 200
+    elif request.method == "POST":
+        form = IntakeForm(request.POST, documents=documents, stored_documents=stored, initial=initial)
         if version is None:
             form.is_valid()
             form.add_error(None, _("Unknown procedure, or one your agencies do not receive. Search again."))
@@ -76,7 +118,9 @@ def intake(request):
         "cases": cases,
         "case": case,
         "form": form,
-        "doc_rows": _doc_rows(form, documents),
+        "doc_rows": _doc_rows(form, documents, stored, posted),
+        "stored": stored,
+        "store_for": store_for,
         "applicant_fields": [form[name] for name in APPLICANT_FIELDS],
         "owner_fields": [form[name] for name in OWNER_FIELDS],
     }
@@ -96,6 +140,29 @@ def _attach_errors(form, error: ValidationError):
 def receipt(request, code):
     dossier = engine.visible_dossier(request.user, code)
     return render(request, "backoffice/receipt.html", {"dossier": dossier, **engine.printout_links(dossier)})
+
+
+@staff_required
+@require_GET
+def stored_documents_lookup(request):
+    """The re-usable stored documents of the person with this citizen ID, as JSON, for counter
+    officers only. The officer must type the exact ID; each look-up is logged (officer, ID, time)."""
+    _require_receiver(request.user)
+    try:
+        citizen_id = clean_citizen_id(request.GET.get("citizen_id", ""))
+    except ValidationError as error:
+        return JsonResponse({"documents": [], "detail": error.messages[0]}, status=400)
+    stored = documents_services.reusable_at_counter(request.user, citizen_id)
+    return JsonResponse({"documents": [_stored_json(item) for item in stored]})
+
+
+def _stored_json(item) -> dict:
+    return {
+        "id": item.pk, "kind": item.kind, "number": item.number, "issuer": item.issuer,
+        "issue_date": item.issue_date.isoformat() if item.issue_date else None,
+        "valid_until": item.valid_until.isoformat() if item.valid_until else None,
+        "source": item.source, "reuse_status": item.reuse_status, "label": stored_label(item),
+    }
 
 
 @staff_required
