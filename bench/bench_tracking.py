@@ -467,12 +467,14 @@ def main():
                f"{generated['load']:.0f} s (secondary indexes dropped, FK triggers off), code indexes rebuilt in "
                f"{generated['indexes']:.0f} s ({', '.join(generated['kept_indexes'])}), VACUUM ANALYZE "
                f"{generated['vacuum']:.0f} s; the engine's other indexes are not rebuilt (they do not serve the lookup)\n")
-    api, page = results["api"], results["page"]
+    api, page, ceiling = results["api"], results["page"], results["ceiling"]
+    ratio = api["per_second"] / ceiling["per_second"]
     text = f"""## Public tracking by code over HTTP (`bench/bench_tracking.py`)
 
 - date: {dt.date.today().isoformat()}; machine: {platform.platform()}, CPython {platform.python_version()}, {os.cpu_count()} CPUs shared by the server, PostgreSQL and the load generator; {pg}, stock settings (shared_buffers 128 MB); table `dossiers_dossier` with **{args.n:,} dossiers** ({size})
 {gen}- server: gunicorn, 2 sync workers, DEBUG=0, CONN_MAX_AGE=600 (connections kept), on 127.0.0.1; load: {api['tool']}, {args.connections} connections, a random existing code per request, {args.seconds} s per run after a 5 s warm-up
-- `GET /api/v1/tracking/{{code}}/` ({queries['api']} SQL statement per request): **{api['per_second']:,.0f} req/s, p50 {api['p50']:.1f} ms, p95 {api['p95']:.1f} ms, p99 {api['p99']:.1f} ms** ({api['requests']:,} requests, {api['non2xx']} non-2xx, {api['errors']} socket errors; load average {api['load']:.2f} at start); target >= 870 req/s and p99 < 50 ms: {verdict(api)}
+- the machine's ceiling in the same run (bare WSGI app, plain psycopg, one indexed lookup, same gunicorn and load; docs/PERFORMANCE.md measured 1,747 req/s, p99 21.5 ms on an idle machine): {ceiling['per_second']:,.0f} req/s, p50 {ceiling['p50']:.1f} ms, p99 {ceiling['p99']:.1f} ms
+- `GET /api/v1/tracking/{{code}}/` ({queries['api']} SQL statement per request, prepared once per connection): **{api['per_second']:,.0f} req/s, p50 {api['p50']:.1f} ms, p95 {api['p95']:.1f} ms, p99 {api['p99']:.1f} ms** ({api['requests']:,} requests, {api['non2xx']} non-2xx, {api['errors']} socket errors; load average {api['load']:.2f} at start); = {ratio:.0%} of the ceiling measured in the same run; target >= 870 req/s and p99 < 50 ms (i.e. >= 50 % of the idle ceiling): {verdict(api)}
 - the HTML page `GET /tra-cuu/?ma={{code}}` ({queries['page']} SQL statement per request): {page['per_second']:,.0f} req/s, p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms, p99 {page['p99']:.1f} ms ({page['requests']:,} requests, {page['non2xx']} non-2xx, {page['errors']} socket errors): {verdict(page)}
 """
     print(text)
