@@ -197,34 +197,42 @@ def working_days(date_from, date_to, service_point=None) -> int:
     return opening_calendar(service_point).open_days_between(date_from, date_to)
 
 
-def dossier_table(date_from: datetime.date, date_to: datetime.date, group_by: str | None = None,
-                  service_point=None, agency_ids=None) -> dict:
-    """The 06a table for a period (dates inclusive), grouped or not, in one query."""
-    _check_group(group_by)
-    start, end = period_bounds(date_from, date_to)
-    service_point = _service_point_of(service_point)
+def table_counts(start, end, columns=(), service_point=None, agency_ids=None) -> list[dict]:
+    """The counted columns over the base set, grouped by the given dossier columns (none: one
+    row): the one query behind the table. The dashboard groups by (agency, the table's grouping)
+    once and derives the table, the agencies' rows and the total from it (`table_from_counts`)."""
     conditions = column_conditions(start, end)
     # Counting received_at (never null in the base set) rather than the id keeps every column the
     # query reads among the report's own columns.
     aggregates = {name: Count("received_at", filter=conditions[name]) for name in COUNTED}
     qs = _base(start, end, service_point, agency_ids)
+    if not columns:
+        return [qs.aggregate(**aggregates)]
+    return list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
 
+
+def table_from_counts(counts: list[dict], date_from, date_to, group_by: str | None = None,
+                      service_point=None) -> dict:
+    """The 06a table from `table_counts` rows, summed over every column but `group_by`'s."""
+    service_point = _service_point_of(service_point)
     rows = []
-    if group_by is None:
-        total = complete(qs.aggregate(**aggregates))
-    else:
+    sums = dict.fromkeys(COUNTED, 0)
+    for g in counts:
+        for name_ in COUNTED:
+            sums[name_] += g[name_] or 0
+    if group_by is not None:
         column = GROUPS[group_by][0]
-        grouped = list(qs.values(column).annotate(**aggregates).order_by(column))
-        labels = _labels(group_by, [g[column] for g in grouped])
-        sums = dict.fromkeys(COUNTED, 0)
-        for g in grouped:
-            key = g[column]
-            code, name = labels.get(key, ("", str(NO_GROUP_LABEL)))
-            rows.append({"key": key, "code": code, "name": name, **complete(g)})
+        grouped: dict = {}
+        for g in counts:
+            row = grouped.setdefault(g[column], dict.fromkeys(COUNTED, 0))
             for name_ in COUNTED:
-                sums[name_] += g[name_]
+                row[name_] += g[name_] or 0
+        labels = _labels(group_by, list(grouped))
+        for key, counted in grouped.items():
+            code, name = labels.get(key, ("", str(NO_GROUP_LABEL)))
+            rows.append({"key": key, "code": code, "name": name, **complete(counted)})
         rows.sort(key=lambda r: (r["key"] is None, r["name"]))
-        total = complete(sums)
+    total = complete(sums)
 
     days = working_days(date_from, date_to, service_point)
     per_day = (Decimal(total["new_total"]) / days).quantize(Decimal("0.1"), ROUND_HALF_UP) if days else Decimal(0)
@@ -239,6 +247,17 @@ def dossier_table(date_from: datetime.date, date_to: datetime.date, group_by: st
         "working_days": days,
         "per_working_day": float(per_day),
     }
+
+
+def dossier_table(date_from: datetime.date, date_to: datetime.date, group_by: str | None = None,
+                  service_point=None, agency_ids=None) -> dict:
+    """The 06a table for a period (dates inclusive), grouped or not, in one query."""
+    _check_group(group_by)
+    start, end = period_bounds(date_from, date_to)
+    service_point = _service_point_of(service_point)
+    columns = (GROUPS[group_by][0],) if group_by else ()
+    counts = table_counts(start, end, columns, service_point, agency_ids)
+    return table_from_counts(counts, date_from, date_to, group_by, service_point)
 
 
 def dossier_table_cell(date_from: datetime.date, date_to: datetime.date, column: str, group_key=None,

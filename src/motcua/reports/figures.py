@@ -122,6 +122,111 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
     return result
 
 
+PASS_COLUMNS = ("competent_agency_id", "procedure_id", "receiving_agency_id")
+ALL_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
+              "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
+              "home_deliveries", "saturday_returns", "apologies", "transfers")
+
+
+def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> list[dict]:
+    """The dashboard's one scan of the dossier rows for every figure besides the 06a table:
+    dossiers received, finished or returned in the period, counted by (competent agency,
+    procedure, receiving agency). `dossier_counts` reads the same figures in three scans; the
+    procedure sets of the 766 index and the digitisation counts come from the same rows
+    (`counts_from_pass`, `procedure_sets_from_pass`)."""
+    start, end = period_bounds(date_from, date_to)
+    received_in = Q(received_at__gte=start, received_at__lt=end)
+    finished_in = Q(finished_at__gte=start, finished_at__lt=end)
+    returned_in = Q(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end)
+    resolved = finished_in & Q(status__in=RESOLVED_STATUSES)
+    same_day = Q(Exact(_local_day("finished_at"), _local_day("received_at")))
+    # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
+    reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
+    fee = Q(fee_due__gt=0)
+    aggregates = {
+        "received": Count("pk", filter=received_in),
+        "received_online": Count("pk", filter=received_in & Q(channel_in=Channel.ONLINE)),
+        "postal_intakes": Count("pk", filter=received_in & Q(channel_in=Channel.POST)),
+        "saturday_receipts": Count("pk", filter=received_in & Q(received_at__iso_week_day=SATURDAY)),
+        "digitised": Count("pk", filter=received_in & Q(is_digitized=True)),
+        "reused": Count("pk", filter=received_in & reused),
+        "with_fee": Count("pk", filter=received_in & fee),
+        # Before "paid_online": once that alias exists, Q(paid_online=...) would mean the count.
+        "paid_fee_online": Count("pk", filter=received_in & fee & Q(paid_online=True)),
+        "paid_online": Count("pk", filter=received_in & Q(paid_online=True)),
+        "resolved": Count("pk", filter=resolved),
+        "on_the_spot": Count("pk", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
+        "electronic_results": Count("pk", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
+        "returned": Count("pk", filter=returned_in),
+        "home_deliveries": Count("pk", filter=returned_in & Q(return_channel=ReturnChannel.POST)),
+        "saturday_returns": Count("pk", filter=returned_in & Q(returned_at__iso_week_day=SATURDAY)),
+    }
+    qs = _scoped(Dossier.objects.filter(received_in | finished_in | returned_in), agency_ids)
+    return list(qs.order_by().values(*PASS_COLUMNS).annotate(**aggregates).order_by(*PASS_COLUMNS))
+
+
+def event_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
+    """{competent agency id: {"apologies", "transfers"}} from the period's events."""
+    start, end = period_bounds(date_from, date_to)
+    events = _scoped(DossierEvent.objects.filter(at__gte=start, at__lt=end), agency_ids, prefix="dossier__")
+    column = "dossier__competent_agency_id"
+    out: dict = {}
+    for key, row in _grouped(events.filter(kind="apologise"), column, {"apologies": Count("pk")}).items():
+        out.setdefault(key, {}).update(row)
+    for key, row in _grouped(transfer_events(events), column, {"transfers": Count("dossier", distinct=True)}).items():
+        out.setdefault(key, {}).update(row)
+    return out
+
+
+def counts_from_pass(rows: list[dict], events: dict) -> dict:
+    """`dossier_counts(..., "agency")` from the single pass: {agency id: figures}."""
+    parts: dict = {}
+    for r in rows:
+        part = parts.setdefault(r["competent_agency_id"], dict.fromkeys(ALL_COUNTS, 0))
+        for name in ALL_COUNTS[:14]:
+            part[name] += r[name]
+    for key, row in events.items():
+        part = parts.setdefault(key, dict.fromkeys(ALL_COUNTS, 0))
+        for name, value in row.items():
+            part[name] += value or 0
+    # Like the grouped queries: a key for every agency with a row, a zero row under None when none.
+    return {key: _derive(row) for key, row in parts.items()} or {None: _derive(dict.fromkeys(ALL_COUNTS, 0))}
+
+
+def _derive(row: dict) -> dict:
+    row["postal_uses"] = row["transfers"] + row["postal_intakes"] + row["home_deliveries"]
+    row["digitisation_rate"] = _percent(row["digitised"], row["received"])
+    row["reuse_rate"] = _percent(row["reused"], row["received"])
+    row["online_share"] = _percent(row["received_online"], row["received"])
+    return row
+
+
+def total_of(by_key: dict) -> dict:
+    """The whole scope's figures: the sum of its agencies' (every count is additive)."""
+    total = dict.fromkeys(ALL_COUNTS, 0)
+    for row in by_key.values():
+        for name in ALL_COUNTS:
+            total[name] += row[name]
+    return _derive(total)
+
+
+def procedure_sets_from_pass(rows: list[dict]) -> dict:
+    """{agency id: {"with_online_dossiers", "fee_procedures", "paid_procedures"}} (procedure ids)."""
+    sets: dict = {}
+    for r in rows:
+        if not (r["received_online"] or r["with_fee"]):
+            continue
+        s = sets.setdefault(r["competent_agency_id"], {"with_online_dossiers": set(), "fee_procedures": set(),
+                                                       "paid_procedures": set()})
+        if r["received_online"]:
+            s["with_online_dossiers"].add(r["procedure_id"])
+        if r["with_fee"]:
+            s["fee_procedures"].add(r["procedure_id"])
+        if r["paid_fee_online"]:
+            s["paid_procedures"].add(r["procedure_id"])
+    return sets
+
+
 def transfer_events(events):
     """Transfers between the centre and the agencies: the first hand-over of a paper dossier (at
     the counter or by post) received at a service point, i.e. the moment its file leaves the
@@ -150,7 +255,7 @@ def late_steps_by_unit(date_from: datetime.date, date_to: datetime.date, agency_
 
 
 def procedures_online(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
-                      level=None) -> dict:
+                      level=None, used: set | None = None) -> dict:
     """Procedures in force (published versions) of the scope's agencies; those offered online
     (fully or partly); and those that actually had an online dossier received in the period."""
     start, end = period_bounds(date_from, date_to)
@@ -161,9 +266,10 @@ def procedures_online(date_from: datetime.date, date_to: datetime.date, agency_i
         versions = versions.filter(levels=getattr(level, "pk", level))
     offered = set(versions.values_list("procedure_id", flat=True))
     online = set(versions.exclude(online_level=ProcedureVersion.OnlineLevel.NONE).values_list("procedure_id", flat=True))
-    dossiers = _scoped(Dossier.objects.filter(received_at__gte=start, received_at__lt=end, channel_in=Channel.ONLINE),
-                       agency_ids, service_point, level)
-    used = set(dossiers.order_by().values_list("procedure_id", flat=True).distinct())
+    if used is None:  # else given by the dashboard's single pass
+        dossiers = _scoped(Dossier.objects.filter(received_at__gte=start, received_at__lt=end,
+                                                  channel_in=Channel.ONLINE), agency_ids, service_point, level)
+        used = set(dossiers.order_by().values_list("procedure_id", flat=True).distinct())
     return {
         "procedures": len(offered),
         "offered_online": len(online),
@@ -189,20 +295,45 @@ def selector_agency_ids(agency_ids=None, service_point=None, level=None):
     return sorted(ids if agency_ids is None else ids & set(agency_ids))
 
 
+def reused_document_counts(date_from: datetime.date, date_to: datetime.date) -> dict:
+    """The documents half of `documents.selectors.digitisation_counts` for the whole province:
+    re-used documents of the dossiers received in the period (reads only the re-used ones)."""
+    start, end = period_bounds(date_from, date_to)
+    return DossierDocument.objects.filter(
+        digitization__in=REUSED, dossier__received_at__gte=start, dossier__received_at__lt=end,
+    ).aggregate(
+        reused_documents=Count("pk", filter=Q(digitization=DossierDocument.Digitization.REUSED_DOCUMENT)),
+        reused_results=Count("pk", filter=Q(digitization=DossierDocument.Digitization.REUSED_RESULT)),
+    )
+
+
 def period_figures(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
-                   level=None) -> dict:
-    """Every figure of the seeds besides the 06a table, for one scope."""
+                   level=None, single_pass: tuple | None = None) -> dict:
+    """Every figure of the seeds besides the 06a table, for one scope. `single_pass`, from the
+    dashboard, is (`dossier_pass` rows, `counts_from_pass` result) of the same period and agencies
+    (no service point or level): the dossier figures are then summed from it, not queried."""
     if isinstance(service_point, int):
         service_point = ServicePoint.objects.get(pk=service_point)
     scope = {"agency_ids": agency_ids, "service_point": service_point, "level": level}
-    counts = dossier_counts(date_from, date_to, None, **scope)[None]
     ids = selector_agency_ids(**scope)
-    digitisation = digitisation_counts(date_from, date_to, ids)
+    used = None
+    if single_pass is not None:
+        rows, by_agency = single_pass
+        counts = total_of(by_agency)
+        used = {r["procedure_id"] for r in rows if r["received_online"]}
+    else:
+        counts = dossier_counts(date_from, date_to, None, **scope)[None]
+    if single_pass is not None and ids is None:
+        # Province-wide the receiving agencies are every agency: the pass already counted them.
+        digitisation = {"dossiers": counts["received"], "digitised": counts["digitised"],
+                        **reused_document_counts(date_from, date_to)}
+    else:
+        digitisation = digitisation_counts(date_from, date_to, ids)
     ratings = rating_summary(date_from, date_to, ids)
     feedback = feedback_summary(date_from, date_to, ids)
     notifications = sent_counts(date_from, date_to, ids)
     payments = online_payment_totals(date_from, date_to, ids)
-    procedures = procedures_online(date_from, date_to, **scope)
+    procedures = procedures_online(date_from, date_to, **scope, used=used)
     procedures.pop("ids")
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},

@@ -85,15 +85,23 @@ def _empty() -> dict:
     return {**dict.fromkeys(ADDITIVE, 0), **{name: set() for name in SETS}}
 
 
-def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict[int, dict]:
-    """{competent agency id: the counts the indicators are computed from}."""
+def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None,
+                  single_pass: tuple | None = None) -> dict[int, dict]:
+    """{competent agency id: the counts the indicators are computed from}. `single_pass`, from
+    the dashboard: (the 06a rows by agency, `counts_from_pass`, `procedure_sets_from_pass`) of the
+    same period and agencies, instead of querying them again."""
     start, end = period_bounds(date_from, date_to)
     counts: dict[int, dict] = defaultdict(_empty)
-    for row in dossier_table(date_from, date_to, group_by="agency", agency_ids=agency_ids)["rows"]:
+    if single_pass is None:
+        table_rows = dossier_table(date_from, date_to, group_by="agency", agency_ids=agency_ids)["rows"]
+        by_agency = dossier_counts(date_from, date_to, "agency", agency_ids=agency_ids)
+    else:
+        table_rows, by_agency, procedure_sets = single_pass
+    for row in table_rows:
         c = counts[row["key"]]
         for name in ("to_resolve", "early", "on_time", "late", "resolved", "pending_within", "new_total", "new_online"):
             c[name] += row[name]
-    for key, row in dossier_counts(date_from, date_to, "agency", agency_ids=agency_ids).items():
+    for key, row in by_agency.items():
         c = counts[key]
         for name in ("received", "digitised", "reused", "with_fee", "paid_online", "electronic_results"):
             c[name] += row[name]
@@ -129,6 +137,11 @@ def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=N
         if online_level != ProcedureVersion.OnlineLevel.NONE:
             counts[agency_id]["offered_online"].add(procedure_id)
 
+    if single_pass is not None:
+        for agency_id, sets in procedure_sets.items():
+            for name, ids in sets.items():
+                counts[agency_id][name] |= ids
+        return dict(counts)
     received = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
     if agency_ids is not None:
         received = received.filter(competent_agency_id__in=list(agency_ids))
@@ -211,11 +224,12 @@ def score(c: dict, weights: dict) -> dict:
     return {"score": sum((g["score"] for g in groups), Decimal(0)), "groups": groups}
 
 
-def service_index(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
+def service_index(date_from: datetime.date, date_to: datetime.date, agency_ids=None,
+                  single_pass: tuple | None = None) -> dict:
     """The index per agency, per level and for the whole scope ("province")."""
     weights = weights_on(date_to)
     # Agencies without a dossier to resolve in the period are left out (they have nothing to score).
-    counts = {k: c for k, c in agency_counts(date_from, date_to, agency_ids).items()
+    counts = {k: c for k, c in agency_counts(date_from, date_to, agency_ids, single_pass).items()
               if c["to_resolve"] or c["received"] or c["resolved_status"]}
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=[k for k in counts if k]).select_related("level")}
     by_level: dict = defaultdict(list)

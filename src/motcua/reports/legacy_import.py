@@ -31,6 +31,8 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Channel, Dossier, Outcome, ReturnChannel, Status
 from motcua.organization.models import Agency, ServicePoint
 
+from . import snapshots
+
 COLUMNS = (
     "code", "procedure_code", "agency_code", "service_point_code", "channel", "received_at", "due_at",
     "finished_at", "returned_at", "status", "return_channel", "digitized", "paid_online", "fee_amount",
@@ -475,6 +477,9 @@ def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: b
             result.errors.append(RowError(0, _("the database refused the rows: %(error)s") % {"error": error}))
         else:
             result.imported = len(records)
+            # Closed periods' snapshots from the earliest imported day on may now be wrong.
+            earliest = min(r["submitted_at"] for r in records)
+            snapshots.invalidate_from(timezone.localtime(earliest).date())
     result.seconds = time.perf_counter() - started
     return result
 

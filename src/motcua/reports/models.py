@@ -7,6 +7,8 @@ set is written by migration 0002 (`index766.DEFAULT_INDICATORS`).
 """
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +52,38 @@ class IndicatorWeight(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.points}"
+
+
+class ReportSnapshot(models.Model):
+    """Figures of a closed period (one that ended before today), computed once and read back.
+
+    Key: the kind of figures ("dashboard", "trend-month"), the period and a hash of the scope
+    (agencies, grouping, language). The payload is JSON text written by `snapshots.dumps`, which
+    keeps decimals, dates and sets. `snapshots.invalidate_from` deletes the snapshots a legacy
+    import can change (docs/reports.md, "Snapshots of closed periods").
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    scope = models.CharField(_("scope"), max_length=64)
+    payload = models.TextField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "date_from", "date_to", "scope"],
+                                               name="uniq_report_snapshot")]
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+
+    def __str__(self):
+        return f"{self.kind} {self.date_from:%d/%m/%Y}-{self.date_to:%d/%m/%Y}"
+
+
+@receiver([post_save, post_delete], sender=IndexWeights)
+@receiver([post_save, post_delete], sender=IndicatorWeight)
+def _weights_changed(sender, **kwargs):
+    """New or edited weights change the 766 scores of the dashboards already stored."""
+    from .snapshots import invalidate_kind
+
+    invalidate_kind("dashboard")

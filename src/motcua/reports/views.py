@@ -6,8 +6,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.http import Http404
 from django.shortcuts import render
@@ -17,15 +15,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from motcua.backoffice.access import staff_required
-from motcua.dossiers.models import Dossier, Outcome
 from motcua.organization.models import Role
 from motcua.organization.permissions import active_assignments, agencies_for, has_permission
 
 from .charts import bar_chart, hbar_chart
 from .dossier_table import COLUMNS, GROUPS, ReportError, dossier_table, dossier_table_cell, period_bounds
 from .exports import to_xlsx
-from .figures import period_figures
-from .index766 import service_index
+from .dashboard import dashboard_data
 from .periodic import report_content, to_docx, to_pdf
 
 TABLE_GROUPS = ("field", "agency", "level", "service_point")
@@ -55,56 +51,13 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
     return date_from, date_to, ""
 
 
-def monthly_trend(date_to: datetime.date, agency_ids=None, months: int = 12) -> list[dict]:
-    """Dossiers received and resolved (by stored outcome) per month, for the months ending with
-    date_to's month: two grouped queries."""
-    first = datetime.date(date_to.year, date_to.month, 1)
-    for _i in range(months - 1):
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
-    start, end = period_bounds(first, date_to)
-    tz = timezone.get_default_timezone()
-    qs = Dossier.objects.all()
-    if agency_ids is not None:
-        qs = qs.filter(competent_agency_id__in=agency_ids)
-    received = dict(qs.filter(received_at__gte=start, received_at__lt=end).order_by()
-                    .annotate(m=TruncMonth("received_at", tzinfo=tz)).values("m").annotate(n=Count("pk"))
-                    .values_list("m", "n"))
-    finished = {r["m"]: r for r in qs.filter(finished_at__gte=start, finished_at__lt=end).order_by()
-                .annotate(m=TruncMonth("finished_at", tzinfo=tz)).values("m")
-                .annotate(resolved=Count("pk", filter=Q(outcome__isnull=False)),
-                          in_time=Count("pk", filter=Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))))}
-
-    def month_key(value):
-        return value.date().replace(day=1) if isinstance(value, datetime.datetime) else value
-
-    received = {month_key(k): v for k, v in received.items()}
-    finished = {month_key(k): v for k, v in finished.items()}
-    rows, month = [], first
-    while month <= date_to:
-        f = finished.get(month, {"resolved": 0, "in_time": 0})
-        rate = round(100.0 * f["in_time"] / f["resolved"], 2) if f["resolved"] else 0.0
-        rows.append({"month": month, "label": f"{month:%m/%Y}", "received": received.get(month, 0),
-                     "resolved": f["resolved"], "on_time_rate": rate})
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return rows
-
-
 @staff_required
 def dashboard(request):
     agency_ids = report_scope(request.user)
     date_from, date_to, error = _period(request)
     group_by = request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
-    table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
-    by_agency = dossier_table(date_from, date_to, group_by="agency", agency_ids=agency_ids)["rows"]
-    index = service_index(date_from, date_to, agency_ids=agency_ids)
-    scores = {a["key"]: a["score"] for a in index["agencies"]}
-    ranking = sorted(
-        ({"name": r["name"], "resolved": r["resolved"],
-          "on_time_rate": round(r["early_rate"] + r["on_time_rate"], 3) if r["resolved"] else 0.0,
-          "score": scores.get(r["key"])} for r in by_agency),
-        key=lambda r: (-r["on_time_rate"], r["name"]))
-    trend = monthly_trend(date_to, agency_ids)
-    figures = period_figures(date_from, date_to, agency_ids=agency_ids)
+    data = dashboard_data(date_from, date_to, group_by, agency_ids)
+    table, index, ranking, trend, figures = (data[k] for k in ("table", "index", "ranking", "trend", "figures"))
     query = {"from": date_from.isoformat(), "to": date_to.isoformat()}
 
     def cell_url(column, key=None, grouped=True):
