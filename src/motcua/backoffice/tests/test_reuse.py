@@ -125,7 +125,7 @@ def test_digitise_link_only_for_officers_who_may(client, world):
                                                                             "id_number": CITIZEN_ID},
         documents=[{"required_document": d.pk, "originals": 1, "digitization": 1 if i == 0 else 0}
                    for i, d in enumerate(world.version.documents.order_by("order")[:2])])
-    scanned, paper = dossier.documents.order_by("pk")
+    scanned, paper = dossier.documents.get(digitization=1), dossier.documents.get(digitization=0)
     client.force_login(world.counter_officer)
     page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
     assert f"/so-hoa/{paper.pk}/" in page and f"/so-hoa/{scanned.pk}/" not in page and ">Số hóa</a>" in page
