@@ -33,7 +33,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = RequiredDocument
@@ -56,7 +56,7 @@ class ExemptionSerializer(serializers.ModelSerializer):
 
 
 class FeeSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     exemptions = ExemptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -65,8 +65,8 @@ class FeeSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ProcessStep

@@ -55,13 +55,22 @@ class RatingInSerializer(serializers.Serializer):
 class RatingSerializer(serializers.ModelSerializer):
     dossier = serializers.CharField(source="dossier.code")
     officer = serializers.CharField(source="officer.username", default=None)
-    counter = serializers.IntegerField(source="counter_id")
+    counter = serializers.IntegerField(source="counter_id", allow_null=True)
     agency = serializers.CharField(source="agency.code")
 
     class Meta:
         model = Rating
         fields = ["dossier", "officer", "counter", "agency", "level", "reasons", "comment", "channel", "created_at",
                   "updated_at"]
+
+
+class RatingPageSerializer(serializers.Serializer):
+    """The GET answer: DRF's page of ratings (the schema must say so, not a bare list)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RatingSerializer(many=True)
 
 
 def _period(request):
@@ -88,7 +97,8 @@ def _scoped_agency_ids(request):
 
 @extend_schema(methods=["POST"], request=RatingInSerializer,
                responses={201: RatingSerializer, 200: RatingSerializer})
-@extend_schema(methods=["GET"], responses=RatingSerializer(many=True))
+@extend_schema(methods=["GET"], responses=RatingPageSerializer,
+               parameters=[OpenApiParameter("page", int, description="Page number (20 ratings a page).")])
 @api_view(["GET", "POST"])
 @permission_classes([AllowAny])
 def rating_collection(request):
@@ -209,6 +219,22 @@ def feedback_summary(request):
     return Response(selectors.feedback_summary(date_from, date_to, _scoped_agency_ids(request)))
 
 
+ACTION_FIELDS = ("agency", "note", "reason", "request", "text", "question", "answer_text")
+
+
+def _action_fields(data) -> dict:
+    """The text fields of an officer action; anything but an object of strings is a 400, not a 500."""
+    if not hasattr(data, "get"):
+        raise FeedbackError("invalid", _("Send the fields of the action as an object."))
+    fields = {}
+    for name in ACTION_FIELDS:
+        value = data.get(name, "")
+        if not isinstance(value, str):
+            raise FeedbackError("invalid", _("The field %(name)s must be text.") % {"name": name})
+        fields[name] = value
+    return fields
+
+
 @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
@@ -218,8 +244,8 @@ def feedback_action(request, code, action):
     feedback = selectors.visible_feedback(request.user, code)
     if feedback is None:
         return Response({"detail": _("No feedback has this code."), "code": "not_found"}, status=404)
-    data = request.data
     try:
+        data = _action_fields(request.data)
         if action == "route":
             agency = Agency.objects.filter(code=data.get("agency", "")).first()
             if agency is None:

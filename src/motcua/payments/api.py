@@ -4,6 +4,8 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
@@ -22,6 +24,14 @@ def _int_list(value: str, name: str) -> list[int]:
         raise exceptions.ValidationError({name: [_("Give whole numbers separated by commas.")]}) from None
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("case", str, description="Id of the procedure case."),
+        OpenApiParameter("online", str, description="1 when the dossier is submitted online."),
+        OpenApiParameter("exemptions", str, description="Ids of the exemptions claimed, comma-separated."),
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def fee_quote(request, version_id: int):
@@ -45,6 +55,11 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+                OpenApiParameter("to", OpenApiTypes.DATE, required=True)],
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 def online_totals(request):
