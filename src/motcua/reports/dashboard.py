@@ -2,11 +2,11 @@
 
     data = dashboard_data(date(2024, 1, 1), date(2024, 12, 31), "field", agency_ids=None)
 
-- the 06a table: one grouped query by (competent agency, the table's grouping); the table, the
-  agencies' rows (ranking, 766 progress indicator) and the total are sums of its rows;
-- the other dossier figures: one query over the dossiers received, finished or returned in the
-  period, by (agency, procedure, receiving agency) (`figures.dossier_pass`), from which the
-  period figures, the 766 counts and its procedure sets are summed;
+- one grouped query over the 06a base set (`figures.dossier_pass`) by (competent agency,
+  procedure, the table's grouping) counts the table's columns and the other dossier figures
+  (received, finished in the period); the table, the agencies' rows (ranking, 766 inputs), the
+  total, the period figures and the 766 procedure sets are sums of its rows;
+- one small query for the dossiers returned in the period, and the events (apologies, transfers);
 - the monthly trend: one query by (month received, month finished); months already over are kept
   as snapshots, so an open period's dashboard reads only the current month.
 
@@ -20,11 +20,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier, Outcome
+from motcua.dossiers.models import Outcome
 
 from . import snapshots
-from .dossier_table import GROUPS, period_bounds, table_counts, table_from_counts
-from .figures import counts_from_pass, dossier_pass, event_counts, period_figures, procedure_sets_from_pass
+from .dossier_table import GROUPS, _base, period_bounds, table_from_counts
+from .figures import (counts_from_pass, dossier_pass, event_counts, period_figures, procedure_sets_from_pass,
+                      returned_counts)
 from .index766 import service_index
 
 
@@ -38,16 +39,12 @@ def dashboard_data(date_from: datetime.date, date_to: datetime.date, group_by: s
 
 
 def compute_dashboard(date_from, date_to, group_by="field", agency_ids=None) -> dict:
-    start, end = period_bounds(date_from, date_to)
-    columns = ["competent_agency_id"]
-    if group_by != "agency":
-        columns.append(GROUPS[group_by][0])
-    counts = table_counts(start, end, columns, agency_ids=agency_ids)
-    table = table_from_counts(counts, date_from, date_to, group_by)
-    by_agency = table_from_counts(counts, date_from, date_to, "agency")["rows"]
-
-    rows = dossier_pass(date_from, date_to, agency_ids)
-    counts_by_agency = counts_from_pass(rows, event_counts(date_from, date_to, agency_ids))
+    group_column = GROUPS[group_by][0]
+    rows = dossier_pass(date_from, date_to, agency_ids, group_column)
+    table = table_from_counts(rows, date_from, date_to, group_by)
+    by_agency = table_from_counts(rows, date_from, date_to, "agency")["rows"]
+    counts_by_agency = counts_from_pass(rows, returned_counts(date_from, date_to, agency_ids),
+                                        event_counts(date_from, date_to, agency_ids))
     index = service_index(date_from, date_to, agency_ids,
                           single_pass=(by_agency, counts_by_agency, procedure_sets_from_pass(rows)))
     figures = period_figures(date_from, date_to, agency_ids=agency_ids, single_pass=(rows, counts_by_agency))
@@ -81,9 +78,9 @@ def _month_counts(date_from, date_to, agency_ids) -> dict:
     tz = timezone.get_default_timezone()
     received_in = Q(received_at__gte=start, received_at__lt=end)
     finished_in = Q(finished_at__gte=start, finished_at__lt=end)
-    qs = Dossier.objects.filter(received_in | finished_in)
-    if agency_ids is not None:
-        qs = qs.filter(competent_agency_id__in=list(agency_ids))
+    # The 06a base set of the range holds every dossier received in it and every one finished in
+    # it with an outcome (only received dossiers get one): an index-only scan on PostgreSQL.
+    qs = _base(start, end, agency_ids=agency_ids)
     rows = (qs.order_by().annotate(rm=TruncMonth("received_at", tzinfo=tz), fm=TruncMonth("finished_at", tzinfo=tz))
             .values("rm", "fm")
             .annotate(received=Count("pk", filter=received_in),

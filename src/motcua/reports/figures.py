@@ -31,7 +31,7 @@ from motcua.notifications.selectors import sent_counts
 from motcua.organization.models import Agency, Counter, ServicePoint
 from motcua.payments.selectors import online_payment_totals
 
-from .dossier_table import GROUPS, _labels, _percent, period_bounds
+from .dossier_table import COUNTED, GROUPS, _base, _labels, _percent, column_conditions, period_bounds
 
 FIGURE_GROUPS = ("agency", "level", "service_point")
 SATURDAY = 6  # ISO weekday
@@ -122,47 +122,64 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
     return result
 
 
-PASS_COLUMNS = ("competent_agency_id", "procedure_id", "receiving_agency_id")
+PASS_COLUMNS = ("competent_agency_id", "procedure_id")
 ALL_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
               "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
               "home_deliveries", "saturday_returns", "apologies", "transfers")
+RETURNED_COUNTS = ("returned", "home_deliveries", "saturday_returns")
 
 
-def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> list[dict]:
-    """The dashboard's one scan of the dossier rows for every figure besides the 06a table:
-    dossiers received, finished or returned in the period, counted by (competent agency,
-    procedure, receiving agency). `dossier_counts` reads the same figures in three scans; the
-    procedure sets of the 766 index and the digitisation counts come from the same rows
-    (`counts_from_pass`, `procedure_sets_from_pass`)."""
+def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None, group_column=None) -> list[dict]:
+    """The dashboard's one scan of the dossiers: the 06a table's counted columns and every other
+    dossier figure of the period, by (competent agency, procedure[, group_column]).
+
+    It reads the 06a base set (received before the end, not finished before the start; on
+    PostgreSQL an index-only scan of the covering index of migration 0005), which holds every
+    dossier received in the period and every dossier finished in it that had been received (a
+    resolved dossier always was). `dossier_counts` reads the same figures in three scans of the
+    table. The dossiers returned in the period are one more small query (`returned_counts`):
+    some were finished before the period."""
     start, end = period_bounds(date_from, date_to)
+    conditions = column_conditions(start, end)
     received_in = Q(received_at__gte=start, received_at__lt=end)
     finished_in = Q(finished_at__gte=start, finished_at__lt=end)
-    returned_in = Q(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end)
     resolved = finished_in & Q(status__in=RESOLVED_STATUSES)
     same_day = Q(Exact(_local_day("finished_at"), _local_day("received_at")))
     # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
     reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
     fee = Q(fee_due__gt=0)
-    aggregates = {
-        "received": Count("pk", filter=received_in),
-        "received_online": Count("pk", filter=received_in & Q(channel_in=Channel.ONLINE)),
-        "postal_intakes": Count("pk", filter=received_in & Q(channel_in=Channel.POST)),
-        "saturday_receipts": Count("pk", filter=received_in & Q(received_at__iso_week_day=SATURDAY)),
-        "digitised": Count("pk", filter=received_in & Q(is_digitized=True)),
-        "reused": Count("pk", filter=received_in & reused),
-        "with_fee": Count("pk", filter=received_in & fee),
+    aggregates = {name: Count("received_at", filter=conditions[name]) for name in COUNTED}
+    aggregates.update({
+        "received": Count("received_at", filter=received_in),
+        "received_online": Count("received_at", filter=received_in & Q(channel_in=Channel.ONLINE)),
+        "postal_intakes": Count("received_at", filter=received_in & Q(channel_in=Channel.POST)),
+        "saturday_receipts": Count("received_at", filter=received_in & Q(received_at__iso_week_day=SATURDAY)),
+        "digitised": Count("received_at", filter=received_in & Q(is_digitized=True)),
+        "reused": Count("received_at", filter=received_in & reused),
+        "with_fee": Count("received_at", filter=received_in & fee),
         # Before "paid_online": once that alias exists, Q(paid_online=...) would mean the count.
-        "paid_fee_online": Count("pk", filter=received_in & fee & Q(paid_online=True)),
-        "paid_online": Count("pk", filter=received_in & Q(paid_online=True)),
-        "resolved": Count("pk", filter=resolved),
-        "on_the_spot": Count("pk", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
-        "electronic_results": Count("pk", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
-        "returned": Count("pk", filter=returned_in),
-        "home_deliveries": Count("pk", filter=returned_in & Q(return_channel=ReturnChannel.POST)),
-        "saturday_returns": Count("pk", filter=returned_in & Q(returned_at__iso_week_day=SATURDAY)),
-    }
-    qs = _scoped(Dossier.objects.filter(received_in | finished_in | returned_in), agency_ids)
-    return list(qs.order_by().values(*PASS_COLUMNS).annotate(**aggregates).order_by(*PASS_COLUMNS))
+        "paid_fee_online": Count("received_at", filter=received_in & fee & Q(paid_online=True)),
+        "paid_online": Count("received_at", filter=received_in & Q(paid_online=True)),
+        "resolved": Count("received_at", filter=resolved),
+        "on_the_spot": Count("received_at", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
+        "electronic_results": Count("received_at", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
+    })
+    columns = list(PASS_COLUMNS) + ([group_column] if group_column and group_column not in PASS_COLUMNS else [])
+    qs = _base(start, end, agency_ids=agency_ids)
+    return list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
+
+
+def returned_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
+    """{competent agency id: {"returned", "home_deliveries", "saturday_returns"}}."""
+    start, end = period_bounds(date_from, date_to)
+    # A dossier is returned after it is finished, so finished_at < end narrows the scan.
+    returned = _scoped(Dossier.objects.filter(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end),
+                       agency_ids)
+    return _grouped(returned, "competent_agency_id", {
+        "returned": Count("pk"),
+        "home_deliveries": Count("pk", filter=Q(return_channel=ReturnChannel.POST)),
+        "saturday_returns": Count("pk", filter=Q(returned_at__iso_week_day=SATURDAY)),
+    })
 
 
 def event_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
@@ -178,18 +195,24 @@ def event_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     return out
 
 
-def counts_from_pass(rows: list[dict], events: dict) -> dict:
+def counts_from_pass(rows: list[dict], returned: dict, events: dict) -> dict:
     """`dossier_counts(..., "agency")` from the single pass: {agency id: figures}."""
     parts: dict = {}
+    summed = tuple(n for n in ALL_COUNTS if n not in RETURNED_COUNTS and n not in ("apologies", "transfers"))
+    # Agencies with a figure (dossier_counts also has zero rows, e.g. for an agency whose only
+    # dossier of the period was withdrawn: they weigh nothing in any sum or score).
     for r in rows:
+        if not any(r[name] for name in summed):
+            continue
         part = parts.setdefault(r["competent_agency_id"], dict.fromkeys(ALL_COUNTS, 0))
-        for name in ALL_COUNTS[:14]:
+        for name in summed:
             part[name] += r[name]
-    for key, row in events.items():
-        part = parts.setdefault(key, dict.fromkeys(ALL_COUNTS, 0))
-        for name, value in row.items():
-            part[name] += value or 0
-    # Like the grouped queries: a key for every agency with a row, a zero row under None when none.
+    for extra in (returned, events):
+        for key, row in extra.items():
+            part = parts.setdefault(key, dict.fromkeys(ALL_COUNTS, 0))
+            for name, value in row.items():
+                part[name] += value or 0
+    # Like the grouped queries: a zero row under None when there is no row at all.
     return {key: _derive(row) for key, row in parts.items()} or {None: _derive(dict.fromkeys(ALL_COUNTS, 0))}
 
 

@@ -1,0 +1,49 @@
+"""The dashboard's indexes on PostgreSQL (docs/performance.md, "Reports"); SQLite needs none.
+
+- `reports_dossier_period` replaces 0001's `reports_dossier_06a`: the same key (the 06a base
+  set's `COALESCE(finished_at, FAR_FUTURE)`) carrying, besides the 06a table's columns, the
+  columns of the dashboard's other dossier figures, so the dashboard's one grouped pass
+  (`figures.dossier_pass`) and the monthly trend are index-only scans too. Still one index per
+  receipt; its entries are wider (about 40 bytes more).
+- `reports_dossier_returned`: dossiers by return moment, partial (only returned ones), so a
+  receipt (returned_at is empty) never writes to it; the return step adds one entry.
+"""
+from django.db import migrations
+
+BASE_COLUMNS = (
+    "received_at", "finished_at", "due_at", "paused_at", "outcome", "supplement_count", "channel_in",
+    "field_id", "competent_agency_id", "level_id", "procedure_id", "service_point_id",
+)
+FIGURE_COLUMNS = ("id", "status", "is_digitized", "fee_due", "paid_online", "result_kind", "procedure_version_id")
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS reports_dossier_period ON dossiers_dossier "
+    "((COALESCE(finished_at, '9999-12-31 00:00:00+00'::timestamptz))) INCLUDE ({})"
+    .format(", ".join(BASE_COLUMNS + FIGURE_COLUMNS)),
+    "CREATE INDEX IF NOT EXISTS reports_dossier_returned ON dossiers_dossier (returned_at) "
+    "INCLUDE (finished_at, competent_agency_id, return_channel) WHERE returned_at IS NOT NULL",
+)
+DROP = ("DROP INDEX IF EXISTS reports_dossier_period", "DROP INDEX IF EXISTS reports_dossier_returned")
+OLD_CREATE = (
+    "CREATE INDEX IF NOT EXISTS reports_dossier_06a ON dossiers_dossier "
+    "((COALESCE(finished_at, '9999-12-31 00:00:00+00'::timestamptz))) INCLUDE ({})".format(", ".join(BASE_COLUMNS))
+)
+OLD_DROP = "DROP INDEX IF EXISTS reports_dossier_06a"
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(OLD_DROP)
+        for sql in CREATE:
+            schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in DROP:
+            schema_editor.execute(sql)
+        schema_editor.execute(OLD_CREATE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0004_report_snapshot")]
+    operations = [migrations.RunPython(forward, backward)]
