@@ -45,7 +45,8 @@ def test_counter_reuses_a_stored_document(page, live_server, media):
     assert page.input_value(f"select[name='doc_{birth.pk}_stored']") == str(stored.pk)
     assert "có thể tái sử dụng: 1" in page.inner_text("#store-status")
     reuse.check()
-    page.click("#intake-form button[type=submit]")
+    # Enter in a field receives the dossier (the form's default button), not the store look-up.
+    page.press("#id_applicant_name", "Enter")
     page.wait_for_selector("#dossier-code")
     code = page.inner_text("#dossier-code").strip()
     document = Dossier.objects.get(code=code).documents.get(required_document=birth)

@@ -69,7 +69,7 @@ def test_dossier_journey(page, browser, live_server):
     page.fill("#id_applicant_name", APPLICANT)
     page.fill("#id_applicant_phone", PHONE)
     page.fill("#id_applicant_address", "5 Trần Phú, phường Hạc Thành")
-    page.click("#intake-form button[type=submit]")
+    page.click("#receive-button")
     page.wait_for_selector("#dossier-code")
     code = page.inner_text("#dossier-code").strip()
     dossier = Dossier.objects.get(code=code)
