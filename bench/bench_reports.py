@@ -388,18 +388,18 @@ def write_section(n: int, text: str) -> Path:
 
 
 def main():
+    global BENCH_DB
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="dossiers to generate (default 1,000,000)")
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows of the imported CSV")
     parser.add_argument("--reuse", action="store_true", help="keep the database if it holds N dossiers")
     parser.add_argument("--load-seconds", type=float, default=None, help="with --reuse: the earlier load time, to report")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md alone")
-    parser.add_argument("--database", default=BENCH_DB,
-                        help=f"the bench database's name (default {BENCH_DB}; e.g. one per size)")
+    parser.add_argument("--database", default="motcua_bench_reports",
+                        help="the bench database's name (default motcua_bench_reports; e.g. one per size)")
     parser.add_argument("--dashboard-only", action="store_true",
                         help="with --reuse: time the 06a table and the dashboard page, cold and warm (no import)")
     args = parser.parse_args()
-    global BENCH_DB
     BENCH_DB = args.database
     url = bench_url(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     rng = random.Random(2024)
@@ -436,7 +436,7 @@ def main():
         load_end = os.getloadavg()[0]
         (cold, cold_best), (warm, warm_best) = dash["cold"], dash["warm"]
         text = "\n".join([
-            f"- date: {dt.datetime.now():%Y-%m-%d %H:%M}; machine: {platform.platform()}, {os.cpu_count()} CPUs; "
+            f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.platform()}, {os.cpu_count()} CPUs; "
             f"load average {load_start:.2f} at start, {load_end:.2f} at end (the cores are shared with other "
             f"benchmarks); {count:,} dossiers",
             f"- 06a table for 2024, grouped by field: **median {table_median * 1000:.0f} ms**, best "
