@@ -28,6 +28,7 @@ from motcua.payments import services as payment_services
 from motcua.payments.models import Method, Payment
 
 PASSWORD = "Mat-khau-Kiem-thu-2026"
+LAST_BUILT = None  # set by a module fixture that builds the world once for its tests
 
 
 @dataclass

@@ -12,12 +12,14 @@ three minutes on two cores. Raise FUZZ_EXAMPLES to dig deeper locally.
 """
 import os
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
-from hypothesis import HealthCheck, settings
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -29,6 +31,7 @@ from motcua.dossiers import api as dossier_api
 from tests import demo_world
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+PAGE_EXAMPLES = int(os.environ.get("FUZZ_PAGE_EXAMPLES", "8"))
 
 # Answers that break their schema in apps this suite may not change; reported to their owners
 # (see docs/testing.md). The 5xx and content-type checks still run on these operations.
@@ -56,7 +59,7 @@ def world(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            world = demo_world.build()
+            world = demo_world.LAST_BUILT = demo_world.build()
             remember_real_path_values(world)
             yield [
                 Caller("anonymous", {}),
@@ -126,3 +129,104 @@ def test_api_never_answers_5xx_and_keeps_its_schema(case, callers):
     for caller in callers:
         case.call_and_validate(headers=caller.headers, checks=checks)
 
+
+
+# --- the pages ---------------------------------------------------------------------------------
+# No schema here: every route of the site, with path segments from real rows or arbitrary text,
+# query strings and form bodies built from the parameter names the views read, sent as GET and
+# POST by an anonymous visitor, a citizen, a counter officer and the province administrator.
+
+PAGE_ROUTES = [
+    "/", "/thu-tuc/", "/thu-tuc/{procedure}/", "/thu-tuc/{procedure}/nop-truc-tuyen/", "/tra-cuu/",
+    "/nop-ho-so/{text}/", "/ca-nhan/ho-so/", "/ca-nhan/ho-so/{dossier}/", "/ca-nhan/ho-so/{dossier}/bo-sung/",
+    "/ca-nhan/ho-so/{dossier}/rut/", "/ca-nhan/ho-so/{dossier}/ket-qua/", "/ca-nhan/kho-du-lieu/",
+    "/ca-nhan/kho-du-lieu/{number}/tai-ve/", "/huong-dan/",
+    "/tai-khoan/", "/tai-khoan/dang-ky/", "/tai-khoan/dang-nhap/", "/tai-khoan/vneid/callback/",
+    "/danh-gia/", "/danh-gia/quay/{number}/", "/danh-gia/{text}/", "/phan-anh/", "/phan-anh/gui/",
+    "/phan-anh/tra-cuu/", "/phan-anh/{feedback}/",
+    "/mot-cua/tiep-nhan/", "/mot-cua/tiep-nhan/cong-dan/", "/mot-cua/tiep-nhan/{dossier}/giay-tiep-nhan/",
+    "/mot-cua/ho-so/", "/mot-cua/ho-so/{dossier}/", "/mot-cua/ho-so/{dossier}/thao-tac/{dossier_action}/",
+    "/mot-cua/so-theo-doi-html/", "/mot-cua/so-theo-doi/", "/mot-cua/ho-so/{dossier}/in/{form}/",
+    "/mot-cua/ho-so/{dossier}/so-hoa/{number}/",
+    "/mot-cua/phan-anh/", "/mot-cua/phan-anh/ghi-nhan/", "/mot-cua/phan-anh/{feedback}/",
+    "/mot-cua/phan-anh/{feedback}/thao-tac/{feedback_action}/", "/mot-cua/danh-gia/",
+    "/thanh-toan/ho-so/{dossier}/", "/thanh-toan/ket-qua/{gateway}/", "/thanh-toan/ipn/{gateway}/",
+    "/thanh-toan/gia-lap/", "/thanh-toan/quay/", "/thanh-toan/quay/{dossier}/", "/thanh-toan/doi-soat/",
+]
+# The names the views read from GET and POST (grep request.GET / request.POST), plus the forms' fields.
+PARAMETER_NAMES = [
+    "q", "page", "trang", "from", "to", "day", "agency", "channel", "format", "group_by", "scope", "due", "state",
+    "status", "trang_thai", "qua_han", "chua_giao", "xac_minh", "field", "procedure", "code", "ma", "ho_so",
+    "citizen_id", "key", "t", "next", "error", "column", "form", "version", "reason", "note", "level", "comment",
+    "action", "amount", "method", "receipt_number", "content", "subject_kind", "sender_phone", "phone", "email",
+    "password", "full_name", "birth_date", "expected_version", "lang",
+]
+# Text a person might type or paste, including NUL (PostgreSQL refuses it in text columns) and
+# very long values; no lone surrogates (they cannot be sent as UTF-8 at all).
+typed_text = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.sampled_from(["", "0", "-1", "99999999999999999999", "2026-02-30", "2026-13-01", "abc", "1,2,x", "\x00",
+                     "' OR 1=1 --", "<script>alert(1)</script>", "Nguyễn Văn Ân", "x" * 5000, "1e309", "NaN"]),
+)
+
+
+@dataclass
+class PageValues:
+    by_slot: dict
+
+
+@pytest.fixture(scope="module")
+def page_world(world):
+    built = demo_world.LAST_BUILT
+    return PageValues({
+        "dossier": [built.dossier_a.code, built.dossier_b.code, built.citizen_dossier.code,
+                    built.payment_a.dossier.code],
+        "procedure": [built.citizen_dossier.procedure_version.procedure.code],
+        "feedback": [built.feedback_a.code, built.feedback_b.code],
+        "dossier_action": dossier_api.ACTIONS,
+        "feedback_action": ["route", "accept", "refuse", "request_info", "answer", "publish"],
+        "form": ["01", "02", "03", "04", "05"],
+        "gateway": ["vnpay", "simulator"],
+        "number": ["1", "2"],
+        "text": [],
+    })
+
+
+def _segment(values: list) -> st.SearchStrategy:
+    arbitrary = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\?#"), min_size=1,
+                        max_size=40)
+    return st.one_of(st.sampled_from(values), arbitrary) if values else arbitrary
+
+
+def page_requests(route: str, values: PageValues):
+    slots = [part[1:-1] for part in route.split("/") if part.startswith("{")]
+    return st.fixed_dictionaries({
+        "path": st.fixed_dictionaries({slot: _segment(values.by_slot[slot]) for slot in slots}),
+        "method": st.sampled_from(["get", "post"]),
+        "params": st.dictionaries(st.sampled_from(PARAMETER_NAMES), typed_text, max_size=6),
+    })
+
+
+@pytest.fixture
+def page_clients(world, db):
+    built = demo_world.LAST_BUILT
+    clients = {"anonymous": Client()}
+    for name, user in (("citizen", built.citizen), ("officer", built.officer_a), ("admin", built.province_admin)):
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_pages_never_answer_5xx(route, page_world, page_clients):
+    @settings(max_examples=PAGE_EXAMPLES, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(request=page_requests(route, page_world))
+    def run(request):
+        url = route.format(**{slot: quote(value, safe="") for slot, value in request["path"].items()})
+        for name, client in page_clients.items():
+            send = getattr(client, request["method"])
+            response = send(url, request["params"])
+            assert response.status_code < 500, (name, request, response.status_code)
+
+    run()

@@ -57,10 +57,17 @@ def _gateway_name() -> str:
     return get_gateway().name
 
 
+def _usable(gateway: str) -> bool:
+    """A registered gateway this installation has configured; any other name is a 404."""
+    from .gateways import get_gateway
+
+    return gateway in registered() and get_gateway(gateway).is_configured()
+
+
 @never_cache
 @require_GET
 def payment_return(request, gateway):
-    if gateway not in registered():
+    if not _usable(gateway):
         raise Http404
     payment, signature_valid = services.handle_return(gateway, request.GET.dict(), client_ip(request))
     if not signature_valid or payment is None:
@@ -75,7 +82,7 @@ def payment_return(request, gateway):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def ipn(request, gateway):
-    if gateway not in registered() or (gateway == VNPaySimulatorGateway.name and not conf.simulator_enabled()):
+    if not _usable(gateway) or (gateway == VNPaySimulatorGateway.name and not conf.simulator_enabled()):
         return JsonResponse({"RspCode": "99", "Message": "Unknown gateway"}, status=404)
     params = request.GET.dict() if request.method == "GET" else request.POST.dict()
     if not params:

@@ -57,6 +57,9 @@ class VNPayGateway(Gateway):
     label = _("VNPay")
     version = "2.1.0"
 
+    def is_configured(self) -> bool:
+        return bool(conf.get("PAYMENT_VNPAY_HASH_SECRET", ""))
+
     def secret(self) -> str:
         secret = conf.get("PAYMENT_VNPAY_HASH_SECRET", "")
         if not secret:
