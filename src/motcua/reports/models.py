@@ -63,11 +63,11 @@ class ReportSnapshot(models.Model):
     import can change (docs/reports.md, "Snapshots of closed periods").
     """
 
-    kind = models.CharField(_("kind"), max_length=40)
-    date_from = models.DateField(_("from"))
-    date_to = models.DateField(_("to"))
-    scope = models.CharField(_("scope"), max_length=64)
-    payload = models.TextField(_("figures"))
+    kind = models.CharField(_("figures kind"), max_length=40)
+    date_from = models.DateField(_("period start"))
+    date_to = models.DateField(_("period end"))
+    scope = models.CharField(_("scope hash"), max_length=64)
+    payload = models.TextField(_("figures (JSON)"))
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:

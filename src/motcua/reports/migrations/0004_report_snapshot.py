@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
             name='ReportSnapshot',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('date_from', models.DateField(verbose_name='from')),
-                ('date_to', models.DateField(verbose_name='to')),
-                ('scope', models.CharField(max_length=64, verbose_name='scope')),
-                ('payload', models.TextField(verbose_name='figures')),
+                ('kind', models.CharField(max_length=40, verbose_name='figures kind')),
+                ('date_from', models.DateField(verbose_name='period start')),
+                ('date_to', models.DateField(verbose_name='period end')),
+                ('scope', models.CharField(max_length=64, verbose_name='scope hash')),
+                ('payload', models.TextField(verbose_name='figures (JSON)')),
                 ('computed_at', models.DateTimeField(auto_now=True, verbose_name='computed at')),
             ],
             options={
