@@ -83,6 +83,12 @@ def _paid_today(officer, agency: Agency) -> Payment:
     return payment_services.record_counter_payment(officer, dossier, 50_000, Method.CASH, f"BL-{agency.pk}-0001")
 
 
+def _open_at_counter(agency: Agency) -> Dossier:
+    """A dossier the agency received at its counter and is still working on."""
+    return (Dossier.objects.filter(receiving_agency=agency, status__in=(Status.RECEIVED, Status.PROCESSING))
+            .order_by("status", "code").first())
+
+
 def build() -> DemoWorld:
     call_command("load_demo", "--demo", verbosity=0)
     User = get_user_model()
@@ -106,8 +112,8 @@ def build() -> DemoWorld:
         agency_a=agency_a, agency_b=agency_b, officer_a=officer_a, officer_b=officer_b,
         province_admin=User.objects.get(username="quantri.tinh"),
         citizen=citizen, other_citizen=other_citizen,
-        dossier_a=Dossier.objects.filter(receiving_agency=agency_a).order_by("code").first(),
-        dossier_b=Dossier.objects.filter(receiving_agency=agency_b).order_by("code").first(),
+        dossier_a=_open_at_counter(agency_a),
+        dossier_b=_open_at_counter(agency_b),
         citizen_dossier=_online_dossier(citizen, agency_a, _applicant("Trần Thị Thử", "038190004321", "0987000111")),
         other_citizen_dossier=_online_dossier(other_citizen, agency_a,
                                               _applicant("Lê Văn Khác", "038190009876", "0987000222")),

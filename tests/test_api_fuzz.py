@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -55,6 +57,11 @@ def token_header(user) -> dict:
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at the end, so the
     ~20 operations share it (each test's own `db` transaction nests as a savepoint)."""
+    # Django closes "obsolete" connections at each request's start and end, and a connection inside
+    # a transaction counts as obsolete: on PostgreSQL the world would vanish after the first call.
+    # Django's test Client disconnects these handlers the same way; the WSGI transport does not.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -69,6 +76,8 @@ def world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
