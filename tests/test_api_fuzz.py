@@ -32,6 +32,8 @@ from motcua.dossiers import api as dossier_api
 
 from tests import demo_world
 
+pytestmark = pytest.mark.fuzz
+
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 PAGE_EXAMPLES = int(os.environ.get("FUZZ_PAGE_EXAMPLES", "8"))
 
