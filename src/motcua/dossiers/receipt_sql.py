@@ -109,6 +109,22 @@ def _statement(n_documents: int, has_step: bool) -> str:
     return sql
 
 
+def _raw_connection(conn):
+    """The psycopg connection under Django's, checked as Django checks it for its own cursors."""
+    # CONN_HEALTH_CHECKS: once per request, as Django's `_cursor()` does; errors below go through
+    # `wrap_database_errors`, so a broken connection is closed at the end of the request.
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    raw = conn.connection
+    if raw.prepare_threshold is None:
+        # Django opens its connections with preparation off (prepare_threshold=None), and psycopg
+        # then ignores prepare=True: the ~2.6 kB receipt statement was parsed and planned on every
+        # receipt, about half the receipt's time. A threshold no query reaches prepares only the
+        # statements that ask for it; Django's own cursors bind on the client and never prepare.
+        raw.prepare_threshold = 2**31 - 1
+    return raw
+
+
 def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: datetime.date,
                    documents: list[DossierDocument], step: DossierStep | None, event: DossierEvent) -> None:
     """Insert the receipt's rows; sets `dossier.pk`, `dossier.code` and `event.pk`."""
@@ -117,18 +133,11 @@ def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: date
     params: list = [agency_id, day, f"{agency_code}-{day:%y%m%d}-", *_values(dossier, conn, ("code",))]
     for child in (*documents, *((step,) if step is not None else ()), event):
         params += _values(child, conn, ("dossier_id",))
-    conn.ensure_connection()
+    raw = _raw_connection(conn)
     # The driver's own cursor binds parameters on the server and, with prepare=True, plans the
     # statement once per connection instead of parsing ~100 literals on every receipt.
     # (Django's connections use client-side binding cursors; this one binds on the server.)
-    raw = conn.connection
-    if raw.prepare_threshold is None:
-        # Django opens its connections with preparation off (prepare_threshold=None), and psycopg
-        # then ignores prepare=True: the ~2.6 kB statement was parsed and planned on every receipt,
-        # about half the receipt's time. A threshold no query reaches prepares only the statements
-        # that ask for it (this one); Django's own cursors bind on the client and never prepare.
-        raw.prepare_threshold = 2**31 - 1
-    with (_RawCursor or psycopg.Cursor)(raw) as cursor:
+    with conn.wrap_database_errors, (_RawCursor or psycopg.Cursor)(raw) as cursor:
         cursor.execute(_statement(len(documents), step is not None), params, prepare=True)
         dossier_id, code, event_id = cursor.fetchone()
     dossier.pk, dossier.code = dossier_id, code
@@ -147,12 +156,9 @@ def fetch_prepared(sql: str, params: list) -> tuple | None:
     the server's planning of a literal query cost three times the lookup itself.
     """
     conn = connections[DEFAULT_DB_ALIAS]
-    conn.ensure_connection()
-    raw = conn.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = 2**31 - 1  # see insert_receipt
+    raw = _raw_connection(conn)
     if _RawCursor is None:
         sql = re.sub(r"\$\d+", "%s", sql)
-    with (_RawCursor or psycopg.Cursor)(raw) as cursor:
+    with conn.wrap_database_errors, (_RawCursor or psycopg.Cursor)(raw) as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchone()
