@@ -12,11 +12,13 @@ show a mark that is not the caller's (another agency's dossier, feedback, rating
 citizen's dossier or ID), except on the public tracking pages, which show a dossier to whoever has
 its code. The objects come from the demo province and the apps' service functions (tests/demo_world.py).
 """
+import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from pypdf import PdfReader
 
 from tests import demo_world
 
@@ -65,8 +67,8 @@ ROWS = [
         cells(SIGN_IN, 403, C(200, ("dC",)), 404, C(200, ("dC",)))),
     Row("receipt (form 01 page) of A", "/mot-cua/tiep-nhan/{dA}/giay-tiep-nhan/",
         cells(SIGN_IN, 403, C(200, ("dA",)), 404, C(200, ("dA",)))),
-    Row("tracking book (HTML) of the caller's agencies", "/mot-cua/so-theo-doi-html/?from={day_a}&to={today}",
-        cells(SIGN_IN, 403, C(200, ("dA",)), 200, 200)),
+    Row("tracking book (HTML) of the caller's agencies", "/mot-cua/so-theo-doi-html/?from={since}&to={today}",
+        cells(SIGN_IN, 403, C(200, ("dA",)), C(200, ("dB",)), C(200, ("dA", "dB")))),
     Row("feedback list", "/mot-cua/phan-anh/",
         cells(SIGN_IN, 403, C(200, ("fA",)), C(200, ("fB",)), C(200, ("fA", "fB")))),
     Row("feedback of A", "/mot-cua/phan-anh/{fA}/", cells(SIGN_IN, 403, C(200, ("fA",)), 404, C(200, ("fA",)))),
@@ -80,9 +82,12 @@ ROWS = [
     Row("counter payment page of A's dossier", "/thanh-toan/quay/{paid_a}/",
         cells(SIGN_IN, 403, C(200, ("pA",)), 404, 404)),
     # --- printouts (PDF) ----------------------------------------------------------------------------
-    Row("form 01 of A as PDF", "/mot-cua/ho-so/{dA}/in/01/", cells(SIGN_IN, 404, 200, 404, 200)),
-    Row("form 05 of B as PDF", "/mot-cua/ho-so/{dB}/in/05/", cells(SIGN_IN, 404, 404, 200, 200)),
-    Row("tracking book PDF", "/mot-cua/so-theo-doi/", cells(SIGN_IN, 404, 200, 200, 200)),
+    Row("form 01 of A as PDF", "/mot-cua/ho-so/{dA}/in/01/",
+        cells(SIGN_IN, 404, C(200, ("dA",)), 404, C(200, ("dA",)))),
+    Row("form 05 of B as PDF", "/mot-cua/ho-so/{dB}/in/05/",
+        cells(SIGN_IN, 404, 404, C(200, ("dB",)), C(200, ("dB",)))),
+    Row("tracking book PDF", "/mot-cua/so-theo-doi/?from={since}&to={today}",
+        cells(SIGN_IN, 404, C(200, ("dA",)), C(200, ("dB",)), C(200, ("dA", "dB")))),
     # --- dossier API --------------------------------------------------------------------------------
     Row("API dossier list", "/api/v1/dossiers/?page_size=100",
         cells(403, 200, C(200, ("dA", "dC")), C(200, ("dB",)), 200)),
@@ -142,13 +147,16 @@ def url_of(row: Row, world) -> str:
 
     return row.url.format(
         **marks_of(world), agency_b=world.agency_b.pk, paid_a=world.payment_a.dossier.code,
-        day_a=timezone.localtime(world.dossier_a.received_at).date().isoformat(),
+        since=min(timezone.localtime(d.received_at).date() for d in (world.dossier_a, world.dossier_b)).isoformat(),
         today=timezone.localdate().isoformat(),
     )
 
 
 def text_of(response) -> str:
+    """The text a person would read: HTML and JSON as they are, a PDF's extracted text."""
     kind = response.get("Content-Type", "")
+    if kind == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     return response.content.decode() if kind.startswith(("text/", "application/json")) else ""
 
 
@@ -198,3 +206,21 @@ def test_an_officer_cannot_act_on_another_agencys_dossier_or_feedback(world):
     assert refused.status_code == 404
     world.feedback_a.refresh_from_db()
     assert world.feedback_a.state == "received"
+
+
+@pytest.mark.django_db
+def test_token_callers_get_the_same_scope_as_session_callers(world):
+    """Partners and mobile apps use DRF tokens: the same scoping applies."""
+    from rest_framework.authtoken.models import Token
+
+    def get(user, url):
+        token = Token.objects.get_or_create(user=user)[0].key
+        return Client().get(url, HTTP_AUTHORIZATION=f"Token {token}")
+
+    codes_a = {row["code"] for row in get(world.officer_a, "/api/v1/dossiers/?page_size=100").json()["results"]}
+    assert world.dossier_a.code in codes_a and world.dossier_b.code not in codes_a
+    assert get(world.officer_a, f"/api/v1/dossiers/{world.dossier_b.code}/").status_code == 404
+    assert get(world.citizen, "/api/v1/me/").json()["citizen_id"] == world.citizen.citizen_account.citizen_id
+    mine = get(world.citizen, "/api/v1/me/dossiers/").json()
+    assert [row["code"] for row in mine["results"]] == [world.citizen_dossier.code]
+    assert get(world.other_citizen, f"/api/v1/me/dossiers/{world.citizen_dossier.code}/").status_code == 404
