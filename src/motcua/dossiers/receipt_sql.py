@@ -14,7 +14,7 @@ import itertools
 import re
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models
 
 from .models import Dossier, DossierDocument, DossierEvent, DossierSequence, DossierStep
 
@@ -109,11 +109,12 @@ def _statement(n_documents: int, has_step: bool) -> str:
     return sql
 
 
-def _raw_connection(conn):
+def _raw_connection(conn, health_check: bool = True):
     """The psycopg connection under Django's, checked as Django checks it for its own cursors."""
     # CONN_HEALTH_CHECKS: once per request, as Django's `_cursor()` does; errors below go through
     # `wrap_database_errors`, so a broken connection is closed at the end of the request.
-    conn.close_if_health_check_failed()
+    if health_check:
+        conn.close_if_health_check_failed()
     conn.ensure_connection()
     raw = conn.connection
     if raw.prepare_threshold is None:
@@ -153,12 +154,21 @@ def fetch_prepared(sql: str, params: list) -> tuple | None:
     """One row of a hot read statement, prepared once per connection (PostgreSQL only).
 
     `sql` uses $1, $2... placeholders. For the public tracking lookup, the ORM's compilation and
-    the server's planning of a literal query cost three times the lookup itself.
+    the server's planning of a literal query cost three times the lookup itself. Instead of
+    Django's per-request health check (a `SELECT 1` round trip as costly as the lookup), a kept
+    connection found broken is reopened and the read, idempotent, tried once more.
     """
     conn = connections[DEFAULT_DB_ALIAS]
-    raw = _raw_connection(conn)
     if _RawCursor is None:
         sql = re.sub(r"\$\d+", "%s", sql)
-    with conn.wrap_database_errors, (_RawCursor or psycopg.Cursor)(raw) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+    for attempt in (1, 2):
+        raw = _raw_connection(conn, health_check=conn.in_atomic_block)
+        try:
+            with conn.wrap_database_errors, (_RawCursor or psycopg.Cursor)(raw) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchone()
+        except (OperationalError, InterfaceError):
+            if attempt == 2 or conn.in_atomic_block or not (raw.broken or raw.closed):
+                raise
+            conn.close()  # the server dropped the kept connection: reconnect once
+    return None  # not reached

@@ -57,3 +57,25 @@ def test_receipt_statement_is_prepared_once_per_connection(receive):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH seq AS%%'")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="kept connections and prepared statements: PostgreSQL")
+def test_public_tracking_survives_a_dropped_kept_connection(world):
+    import psycopg
+
+    from motcua.dossiers import selectors
+
+    dossier = services.receive_at_counter(
+        world["counter"], procedure_version=world["version"], applicant=APPLICANT,
+        documents=documents_for(world), service_point=world["centre"], received_at=MONDAY,
+    )
+    assert selectors.public_tracking(dossier.code)["code"] == dossier.code  # prepares on this connection
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
+                         password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    data = selectors.public_tracking(dossier.code)
+    assert data["code"] == dossier.code and data["status"] == 2
+    assert connection.connection.info.backend_pid != pid
