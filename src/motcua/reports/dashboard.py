@@ -40,7 +40,12 @@ def dashboard_data(date_from: datetime.date, date_to: datetime.date, group_by: s
 
 def compute_dashboard(date_from, date_to, group_by="field", agency_ids=None) -> dict:
     group_column = GROUPS[group_by][0]
-    rows = dossier_pass(date_from, date_to, agency_ids, group_column)
+    spans = _months(date_to, TREND_MONTHS)
+    missing = _missing_months(spans, agency_ids)
+    # The trend's months not stored yet are counted by the same scan when they reach back no
+    # further than a year (its base set then holds theirs); else the trend has its own query.
+    trend_from = missing[0][0] if missing and missing[0][0] <= date_from else None
+    rows = dossier_pass(date_from, date_to, agency_ids, group_column, trend_from=trend_from)
     table = table_from_counts(rows, date_from, date_to, group_by)
     by_agency = table_from_counts(rows, date_from, date_to, "agency")["rows"]
     counts_by_agency = counts_from_pass(rows, returned_counts(date_from, date_to, agency_ids),
@@ -54,8 +59,29 @@ def compute_dashboard(date_from, date_to, group_by="field", agency_ids=None) -> 
           "on_time_rate": round(r["early_rate"] + r["on_time_rate"], 3) if r["resolved"] else 0.0,
           "score": scores.get(r["key"])} for r in by_agency),
         key=lambda r: (-r["on_time_rate"], r["name"]))
+    trend_counts = _month_counts_from_pass(rows) if trend_from is not None else None
     return {"table": table, "index": index, "ranking": ranking, "figures": figures,
-            "trend": monthly_trend(date_to, agency_ids)}
+            "trend": monthly_trend(date_to, agency_ids, counted=trend_counts)}
+
+
+TREND_MONTHS = 12
+
+
+def _month_counts_from_pass(rows) -> dict:
+    out: dict = {}
+    for r in rows:
+        if r["trend_received"]:
+            out.setdefault(_month_key(r["rm"]), dict.fromkeys(("received", "resolved", "in_time"), 0))[
+                "received"] += r["trend_received"]
+        if r["trend_resolved"]:
+            f = out.setdefault(_month_key(r["fm"]), dict.fromkeys(("received", "resolved", "in_time"), 0))
+            f["resolved"] += r["trend_resolved"]
+            f["in_time"] += r["trend_in_time"]
+    return out
+
+
+def _month_key(value):
+    return value.date().replace(day=1) if isinstance(value, datetime.datetime) else value
 
 
 def _months(date_to: datetime.date, months: int) -> list[tuple[datetime.date, datetime.date]]:
@@ -101,24 +127,41 @@ def _month_counts(date_from, date_to, agency_ids) -> dict:
     return out
 
 
-def monthly_trend(date_to: datetime.date, agency_ids=None, months: int = 12) -> list[dict]:
-    """Dossiers received and resolved (by stored outcome) per month, for the months ending with
-    date_to's month. Months over before today come from snapshots; the others from one query."""
-    scope = {"agency_ids": None if agency_ids is None else sorted(agency_ids)}
-    spans = _months(date_to, months)
+def _trend_scope(agency_ids) -> dict:
+    return {"agency_ids": None if agency_ids is None else sorted(agency_ids)}
+
+
+def _stored_months(spans, agency_ids) -> dict:
+    """{first day: counts} of the months stored as snapshots."""
     found = {}
     if snapshots.is_closed(spans[0][1]):
         from .models import ReportSnapshot
 
-        key = snapshots.scope_key(scope)
+        key = snapshots.scope_key(_trend_scope(agency_ids))
         for first, last, payload in ReportSnapshot.objects.filter(
                 kind="trend-month", scope=key, date_from__in=[s[0] for s in spans]).values_list(
                 "date_from", "date_to", "payload"):
             if (first, last) in spans:
                 found[first] = snapshots.loads(payload)
+    return found
+
+
+def _missing_months(spans, agency_ids) -> list:
+    found = _stored_months(spans, agency_ids)
+    return [s for s in spans if s[0] not in found]
+
+
+def monthly_trend(date_to: datetime.date, agency_ids=None, months: int = TREND_MONTHS,
+                  counted: dict | None = None) -> list[dict]:
+    """Dossiers received and resolved (by stored outcome) per month, for the months ending with
+    date_to's month. Months over before today come from snapshots; the others from one query
+    (or `counted`, the dashboard's pass having counted every month not stored)."""
+    scope = _trend_scope(agency_ids)
+    spans = _months(date_to, months)
+    found = _stored_months(spans, agency_ids)
     missing = [s for s in spans if s[0] not in found]
     if missing:
-        counts = _month_counts(missing[0][0], missing[-1][1], agency_ids)
+        counts = counted if counted is not None else _month_counts(missing[0][0], missing[-1][1], agency_ids)
         for first, last in missing:
             value = counts.get(first, {"received": 0, "resolved": 0, "in_time": 0})
             found[first] = value

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -129,7 +129,8 @@ ALL_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipt
 RETURNED_COUNTS = ("returned", "home_deliveries", "saturday_returns")
 
 
-def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None, group_column=None) -> list[dict]:
+def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None, group_column=None,
+                 trend_from: datetime.date | None = None) -> list[dict]:
     """The dashboard's one scan of the dossiers: the 06a table's counted columns and every other
     dossier figure of the period, by (competent agency, procedure[, group_column]).
 
@@ -138,9 +139,22 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     dossier received in the period and every dossier finished in it that had been received (a
     resolved dossier always was). `dossier_counts` reads the same figures in three scans of the
     table. The dossiers returned in the period are one more small query (`returned_counts`):
-    some were finished before the period."""
+    some were finished before the period.
+
+    With `trend_from` (a day on or before date_from) the same scan also counts the monthly trend
+    from that day to date_to: it reads the base set of that longer range, the period's own
+    figures keep to the period's base set, and the rows are also grouped by the month received
+    (`rm`) and the month finished (`fm`) within the trend's range (`trend_received`,
+    `trend_resolved`, `trend_in_time`; see `dashboard.monthly_trend`)."""
     start, end = period_bounds(date_from, date_to)
     conditions = column_conditions(start, end)
+    scan_start = start
+    with_trend = trend_from is not None and trend_from <= date_from
+    if with_trend:
+        scan_start = period_bounds(trend_from, date_to)[0]
+    if scan_start != start:
+        in_period = Q(finished_at__isnull=True) | Q(finished_at__gte=start)
+        conditions = {name: condition & in_period for name, condition in conditions.items()}
     received_in = Q(received_at__gte=start, received_at__lt=end)
     finished_in = Q(finished_at__gte=start, finished_at__lt=end)
     resolved = finished_in & Q(status__in=RESOLVED_STATUSES)
@@ -165,7 +179,21 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
         "electronic_results": Count("received_at", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
     })
     columns = list(PASS_COLUMNS) + ([group_column] if group_column and group_column not in PASS_COLUMNS else [])
-    qs = _base(start, end, agency_ids=agency_ids)
+    qs = _base(scan_start, end, agency_ids=agency_ids)
+    if with_trend:
+        tz = timezone.get_default_timezone()
+        trend_received = Q(received_at__gte=scan_start, received_at__lt=end)
+        trend_finished = Q(finished_at__gte=scan_start, finished_at__lt=end)
+        # The plain month expressions: the extended statistics of migration 0005 know how many
+        # (month received, month finished) pairs there are, so the planner hashes the groups.
+        qs = qs.annotate(rm=TruncMonth("received_at", tzinfo=tz), fm=TruncMonth("finished_at", tzinfo=tz))
+        columns += ["rm", "fm"]
+        aggregates.update({
+            "trend_received": Count("received_at", filter=trend_received),
+            "trend_resolved": Count("received_at", filter=trend_finished & Q(outcome__isnull=False)),
+            "trend_in_time": Count("received_at", filter=trend_finished & Q(outcome__in=(Outcome.EARLY,
+                                                                                        Outcome.ON_TIME))),
+        })
     return list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
 
 
