@@ -127,6 +127,20 @@ def before_generate_path_parameters(context, strategy):
     return st.one_of(strategy, st.deferred(lambda: _real_path_parameters(path)))
 
 
+@schemathesis.check
+def refusals_are_json_with_a_message(ctx, response, case):
+    """A 400/401/403/409/429 from the API tells the caller why, as JSON (DRF's {"detail": ...} or
+    the fields' errors), never an HTML page or an empty body. 404/405/415 may also come from Django's
+    URL resolver (a path parameter holding "/"), which answers HTML."""
+    if response.status_code in (400, 401, 403, 409, 422, 429):
+        try:
+            body = response.json()
+        except ValueError:
+            raise AssertionError(f"{response.status_code} without a JSON body: {response.text[:200]!r}") from None
+        if not body or not isinstance(body, dict):
+            raise AssertionError(f"{response.status_code} without a message: {body!r}")
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -135,7 +149,7 @@ def before_generate_path_parameters(context, strategy):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_never_answers_5xx_and_keeps_its_schema(case, callers):
-    checks = [not_a_server_error, content_type_conformance]
+    checks = [not_a_server_error, content_type_conformance, refusals_are_json_with_a_message]
     if case.operation.label not in KNOWN_SCHEMA_GAPS:
         checks.append(response_schema_conformance)
     for caller in callers:
