@@ -7,8 +7,9 @@
   (received, finished in the period); the table, the agencies' rows (ranking, 766 inputs), the
   total, the period figures and the 766 procedure sets are sums of its rows;
 - one small query for the dossiers returned in the period, and the events (apologies, transfers);
-- the monthly trend: one query by (month received, month finished); months already over are kept
-  as snapshots, so an open period's dashboard reads only the current month.
+- the monthly trend: the same pass, also grouped by (month received, month finished), counts the
+  months not stored yet; months already over are kept as snapshots, so an open period's page
+  counts only the current month.
 
 A closed period's whole result is a snapshot (`snapshots.cached`), computed on its first view.
 """
@@ -42,9 +43,9 @@ def compute_dashboard(date_from, date_to, group_by="field", agency_ids=None) -> 
     group_column = GROUPS[group_by][0]
     spans = _months(date_to, TREND_MONTHS)
     missing = _missing_months(spans, agency_ids)
-    # The trend's months not stored yet are counted by the same scan when they reach back no
-    # further than a year (its base set then holds theirs); else the trend has its own query.
-    trend_from = missing[0][0] if missing and missing[0][0] <= date_from else None
+    # The trend's months not stored yet are counted by the same scan (over the longer of the two
+    # ranges' base sets): one scan of the dossiers for the whole page.
+    trend_from = missing[0][0] if missing else None
     rows = dossier_pass(date_from, date_to, agency_ids, group_column, trend_from=trend_from)
     table = table_from_counts(rows, date_from, date_to, group_by)
     by_agency = table_from_counts(rows, date_from, date_to, "agency")["rows"]

@@ -141,17 +141,18 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     table. The dossiers returned in the period are one more small query (`returned_counts`):
     some were finished before the period.
 
-    With `trend_from` (a day on or before date_from) the same scan also counts the monthly trend
-    from that day to date_to: it reads the base set of that longer range, the period's own
-    figures keep to the period's base set, and the rows are also grouped by the month received
+    With `trend_from` the same scan also counts the monthly trend from that day to date_to: when
+    it is before date_from the scan reads the base set of that longer range (the period's own
+    figures keep to the period's base set), and the rows are also grouped by the month received
     (`rm`) and the month finished (`fm`) within the trend's range (`trend_received`,
     `trend_resolved`, `trend_in_time`; see `dashboard.monthly_trend`)."""
     start, end = period_bounds(date_from, date_to)
     conditions = column_conditions(start, end)
     scan_start = start
-    with_trend = trend_from is not None and trend_from <= date_from
+    with_trend = trend_from is not None
     if with_trend:
-        scan_start = period_bounds(trend_from, date_to)[0]
+        trend_start = period_bounds(trend_from, date_to)[0]
+        scan_start = min(start, trend_start)
     if scan_start != start:
         in_period = Q(finished_at__isnull=True) | Q(finished_at__gte=start)
         conditions = {name: condition & in_period for name, condition in conditions.items()}
@@ -182,8 +183,8 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     qs = _base(scan_start, end, agency_ids=agency_ids)
     if with_trend:
         tz = timezone.get_default_timezone()
-        trend_received = Q(received_at__gte=scan_start, received_at__lt=end)
-        trend_finished = Q(finished_at__gte=scan_start, finished_at__lt=end)
+        trend_received = Q(received_at__gte=trend_start, received_at__lt=end)
+        trend_finished = Q(finished_at__gte=trend_start, finished_at__lt=end)
         # The plain month expressions: the extended statistics of migration 0005 know how many
         # (month received, month finished) pairs there are, so the planner hashes the groups.
         qs = qs.annotate(rm=TruncMonth("received_at", tzinfo=tz), fm=TruncMonth("finished_at", tzinfo=tz))

@@ -221,3 +221,14 @@ def test_snapshot_payload_round_trips_decimals_dates_and_sets():
     value = {"score": Decimal("81.25"), "day": datetime.date(2024, 3, 1), "ids": {3, 1},
              "at": datetime.datetime(2024, 3, 1, 8, tzinfo=datetime.timezone.utc), "rows": [{"key": None}]}
     assert snapshots.loads(snapshots.dumps(value)) == value
+
+
+@pytest.mark.django_db
+def test_pass_counts_the_trend_months_not_stored_within_a_longer_period(varied):
+    monthly_trend(datetime.date(2024, 2, 29))  # stores March 2023 to February 2024
+    since_december = datetime.date(2023, 12, 1)
+    data = compute_dashboard(since_december, TO, "field")  # only March 2024 left to count
+    assert data["trend"] == per_query_trend(TO)
+    assert data["table"] == dossier_table(since_december, TO, group_by="field")
+    assert data["figures"] == period_figures(since_december, TO)
+    assert [m["received"] for m in data["trend"]][-3:] == [1, 4, 9]
