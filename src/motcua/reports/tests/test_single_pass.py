@@ -1,6 +1,7 @@
 """The dashboard's single pass gives the figures of the per-query functions, and closed periods
 are read from snapshots that a legacy import refreshes."""
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -232,3 +233,18 @@ def test_pass_counts_the_trend_months_not_stored_within_a_longer_period(varied):
     assert data["table"] == dossier_table(since_december, TO, group_by="field")
     assert data["figures"] == period_figures(since_december, TO)
     assert [m["received"] for m in data["trend"]][-3:] == [1, 4, 9]
+
+
+@pytest.mark.django_db
+def test_report_snapshots_command_stores_the_closed_periods_of_a_year(varied):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("report_snapshots", "--year", "2024", stdout=out)
+    assert "19" in out.getvalue()
+    # year, 2 halves, 4 quarters, 12 months; the page of March is then read back
+    assert ReportSnapshot.objects.filter(kind="dashboard").count() == 19
+    with CaptureQueriesContext(connection) as queries:
+        march = dashboard_data(FROM, TO, "field")
+    assert not [q for q in queries.captured_queries if "dossiers_dossier" in q["sql"]]
+    assert march["table"] == dossier_table(FROM, TO, group_by="field")
