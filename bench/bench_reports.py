@@ -303,7 +303,12 @@ one run each: **1M: 4,793 ms -> 750 ms; 10M: 31,362 ms -> 5,034 ms**. At 10M the
 conversions: Saturday, same-day, month): about 4 s cold under this load, so a closed period's
 first view MISSES the 3 s target and every later view (the snapshot) meets it by far; the open
 period's page reads the same pass over a shorter range (the current year so far; the trend's
-earlier months are stored). JIT on or off makes no difference here (3.9-4.1 s either way).
+earlier months are stored). JIT on or off makes no difference here (3.9-4.1 s either way). At
+load 2.8 the cold page's 4.6 s were 3.7 s in the pass, 0.7 s in the returns' query (1.7M index
+entries), 0.2 s for the rest (72 small queries, Python, the template): PostgreSQL evaluates each
+count's FILTER on its own, so the ~35 counts cost more than the scan. Until that is cut, run
+`manage.py report_snapshots` at night (it stores the year, halves, quarters and months of a
+closed year, province-wide), so the first view of those periods is warm as well.
 The standalone 06a table reads the wider index: 1,489 ms at 10M under load 5, against 1,284 ms
 with the narrower index of 0001 under load ~2 (the two effects cannot be told apart here)."""
 
