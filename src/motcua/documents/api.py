@@ -1,6 +1,6 @@
 """The signed-in person's own API (`/api/v1/me/...`, session or token auth): their dossiers and
 their stored documents. Everything is filtered by the account; anyone else's answers 404."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ class MyDossierDetailSerializer(MyDossierSerializer):
     class Meta(MyDossierSerializer.Meta):
         fields = MyDossierSerializer.Meta.fields + ["documents", "events", "result_url"]
 
-    @extend_schema(responses=MyEventSerializer(many=True))
+    @extend_schema_field(MyEventSerializer(many=True))
     def get_events(self, obj):
         events = dossier_selectors.events_of(obj).exclude(kind__in=["assign", "step_overdue"])
         return MyEventSerializer(events, many=True).data

@@ -42,7 +42,7 @@ def error_response(exc: DossierActionError) -> Response:
 
 class DossierStepSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code")
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
 
     class Meta:
         model = DossierStep
@@ -51,7 +51,7 @@ class DossierStepSerializer(serializers.ModelSerializer):
 
 
 class DossierEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = DossierEvent
@@ -81,7 +81,7 @@ class DossierListSerializer(serializers.ModelSerializer):
 class DossierDetailSerializer(DossierListSerializer):
     procedure_name = serializers.CharField(source="procedure_version.name")
     competent_agency = serializers.CharField(source="competent_agency.code")
-    current_officer = serializers.CharField(source="current_officer.username", default=None)
+    current_officer = serializers.CharField(source="current_officer.username", default=None, allow_null=True)
     documents = DossierDocumentSerializer(many=True, read_only=True)
     steps = DossierStepSerializer(many=True, read_only=True)
     events = DossierEventSerializer(many=True, read_only=True)
