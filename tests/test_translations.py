@@ -16,7 +16,7 @@ from motcua.catalog.tests.conftest import birth_registration, org  # noqa: F401 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_translations.py"
 CHECKED_APPS = [
     "catalog", "calendar", "organization", "payments", "feedback", "accounts", "integrations",
-    "notifications", "printouts", "backoffice", "core", "project",
+    "notifications", "printouts", "backoffice", "core", "project", "dossiers", "portal", "documents", "reports",
 ]
 PROCEDURE = "1.001193.000.00.00.H99"
 
