@@ -68,7 +68,7 @@ def test_weak_passwords_are_refused_in_vietnamese(client):
     assert "Mật khẩu này quá phổ biến." in errors
     assert "Mật khẩu này hoàn toàn là số." in errors
     short = client.post("/tai-khoan/dang-ky/", sign_up_data(password1="Ab1!", password2="Ab1!"))
-    assert "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in errors_of(short, "password1")
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in errors_of(short, "password1")
     similar = client.post("/tai-khoan/dang-ky/", sign_up_data(password1="an.nguyen@example", password2="an.nguyen@example"))
     assert any(error.startswith("Mật khẩu quá giống với") for error in errors_of(similar, "password1"))
     differ = client.post("/tai-khoan/dang-ky/", sign_up_data(password2=PASSWORD + "x"))
