@@ -13,6 +13,8 @@ class EventKind(models.TextChoices):
     APOLOGY = "apology", _("Apology with a new appointment")
     RETURNED = "returned", _("Result returned")
     OVERDUE = "overdue", _("Dossier overdue (to the responsible unit)")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
+    WITHDRAWN = "withdrawn", _("Dossier withdrawn")
 
 
 class Channel(models.TextChoices):

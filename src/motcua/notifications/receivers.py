@@ -32,6 +32,11 @@ EVENT_KINDS = {
     "return_result": EventKind.RETURNED,
     "overdue": EventKind.OVERDUE,
     "step_overdue": EventKind.OVERDUE,
+    # The applicant's own actions (portal) and the counter's, confirmed in writing.
+    "receive_supplement": EventKind.SUPPLEMENT_RECEIVED,
+    "submit_supplement": EventKind.SUPPLEMENT_RECEIVED,
+    "withdraw": EventKind.WITHDRAWN,
+    "withdraw_by_applicant": EventKind.WITHDRAWN,
 }
 OFFICER_ROLES = (Role.SPECIALIST, Role.LEADER)
 

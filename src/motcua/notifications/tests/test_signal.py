@@ -53,3 +53,24 @@ def test_overdue_notifies_the_officers_of_the_unit_not_the_applicant(world, rece
     assert {"chuyenvien@example.vn", "0987000111", "lanhdao@example.vn"} <= recipients
     assert APPLICANT["phone"] not in recipients and APPLICANT["email"] not in recipients
     assert any("đã quá hạn" in m.body for m in overdue)
+
+
+@pytest.mark.django_db
+def test_citizen_supplement_and_withdrawal_are_confirmed_to_the_applicant(world, django_capture_on_commit_callbacks):
+    from motcua.dossiers.tests.conftest import documents_for
+
+    citizen = get_user_model().objects.create_user(username="citizen", password="x")
+    dossier = services.submit_online(citizen, procedure_version=world["version"], applicant=APPLICANT,
+                                     documents=documents_for(world), submitted_at=at(2026, 3, 2, 8))
+    dossier = services.accept_online(world["counter"], dossier, at=at(2026, 3, 2, 9))
+    dossier = services.request_supplement(world["counter"], dossier, items=["Trích lục"], reason="Thiếu",
+                                          at=at(2026, 3, 3, 8))
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.submit_supplement(citizen, dossier, documents=[{"name": "Trích lục", "copies": 1}],
+                                             at=at(2026, 3, 5, 8))
+    supplement = OutboxMessage.objects.get(dossier_code=dossier.code, event_kind="supplement_received", channel="sms")
+    assert "16/03/2026" in supplement.body  # the new due date, moved by the paused working time
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_by_applicant(citizen, dossier, reason="Nộp nhầm", at=at(2026, 3, 5, 9))
+    withdrawn = OutboxMessage.objects.get(dossier_code=dossier.code, event_kind="withdrawn", channel="email")
+    assert withdrawn.subject == f"Đã rút hồ sơ {dossier.code}" and "Nộp nhầm" in withdrawn.body
