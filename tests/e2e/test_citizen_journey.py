@@ -34,7 +34,28 @@ def sign_up(page, base):
     page.wait_for_load_state()
 
 
-def test_citizen_journey(page, live_server, world, tmp_path, settings):  # noqa: F811
+def counter_officer_acts(browser, base, officer, code, action, fields=None):
+    """The counter officer, in a browser of their own, signs in to the back office, opens the
+    dossier from the work queue and takes one action through its form."""
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/mot-cua/dang-nhap/")
+    page.fill("#id_username", officer.username)
+    page.fill("#id_password", "x")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/mot-cua/ho-so/")
+    page.goto(f"{base}/mot-cua/ho-so/{code}/")
+    form = page.locator(f"form[data-action={action}]")
+    for name, value in (fields or {}).items():
+        form.locator(f"[name='{action}-{name}']").fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    message = page.locator(".messages").inner_text()
+    context.close()
+    return message
+
+
+def test_citizen_journey(browser, page, live_server, world, tmp_path, settings):  # noqa: F811
     settings.MEDIA_ROOT = str(tmp_path)
     base = live_server.url
     second = catalog.create_procedure(
@@ -70,9 +91,13 @@ def test_citizen_journey(page, live_server, world, tmp_path, settings):  # noqa:
     dossier = Dossier.objects.get(code=code)
     assert (dossier.status, dossier.account_id, dossier.channel_in) == (Status.NEW, citizen.pk, 2)
 
-    # The back office receives it and asks for a supplement.
-    dossier = services.accept_online(world["counter"], dossier)
-    services.request_supplement(world["counter"], dossier, items=["Trích lục bản đồ thửa đất"], reason="Thiếu")
+    # The back office receives it and asks for a supplement, through the officer's pages.
+    assert "Đã thực hiện" in counter_officer_acts(browser, base, world["counter"], code, "accept_online")
+    assert "Đã thực hiện" in counter_officer_acts(browser, base, world["counter"], code, "request_supplement", {
+        "items": "Trích lục bản đồ thửa đất", "reason": "Thiếu trích lục bản đồ",
+    })
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WAITING_SUPPLEMENT and dossier.received_at is not None
     page.reload()
     assert "Trích lục bản đồ thửa đất" in page.content()
     page.fill("#id_name", "Trích lục bản đồ thửa đất")
