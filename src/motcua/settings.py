@@ -200,4 +200,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One line per eager task is noise in the embedded run; failures still show.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }

@@ -1,4 +1,5 @@
 """Load the demo province (idempotent): `manage.py load_demo [--demo]`."""
+import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -21,7 +22,14 @@ class Command(BaseCommand):
     def handle(self, *args, with_accounts: bool = False, **options):
         with translation.override(settings.LANGUAGE_CODE):
             with_accounts = with_accounts or settings.DEBUG
-            report = demo_data.load_demo(with_accounts=with_accounts, stdout=self.stdout)
+            # The demo dossiers' notices go to var/outbox.log; one log line each would bury the logins.
+            notices = logging.getLogger("motcua.notifications")
+            level = notices.level
+            notices.setLevel(logging.WARNING)
+            try:
+                report = demo_data.load_demo(with_accounts=with_accounts, stdout=self.stdout)
+            finally:
+                notices.setLevel(level)
             if report.created:
                 created = ", ".join(f"{label}: {count}" for label, count in sorted(report.created.items()))
                 self.stdout.write(_("Demo province loaded; created %(rows)s.") % {"rows": created})
