@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run install install-test migrate demo messages test test-fast bench clean
+.PHONY: run install install-test migrate demo messages test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test: $(VENV)/.installed-test messages
 
 test-fast: $(VENV)/.installed-test messages
 	DEBUG=0 $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check .
 
 bench: $(VENV)/.installed-test messages
 	DEBUG=0 $(BIN)/python bench/run_all.py

@@ -225,7 +225,7 @@ def start_server(url: str, port: int, app: str = "motcua.wsgi:application") -> s
             raise SystemExit(f"bench_tracking: the server answered {status} for an existing code")
         except (ConnectionError, OSError):
             if server.poll() is not None:
-                raise SystemExit("bench_tracking: gunicorn exited")
+                raise SystemExit("bench_tracking: gunicorn exited") from None
             time.sleep(0.3)
     stop_server(server)
     raise SystemExit("bench_tracking: gunicorn did not start")

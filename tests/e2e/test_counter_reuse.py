@@ -53,4 +53,4 @@ def test_counter_reuses_a_stored_document(page, live_server, media):
     assert (document.digitization, document.file.name) == (2, stored.file.name)
 
     page.goto(f"{base}/mot-cua/ho-so/{code}/")
-    assert "Tái sử dụng" in page.inner_text(f"td[data-digitization='2']")
+    assert "Tái sử dụng" in page.inner_text("td[data-digitization='2']")

@@ -119,7 +119,7 @@ class DueDateView(APIView):
         try:
             due = services.legal_calendar().add(start, data["amount"], data["unit"])
         except OutOfCalendarRange:
-            raise _out_of_range()
+            raise _out_of_range() from None
         return Response({"due": timezone.localtime(due).isoformat()})
 
 
@@ -148,5 +148,5 @@ class WorkingDaysView(APIView):
         try:
             count = services.working_days_between(data["from"], data["to"], data.get("service_point"))
         except OutOfCalendarRange:
-            raise _out_of_range()
+            raise _out_of_range() from None
         return Response({"count": count})

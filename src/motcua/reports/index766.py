@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Channel, Dossier
-from motcua.feedback.models import Feedback, Level, Rating, SubjectKind
+from motcua.feedback.models import Feedback, Rating, SubjectKind
 from motcua.feedback.selectors import rating_breakdown
 from motcua.organization.models import Agency
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -77,7 +78,7 @@ def test_every_state_change(world, province_admin, django_capture_on_commit_call
                      ("provide_info", "in_progress"), ("answer", "answered"), ("publish", "published"),
                      ("rate_answer", "published")]
     event = FeedbackEvent.objects.filter(feedback=feedback).first()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         event.save()
 
 

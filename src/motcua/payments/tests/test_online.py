@@ -1,6 +1,7 @@
 """Online payment: the IPN is the truth; tampered, changed, unknown and replayed callbacks change
 nothing; a payment is recorded once however often the gateway calls."""
 import pytest
+from django.core.exceptions import ValidationError
 
 from motcua.dossiers.models import Status
 from motcua.payments import services
@@ -135,7 +136,7 @@ def test_callback_log_is_append_only(waiting):
     services.handle_ipn(GW, ipn_params(payment))
     entry = GatewayCallback.objects.get()
     entry.reason = "changed"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         entry.save()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         entry.delete()

@@ -1,7 +1,6 @@
 """python manage.py report_06a --from 2021-11-01 --to 2022-04-15 [--group-by field] [--service-point CODE]
 --format json|csv|xlsx [--output FILE] [--lang vi|en]"""
 import datetime
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
