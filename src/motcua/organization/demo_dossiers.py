@@ -63,11 +63,19 @@ def _documents(version: ProcedureVersion, case) -> list[dict]:
     ]
 
 
-def _advance(dossier: Dossier, scenario: str, moment, cal, admin):
-    """Take the dossier through the scenario, each action an hour or so of working time later."""
+class _NotYet(Exception):
+    """The scenario's next action would lie in the future: the dossier stays where it is."""
+
+
+def _advance(dossier: Dossier, scenario: str, moment, cal, admin, now):
+    """Take the dossier through the scenario, each action an hour or so of working time later,
+    never past `now` (a recent dossier simply has not got that far yet)."""
 
     def later(hours):
-        return cal.add(moment, hours, "working_hours")
+        when = cal.add(moment, hours, "working_hours")
+        if when > now:
+            raise _NotYet
+        return when
 
     if scenario == "received":
         return
@@ -140,9 +148,9 @@ def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
                 continue  # e.g. a procedure this agency does not receive at the counter
             scenario = SCENARIOS[index % len(SCENARIOS)]
             try:
-                _advance(dossier, scenario, moment, cal, admin)
-            except services.DossierActionError:
-                pass  # the dossier stays where the engine refused to move it, as in real life
+                _advance(dossier, scenario, moment, cal, admin, now)
+            except (services.DossierActionError, _NotYet):
+                pass  # the dossier stays where it got to, as in real life
             created += 1
     services.mark_overdue()
     return created

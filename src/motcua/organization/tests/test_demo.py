@@ -181,3 +181,11 @@ def test_no_demo_dossiers_without_accounts(settings):
     settings.DEBUG = False
     run("load_demo")
     assert not Dossier.objects.exists()
+
+
+def test_demo_dossiers_have_no_future_events(loaded):
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierEvent
+
+    assert not DossierEvent.objects.filter(at__gt=timezone.now()).exclude(kind__in=["overdue", "step_overdue"]).exists()
