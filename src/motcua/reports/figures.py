@@ -163,6 +163,12 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
     reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
     fee = Q(fee_due__gt=0)
+    # The on-the-spot procedure versions are a few ids: a list, not a join per dossier.
+    spot_versions = list(ProcedureVersion.objects.filter(is_on_the_spot=True).values_list("pk", flat=True))
+    on_the_spot = Q(procedure_version_id__in=spot_versions) | same_day if spot_versions else same_day
+    # Each FILTER is evaluated on its own for every row: a figure with the same condition as
+    # another is copied from it after the query instead (`_copy_same_counts`).
+    same_as = _same_counts(scan_start == start, with_trend and trend_start == start)
     aggregates = {name: Count("received_at", filter=conditions[name]) for name in COUNTED}
     aggregates.update({
         "received": Count("received_at", filter=received_in),
@@ -176,7 +182,7 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
         "paid_fee_online": Count("received_at", filter=received_in & fee & Q(paid_online=True)),
         "paid_online": Count("received_at", filter=received_in & Q(paid_online=True)),
         "resolved": Count("received_at", filter=resolved),
-        "on_the_spot": Count("received_at", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
+        "on_the_spot": Count("received_at", filter=resolved & on_the_spot),
         "electronic_results": Count("received_at", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
     })
     columns = list(PASS_COLUMNS) + ([group_column] if group_column and group_column not in PASS_COLUMNS else [])
@@ -195,7 +201,24 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
             "trend_in_time": Count("received_at", filter=trend_finished & Q(outcome__in=(Outcome.EARLY,
                                                                                         Outcome.ON_TIME))),
         })
-    return list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
+    for name in same_as:
+        del aggregates[name]
+    rows = list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
+    for r in rows:
+        for name, source in same_as.items():
+            r[name] = r[source]
+    return rows
+
+
+def _same_counts(period_scan: bool, trend_from_start: bool) -> dict:
+    """{figure: the figure counted under the same condition} for the pass's duplicates: when the
+    scan reads the period's own base set, the received online / by post are the new online /
+    postal dossiers of the table; when the trend starts with the period, its received are the
+    period's."""
+    same = {"received_online": "new_online", "postal_intakes": "new_postal"} if period_scan else {}
+    if trend_from_start:
+        same["trend_received"] = "received"
+    return same
 
 
 def returned_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
