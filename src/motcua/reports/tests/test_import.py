@@ -149,3 +149,36 @@ def test_dry_run_writes_nothing(world, tmp_path, capsys):
     assert Dossier.objects.count() == 0
     call_command("import_dossiers", str(write(tmp_path, GOOD)))
     assert Dossier.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_postgresql_write_refuses_a_vanished_reference_and_keeps_row_checks_on(world, tmp_path, monkeypatch):
+    """An agency deleted between the check and the write: the once-per-id reference check refuses
+    the whole import (even where the row triggers are switched off), and the session is left with
+    its triggers on."""
+    from django.db import connection
+
+    from motcua.organization.models import Agency
+    from motcua.reports import legacy_import
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the staged write is PostgreSQL's")
+    real_check = legacy_import.check_rows
+
+    def check_then_vanish(rows):
+        records, errors, count = real_check(rows)
+        for record in records:
+            if record["code"] == "H-2":
+                record["receiving_agency_id"] = Agency.objects.order_by("-pk").first().pk + 1000
+        return records, errors, count
+
+    monkeypatch.setattr(legacy_import, "check_rows", check_then_vanish)
+    result = import_file(write(tmp_path, GOOD))
+    assert not result.ok and result.imported == 0
+    assert "receiving_agency" in str(result.errors[0])
+    assert not Dossier.objects.filter(code__in=["H-1", "H-2", "H-3"]).exists()
+    monkeypatch.undo()
+    assert import_file(write(tmp_path, GOOD)).imported == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
