@@ -2,24 +2,15 @@
 notice rate that dossier without an account. The token signs the dossier code with SECRET_KEY
 (django.core.signing) and expires after RATING_LINK_MAX_AGE_DAYS."""
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
+
+from motcua.core.signed_links import SignedCode
 
 from . import conf
 
-SALT = "motcua.feedback.rating-link"
-
-
-def token_for(code: str) -> str:
-    return signing.dumps(code, salt=SALT, compress=False)
-
-
-def code_from_token(token: str) -> str | None:
-    """The dossier code, or None for a tampered, foreign or expired token."""
-    try:
-        return signing.loads(token or "", salt=SALT, max_age=conf.rating_link_max_age_seconds())
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
+RATING_LINK = SignedCode("motcua.feedback.rating-link", conf.rating_link_max_age_seconds)
+token_for = RATING_LINK.token_for
+code_from_token = RATING_LINK.code_from_token
 
 
 def rating_path(code: str) -> str:

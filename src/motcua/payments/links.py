@@ -2,23 +2,15 @@
 applicant, from the receipt or a notice) see and pay a dossier's fee without an account.
 The token signs the dossier code with SECRET_KEY (django.core.signing) and expires after
 PAYMENT_LINK_MAX_AGE_DAYS."""
-from django.core import signing
 from django.urls import reverse
+
+from motcua.core.signed_links import SignedCode
 
 from . import conf
 
-SALT = "motcua.payments.pay-link"
-
-
-def token_for(code: str) -> str:
-    return signing.dumps(code, salt=SALT, compress=False)
-
-
-def code_from_token(token: str) -> str | None:
-    try:
-        return signing.loads(token or "", salt=SALT, max_age=conf.link_max_age_seconds())
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
+PAY_LINK = SignedCode("motcua.payments.pay-link", conf.link_max_age_seconds)
+token_for = PAY_LINK.token_for
+code_from_token = PAY_LINK.code_from_token
 
 
 def pay_path(code: str) -> str:
