@@ -1,18 +1,9 @@
 """Read-mostly admin: dossiers change only through services.py; events are never edited."""
 from django.contrib import admin
 
+from motcua.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Dossier, DossierDocument, DossierEvent, DossierStep, Pause
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):
@@ -40,33 +31,15 @@ class PauseInline(ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdmin):
     list_display = ["code", "applicant_name", "procedure", "status", "received_at", "due_at", "outcome"]
     list_filter = ["status", "channel_in", "outcome", "is_overdue"]
     search_fields = ["code", "applicant_name", "applicant_id_number"]
     inlines = [DocumentInline, StepInline, PauseInline, EventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DossierEvent)
-class DossierEventAdmin(admin.ModelAdmin):
+class DossierEventAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "kind", "actor", "at", "from_status", "to_status"]
     list_filter = ["kind"]
     search_fields = ["dossier__code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

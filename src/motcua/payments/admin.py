@@ -2,18 +2,9 @@
 services (counter form, gateway IPN)."""
 from django.contrib import admin
 
+from motcua.core.admin import ReadOnlyAdmin
+
 from .models import GatewayCallback, Payment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
