@@ -3,10 +3,12 @@
     result = import_file("dossiers.csv")      # or .xlsx
     result = import_rows([{"code": ..., ...}])  # the same rules, from dicts (tests, scripts)
 
-Every row is checked first (procedure, agency and service point must exist; dates, statuses and
+Every row is checked (procedure, agency and service point must exist; dates, statuses and
 channels must make sense together); if any row is bad, nothing is written and every bad row is
-reported with its line and reason. A good file is written in one transaction: PostgreSQL COPY
-(psycopg 3) or, on other databases, large bulk_create batches.
+reported with its line and reason. The file is read and checked in chunks by a reader thread
+while the main thread writes the previous chunk, all in one transaction that is rolled back if a
+bad row turns up later: PostgreSQL COPY (psycopg 3) into a staging table, or, on other
+databases, executemany batches.
 
 This is the one place outside `dossiers/services.py` that writes Dossier rows directly: a legacy
 dossier arrives finished or half-way with its own dates, which no command function can replay.
@@ -18,6 +20,8 @@ from __future__ import annotations
 import csv
 import datetime
 import enum
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +29,7 @@ from typing import Iterable, Iterator
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
@@ -50,6 +55,8 @@ RETURN_CHANNELS = {
 BOOLEANS = {"": False, "0": False, "1": True, "false": False, "true": True}
 DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 BATCH = 5000
+# Rows per chunk: the reader thread checks chunk k+1 while the main thread writes chunk k.
+CHUNK = 20_000
 CHANNELS = tuple(int(c) for c in Channel.values)
 STATUSES = tuple(int(c) for c in Status.values)
 CODE_MAX_LENGTH = Dossier._meta.get_field("code").max_length
@@ -344,27 +351,93 @@ def _existing_codes(codes: list[str]) -> list[str]:
     return found
 
 
-def check_rows(rows: Iterable[tuple[int, dict]]) -> tuple[list[dict], list[RowError], int]:
-    """(column values of the good rows, errors of the bad ones, rows read)."""
-    catalogue = _Catalogue()
-    records, errors, seen, count = [], [], {}, 0
+def check_chunks(rows: Iterable[tuple[int, dict]], catalogue: _Catalogue,
+                 size: int | None = None) -> Iterator[tuple[list[dict], list[int], list[RowError]]]:
+    """The rows checked, `size` at a time: (column values of the good rows, their line numbers,
+    errors of the bad ones). No database access (it runs in the reader thread): the codes already
+    in the database are looked up by the caller (`_existing_code_errors`)."""
+    size = size or CHUNK
+    records, lines, errors, seen = [], [], [], {}
     for line, values in rows:
-        count += 1
         try:
             record = check_row(values, catalogue)
         except BadValue as error:
             errors.append(RowError(line, str(error)))
-            continue
-        first = seen.setdefault(record["code"], line)
-        if first != line:
-            errors.append(RowError(line, _("code “%(code)s” repeats line %(first)d.") % {"code": record["code"], "first": first}))
-            continue
-        records.append(record)
-    # Codes already in the database (in chunks, one query each).
-    for code in _existing_codes(list(seen)):
-        errors.append(RowError(seen[code], _("code “%(code)s” is already in the database.") % {"code": code}))
-    errors.sort(key=lambda e: e.line)
-    return records, errors, count
+        else:
+            first = seen.setdefault(record["code"], line)
+            if first != line:
+                errors.append(RowError(line, _("code “%(code)s” repeats line %(first)d.")
+                                       % {"code": record["code"], "first": first}))
+            else:
+                records.append(record)
+                lines.append(line)
+        if len(records) + len(errors) >= size:
+            yield records, lines, errors
+            records, lines, errors = [], [], []
+    if records or errors:
+        yield records, lines, errors
+
+
+def _existing_code_errors(records: list[dict], lines: list[int]) -> list[RowError]:
+    line_of = {record["code"]: line for record, line in zip(records, lines)}
+    return [RowError(line_of[code], _("code “%(code)s” is already in the database.") % {"code": code})
+            for code in _existing_codes(list(line_of))]
+
+
+class _Reader:
+    """`check_chunks` in a thread of its own, at most two chunks ahead of the writer. Checking is
+    Python work and writing is mostly the database server's (psycopg releases the GIL while it
+    waits for it), so on two cores the two overlap. Iterating yields the chunks in order and
+    re-raises whatever the thread raised; `seconds` is the time the thread spent reading and
+    checking."""
+
+    _DONE = object()
+
+    def __init__(self, rows: Iterable[tuple[int, dict]], catalogue: _Catalogue):
+        self.seconds = 0.0
+        self._rows, self._catalogue = rows, catalogue
+        self._chunks: queue.Queue = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._language = translation.get_language()  # thread-local: the caller's, for the messages
+        self._thread = threading.Thread(target=self._run, name="legacy-import-reader", daemon=True)
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self):
+        translation.activate(self._language)
+        try:
+            chunks = check_chunks(self._rows, self._catalogue)
+            while True:
+                began = time.perf_counter()
+                chunk = next(chunks, self._DONE)
+                self.seconds += time.perf_counter() - began
+                if not self._put(chunk) or chunk is self._DONE:
+                    return
+        except BaseException as error:  # handed to the main thread, raised there
+            self._put(error)
+        finally:
+            translation.deactivate()
+
+    def __iter__(self):
+        self._thread.start()
+        try:
+            while True:
+                item = self._chunks.get()
+                if item is self._DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:  # also when the writer fails: let the thread end instead of waiting on a full queue
+            self._stop.set()
+            self._thread.join()
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -509,34 +582,55 @@ def _write_batches(records: list[dict]) -> None:
             cursor.executemany(sql, batch)
 
 
-def write_records(records: list[dict]) -> None:
-    """Write checked rows in one transaction (all or nothing)."""
-    # In time order, the inserts into the time indexes (received, finished, the report's) touch
-    # neighbouring index pages instead of pages all over them.
-    records.sort(key=lambda r: r["submitted_at"])
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _write_copy(records)
-        else:
-            _write_batches(records)
+def write_chunk(records: list[dict]) -> None:
+    """Write checked rows; the caller holds the transaction (all or nothing)."""
+    if connection.vendor == "postgresql":
+        _write_copy(records)  # its INSERT ... SELECT orders the rows by time
+    else:
+        # In time order, the inserts into the time indexes (received, finished, the report's)
+        # touch neighbouring index pages instead of pages all over them.
+        records.sort(key=lambda r: r["submitted_at"])
+        _write_batches(records)
+
+
+class _BadFile(Exception):
+    """Raised inside the import's transaction to roll back what was written before a bad row."""
 
 
 def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: bool = False) -> ImportResult:
-    """Check every row, then write them all, or nothing when one is bad."""
+    """Check every row and write them all, or nothing when one is bad. The chunks are written as
+    they are checked, in one transaction; the first bad row stops the writing (the rest is still
+    checked, so that every bad row is reported) and the transaction is rolled back."""
     started = time.perf_counter()
     numbered = ((i + 2, r) if isinstance(r, dict) else r for i, r in enumerate(rows))
-    records, errors, count = check_rows(numbered)
-    result = ImportResult(rows=count, errors=errors, check_seconds=time.perf_counter() - started)
-    if not errors and not dry_run and records:
-        try:
-            write_records(records)
-        except IntegrityError as error:  # a code written by someone else meanwhile
-            result.errors.append(RowError(0, _("the database refused the rows: %(error)s") % {"error": error}))
-        else:
-            result.imported = len(records)
+    result = ImportResult()
+    reader = _Reader(numbered, _Catalogue())
+    earliest = None
+    try:
+        with transaction.atomic():
+            for records, lines, errors in reader:
+                result.rows += len(records) + len(errors)
+                result.errors.extend(errors)
+                if records:
+                    result.errors.extend(_existing_code_errors(records, lines))
+                if records and not result.errors and not dry_run:
+                    write_chunk(records)
+                    result.imported += len(records)
+                    first = min(r["submitted_at"] for r in records)
+                    earliest = first if earliest is None else min(earliest, first)
+            if result.errors or dry_run:
+                raise _BadFile
+    except _BadFile:
+        result.imported = 0
+    except IntegrityError as error:  # a code written by someone else meanwhile, a vanished reference
+        result.imported = 0
+        result.errors.append(RowError(0, _("the database refused the rows: %(error)s") % {"error": error}))
+    else:
+        if earliest is not None:
             # Closed periods' snapshots from the earliest imported day on may now be wrong.
-            earliest = min(r["submitted_at"] for r in records)
             snapshots.invalidate_from(timezone.localtime(earliest).date())
+    result.errors.sort(key=lambda e: e.line)
+    result.check_seconds = reader.seconds
     result.seconds = time.perf_counter() - started
     return result
 

@@ -163,16 +163,17 @@ def test_postgresql_write_refuses_a_vanished_reference_and_keeps_row_checks_on(w
 
     if connection.vendor != "postgresql":
         pytest.skip("the staged write is PostgreSQL's")
-    real_check = legacy_import.check_rows
+    real_check = legacy_import.check_chunks
+    missing_agency = Agency.objects.order_by("-pk").first().pk + 1000
 
-    def check_then_vanish(rows):
-        records, errors, count = real_check(rows)
-        for record in records:
-            if record["code"] == "H-2":
-                record["receiving_agency_id"] = Agency.objects.order_by("-pk").first().pk + 1000
-        return records, errors, count
+    def check_then_vanish(rows, catalogue, size=None):
+        for records, lines, errors in real_check(rows, catalogue, size):
+            for record in records:
+                if record["code"] == "H-2":
+                    record["receiving_agency_id"] = missing_agency
+            yield records, lines, errors
 
-    monkeypatch.setattr(legacy_import, "check_rows", check_then_vanish)
+    monkeypatch.setattr(legacy_import, "check_chunks", check_then_vanish)
     result = import_file(write(tmp_path, GOOD))
     assert not result.ok and result.imported == 0
     assert "receiving_agency" in str(result.errors[0])
@@ -182,3 +183,46 @@ def test_postgresql_write_refuses_a_vanished_reference_and_keeps_row_checks_on(w
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+@pytest.mark.django_db
+def test_a_bad_row_in_a_later_chunk_rolls_back_the_chunks_already_written(world, tmp_path, monkeypatch):
+    """Chunks are written while later ones are still being checked: a bad row at the end undoes
+    them all, every bad line is still named, and codes already in the database are found in
+    every chunk."""
+    from motcua.reports import legacy_import
+
+    monkeypatch.setattr(legacy_import, "CHUNK", 2)
+    rows = [GOOD[0].replace("H-1,", f"C-{i},", 1) for i in range(7)]
+    bad = rows + ["C-9,1.004227.000.00.00.H99,000.00.20.H99,trung-tam,1,hôm qua,,,,2,,0,0,"]  # line 9
+    result = import_file(write(tmp_path, bad))
+    assert result.rows == 8 and result.imported == 0
+    assert [e.line for e in result.errors] == [9]
+    assert not Dossier.objects.filter(code__startswith="C-").exists()
+
+    assert import_file(write(tmp_path, rows[:3])).imported == 3
+    again = import_file(write(tmp_path, rows))  # C-0..C-2 (chunks 1 and 2) are there now
+    assert again.imported == 0 and [e.line for e in again.errors] == [2, 3, 4]
+    assert [e.message for e in again.errors] == [
+        f"mã hồ sơ “C-{i}” đã có trong cơ sở dữ liệu." for i in range(3)]
+    assert Dossier.objects.filter(code__startswith="C-").count() == 3
+
+    good = import_file(write(tmp_path, rows[3:]))
+    assert good.ok and good.imported == 4 and Dossier.objects.filter(code__startswith="C-").count() == 7
+
+
+@pytest.mark.django_db
+def test_a_failure_while_reading_is_raised_and_writes_nothing(world, monkeypatch):
+    from motcua.reports import legacy_import
+
+    monkeypatch.setattr(legacy_import, "CHUNK", 1)
+    header = COLUMNS
+
+    def rows():
+        for i in range(3):
+            yield i + 2, dict(zip(header, GOOD[0].replace("H-1,", f"R-{i},", 1).split(",")))
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        legacy_import.import_rows(rows())
+    assert not Dossier.objects.filter(code__startswith="R-").exists()
