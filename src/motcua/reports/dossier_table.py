@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DateTimeField, Q, QuerySet, Value
+from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan
 from django.utils import timezone
@@ -94,11 +94,13 @@ def _outcome_conditions() -> dict[str, Q]:
     }
 
 
-def column_conditions(start: datetime.datetime, end: datetime.datetime) -> dict[str, Q]:
-    """The condition on a dossier for each column, within the base set (`_base`)."""
+def column_conditions(start: datetime.datetime, end: datetime.datetime, finished_in: Q | None = None) -> dict[str, Q]:
+    """The condition on a dossier for each column, within the base set (`_base`). `finished_in`
+    replaces "finished in the period" where the rows read are known to be (Q(): always true)."""
     received_before = Q(received_at__lt=start)
     received_in = Q(received_at__gte=start, received_at__lt=end)
-    finished_in = Q(finished_at__gte=start, finished_at__lt=end)
+    if finished_in is None:
+        finished_in = Q(finished_at__gte=start, finished_at__lt=end)
     pending = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
     paused_at_end = Q(paused_at__isnull=False, paused_at__lt=end)
     overdue = pending & Q(due_at__lt=end) & ~paused_at_end
@@ -135,6 +137,80 @@ def _base(start, end, service_point=None, agency_ids=None) -> QuerySet:
     if agency_ids is not None:
         qs = qs.filter(competent_agency_id__in=list(agency_ids))
     return qs.order_by()
+
+
+# Few dossiers take longer than this from receipt to finish; the partial index of migration
+# 0006 holds them, so that `base_parts` finds the dossiers pending at a past period's end
+# without reading every dossier finished since.
+LONG_LIVED = datetime.timedelta(days=60)
+# The counted columns that are zero in each kind of part (not counted there).
+ZERO_WHEN_FINISHED = ("pending_within", "pending_overdue")
+ZERO_WHEN_PENDING = ("early", "on_time", "late")
+
+
+def _finish_key():
+    return Coalesce("finished_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+
+
+def lifespan():
+    """finished_at - received_at, written as in the partial index of migration 0006."""
+    return ExpressionWrapper(F("finished_at") - F("received_at"), output_field=DurationField())
+
+
+def base_parts(start, end, service_point=None, agency_ids=None) -> list[tuple[str, QuerySet]]:
+    """The base set (`_base`) as disjoint parts, each one index range on PostgreSQL, as
+    ("finished" | "pending", queryset) (another kind, in tests: nothing known of it):
+
+    - finished in [start, end): the covering index's key range, exactly;
+    - not finished at all: the key's far-future end;
+    - finished in [end, end + LONG_LIVED), received before end;
+    - finished later, received before end: these lived longer than LONG_LIVED (partial index).
+
+    The last three hold the dossiers pending at the period's end. Read whole, the base set of a
+    past period is every dossier finished since its start, most of them received after its end."""
+    base = _base(start, end, service_point, agency_ids)
+    key, horizon = _finish_key(), end + LONG_LIVED
+    return [
+        ("finished", base.filter(LessThan(key, end))),
+        ("pending", base.filter(GreaterThanOrEqual(key, FAR_FUTURE))),
+        ("pending", base.filter(GreaterThanOrEqual(key, end), LessThan(key, horizon))),
+        ("pending", base.alias(lifespan=lifespan()).filter(lifespan__gt=LONG_LIVED, finished_at__gte=horizon)),
+    ]
+
+
+def count(condition: Q) -> Count:
+    """The dossiers meeting `condition` (an empty Q: all of them), counted on received_at: never
+    null in the base set, and one of the report's own columns (index-only scans)."""
+    return Count("received_at", filter=condition) if condition else Count("received_at")
+
+
+def grouped_counts(parts, columns, aggregates_for, annotations: dict | None = None) -> list[dict]:
+    """Counts over the `base_parts` grouped by `columns` (none: one row): one query per part,
+    `aggregates_for(kind)` its counts, the parts' rows summed. A count a kind of part leaves out
+    is zero there (e.g. the pending ones' conditions in the finished part). `annotations` are
+    added to each part before grouping (grouping expressions such as the trend's months)."""
+    merged: dict = {}
+    names: dict = {}
+    for kind, qs in parts:
+        counted = aggregates_for(kind)
+        names.update(dict.fromkeys(counted))
+        if annotations:
+            qs = qs.annotate(**annotations)
+        rows = qs.values(*columns).annotate(**counted) if columns else [qs.aggregate(**counted)]
+        for row in rows:
+            key = tuple(row[c] for c in columns)
+            total = merged.get(key)
+            if total is None:  # most groups are in one part only (the finished one, read first)
+                merged[key] = row
+                continue
+            for name in counted:
+                total[name] = (total.get(name) or 0) + (row[name] or 0)
+    out = list(merged.values()) or ([] if columns else [{}])
+    for row in out:
+        for name in names:
+            if row.get(name) is None:
+                row[name] = 0
+    return sorted(out, key=lambda r: tuple((r[c] is None, r[c]) for c in columns))
 
 
 def _check_group(group_by):
@@ -201,14 +277,13 @@ def table_counts(start, end, columns=(), service_point=None, agency_ids=None) ->
     """The counted columns over the base set, grouped by the given dossier columns (none: one
     row): the one query behind the table. The dashboard groups by (agency, the table's grouping)
     once and derives the table, the agencies' rows and the total from it (`table_from_counts`)."""
-    conditions = column_conditions(start, end)
-    # Counting received_at (never null in the base set) rather than the id keeps every column the
-    # query reads among the report's own columns.
-    aggregates = {name: Count("received_at", filter=conditions[name]) for name in COUNTED}
-    qs = _base(start, end, service_point, agency_ids)
-    if not columns:
-        return [qs.aggregate(**aggregates)]
-    return list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
+    def aggregates_for(kind):
+        # The finished part: finished in the period, all of them, none pending.
+        conditions = column_conditions(start, end, finished_in=Q() if kind == "finished" else None)
+        zero = {"finished": ZERO_WHEN_FINISHED, "pending": ZERO_WHEN_PENDING}.get(kind, ())
+        return {name: count(conditions[name]) for name in COUNTED if name not in zero}
+
+    return grouped_counts(base_parts(start, end, service_point, agency_ids), list(columns), aggregates_for)
 
 
 def table_from_counts(counts: list[dict], date_from, date_to, group_by: str | None = None,

@@ -18,8 +18,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate, TruncMonth
-from django.db.models.lookups import Exact
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
@@ -31,16 +30,13 @@ from motcua.notifications.selectors import sent_counts
 from motcua.organization.models import Agency, Counter, ServicePoint
 from motcua.payments.selectors import online_payment_totals
 
-from .dossier_table import COUNTED, GROUPS, _base, _labels, _percent, column_conditions, period_bounds
+from .local_time import on_saturday, same_local_day
+from .dossier_table import (COUNTED, GROUPS, ZERO_WHEN_FINISHED, ZERO_WHEN_PENDING, _labels, _percent, base_parts,
+                           column_conditions, count, grouped_counts, period_bounds)
 
 FIGURE_GROUPS = ("agency", "level", "service_point")
-SATURDAY = 6  # ISO weekday
 REUSED = (DossierDocument.Digitization.REUSED_DOCUMENT, DossierDocument.Digitization.REUSED_RESULT)
 RESOLVED_STATUSES = (Status.RESOLVED, Status.RETURNED)
-
-
-def _local_day(column: str):
-    return TruncDate(column, tzinfo=timezone.get_default_timezone())
 
 
 def _scoped(qs, agency_ids=None, service_point=None, level=None, prefix: str = ""):
@@ -76,7 +72,7 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
         "received": Count("pk"),
         "received_online": Count("pk", filter=Q(channel_in=Channel.ONLINE)),
         "postal_intakes": Count("pk", filter=Q(channel_in=Channel.POST)),
-        "saturday_receipts": Count("pk", filter=Q(received_at__iso_week_day=SATURDAY)),
+        "saturday_receipts": Count("pk", filter=on_saturday("received_at", start, end)),
         "digitised": Count("pk", filter=Q(is_digitized=True)),
         "reused": Count("pk", filter=Q(Exists(reused))),
         "with_fee": Count("pk", filter=Q(fee_due__gt=0)),
@@ -85,7 +81,7 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
 
     finished = dossiers.filter(finished_at__gte=start, finished_at__lt=end)
     resolved = Q(status__in=RESOLVED_STATUSES)
-    same_day = Q(Exact(_local_day("finished_at"), _local_day("received_at")))
+    same_day = same_local_day("finished_at", "received_at", start, end)
     parts.append(_grouped(finished, column, {
         "resolved": Count("pk", filter=resolved),
         "on_the_spot": Count("pk", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
@@ -97,7 +93,7 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
     parts.append(_grouped(returned, column, {
         "returned": Count("pk"),
         "home_deliveries": Count("pk", filter=Q(return_channel=ReturnChannel.POST)),
-        "saturday_returns": Count("pk", filter=Q(returned_at__iso_week_day=SATURDAY)),
+        "saturday_returns": Count("pk", filter=on_saturday("returned_at", start, end)),
     }))
 
     prefix = "dossier__" + column if column else None
@@ -123,6 +119,9 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
 
 
 PASS_COLUMNS = ("competent_agency_id", "procedure_id")
+# The pass's counts of dossiers finished in the period (or the trend's range): zero for those
+# still pending at its end.
+FINISHED_ONLY = ("resolved", "on_the_spot", "electronic_results", "trend_resolved", "trend_in_time")
 ALL_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
               "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
               "home_deliveries", "saturday_returns", "apologies", "transfers")
@@ -147,19 +146,14 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     (`rm`) and the month finished (`fm`) within the trend's range (`trend_received`,
     `trend_resolved`, `trend_in_time`; see `dashboard.monthly_trend`)."""
     start, end = period_bounds(date_from, date_to)
-    conditions = column_conditions(start, end)
     scan_start = start
     with_trend = trend_from is not None
     if with_trend:
         trend_start = period_bounds(trend_from, date_to)[0]
         scan_start = min(start, trend_start)
-    if scan_start != start:
-        in_period = Q(finished_at__isnull=True) | Q(finished_at__gte=start)
-        conditions = {name: condition & in_period for name, condition in conditions.items()}
     received_in = Q(received_at__gte=start, received_at__lt=end)
-    finished_in = Q(finished_at__gte=start, finished_at__lt=end)
-    resolved = finished_in & Q(status__in=RESOLVED_STATUSES)
-    same_day = Q(Exact(_local_day("finished_at"), _local_day("received_at")))
+    same_day = same_local_day("finished_at", "received_at", scan_start, end)
+    saturday = on_saturday("received_at", start, end)
     # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
     reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
     fee = Q(fee_due__gt=0)
@@ -167,43 +161,60 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     spot_versions = list(ProcedureVersion.objects.filter(is_on_the_spot=True).values_list("pk", flat=True))
     on_the_spot = Q(procedure_version_id__in=spot_versions) | same_day if spot_versions else same_day
     # Each FILTER is evaluated on its own for every row: a figure with the same condition as
-    # another is copied from it after the query instead (`_copy_same_counts`).
+    # another is copied from it after the query instead (`_same_counts`).
     same_as = _same_counts(scan_start == start, with_trend and trend_start == start)
-    aggregates = {name: Count("received_at", filter=conditions[name]) for name in COUNTED}
-    aggregates.update({
-        "received": Count("received_at", filter=received_in),
-        "received_online": Count("received_at", filter=received_in & Q(channel_in=Channel.ONLINE)),
-        "postal_intakes": Count("received_at", filter=received_in & Q(channel_in=Channel.POST)),
-        "saturday_receipts": Count("received_at", filter=received_in & Q(received_at__iso_week_day=SATURDAY)),
-        "digitised": Count("received_at", filter=received_in & Q(is_digitized=True)),
-        "reused": Count("received_at", filter=received_in & reused),
-        "with_fee": Count("received_at", filter=received_in & fee),
-        # Before "paid_online": once that alias exists, Q(paid_online=...) would mean the count.
-        "paid_fee_online": Count("received_at", filter=received_in & fee & Q(paid_online=True)),
-        "paid_online": Count("received_at", filter=received_in & Q(paid_online=True)),
-        "resolved": Count("received_at", filter=resolved),
-        "on_the_spot": Count("received_at", filter=resolved & on_the_spot),
-        "electronic_results": Count("received_at", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
-    })
+
+    def aggregates_for(kind: str) -> dict:
+        """The counts of one kind of part of the base set: in the "finished" part every dossier
+        was finished before the end and since scan_start, so "finished in the period" needs no
+        test when the scan starts with the period; in the "pending" parts nothing was finished
+        before the end: their finished counts are zero and left out."""
+        finished_part = kind == "finished"
+        finished_in = None
+        if finished_part:
+            finished_in = Q() if scan_start == start else Q(finished_at__gte=start)
+        conditions = column_conditions(start, end, finished_in=finished_in)
+        if scan_start != start:  # the trend's longer scan: the period's figures keep to its base set
+            in_period = Q(finished_at__isnull=True) | Q(finished_at__gte=start)
+            conditions = {name: condition & in_period for name, condition in conditions.items()}
+        zero = {"finished": ZERO_WHEN_FINISHED, "pending": ZERO_WHEN_PENDING + FINISHED_ONLY}.get(kind, ())
+        aggregates = {name: count(conditions[name]) for name in COUNTED}
+        resolved = conditions["resolved"] & Q(status__in=RESOLVED_STATUSES)
+        aggregates.update({
+            "received": count(received_in),
+            "received_online": count(received_in & Q(channel_in=Channel.ONLINE)),
+            "postal_intakes": count(received_in & Q(channel_in=Channel.POST)),
+            "saturday_receipts": count(received_in & saturday),
+            "digitised": count(received_in & Q(is_digitized=True)),
+            "reused": count(received_in & reused),
+            "with_fee": count(received_in & fee),
+            # Before "paid_online": once that alias exists, Q(paid_online=...) would mean the count.
+            "paid_fee_online": count(received_in & fee & Q(paid_online=True)),
+            "paid_online": count(received_in & Q(paid_online=True)),
+            "resolved": count(resolved),
+            "on_the_spot": count(resolved & on_the_spot),
+            "electronic_results": count(resolved & Q(result_kind=ResultKind.ELECTRONIC)),
+        })
+        if with_trend:
+            trend_received = Q(received_at__gte=trend_start, received_at__lt=end)
+            trend_finished = Q() if finished_part and trend_start == scan_start else \
+                Q(finished_at__gte=trend_start, finished_at__lt=end)
+            aggregates.update({
+                "trend_received": count(trend_received),
+                "trend_resolved": count(trend_finished & Q(outcome__isnull=False)),
+                "trend_in_time": count(trend_finished & Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))),
+            })
+        return {name: a for name, a in aggregates.items() if name not in zero and name not in same_as}
+
     columns = list(PASS_COLUMNS) + ([group_column] if group_column and group_column not in PASS_COLUMNS else [])
-    qs = _base(scan_start, end, agency_ids=agency_ids)
+    annotations = None
     if with_trend:
         tz = timezone.get_default_timezone()
-        trend_received = Q(received_at__gte=trend_start, received_at__lt=end)
-        trend_finished = Q(finished_at__gte=trend_start, finished_at__lt=end)
         # The plain month expressions: the extended statistics of migration 0005 know how many
         # (month received, month finished) pairs there are, so the planner hashes the groups.
-        qs = qs.annotate(rm=TruncMonth("received_at", tzinfo=tz), fm=TruncMonth("finished_at", tzinfo=tz))
+        annotations = {"rm": TruncMonth("received_at", tzinfo=tz), "fm": TruncMonth("finished_at", tzinfo=tz)}
         columns += ["rm", "fm"]
-        aggregates.update({
-            "trend_received": Count("received_at", filter=trend_received),
-            "trend_resolved": Count("received_at", filter=trend_finished & Q(outcome__isnull=False)),
-            "trend_in_time": Count("received_at", filter=trend_finished & Q(outcome__in=(Outcome.EARLY,
-                                                                                        Outcome.ON_TIME))),
-        })
-    for name in same_as:
-        del aggregates[name]
-    rows = list(qs.values(*columns).annotate(**aggregates).order_by(*columns))
+    rows = grouped_counts(base_parts(scan_start, end, agency_ids=agency_ids), columns, aggregates_for, annotations)
     for r in rows:
         for name, source in same_as.items():
             r[name] = r[source]
@@ -231,7 +242,7 @@ def returned_counts(date_from: datetime.date, date_to: datetime.date, agency_ids
     return _grouped(returned, "competent_agency_id", {
         "returned": Count("returned_at"),
         "home_deliveries": Count("returned_at", filter=Q(return_channel=ReturnChannel.POST)),
-        "saturday_returns": Count("returned_at", filter=Q(returned_at__iso_week_day=SATURDAY)),
+        "saturday_returns": Count("returned_at", filter=on_saturday("returned_at", start, end)),
     })
 
 
