@@ -7,8 +7,8 @@ Every row is checked (procedure, agency and service point must exist; dates, sta
 channels must make sense together); if any row is bad, nothing is written and every bad row is
 reported with its line and reason. The file is read and checked in chunks by a reader thread
 while the main thread writes the previous chunk, all in one transaction that is rolled back if a
-bad row turns up later: PostgreSQL COPY (psycopg 3) into a staging table, or, on other
-databases, executemany batches.
+bad row turns up later: on PostgreSQL, COPY (psycopg 3) into a staging table and, at the end,
+one INSERT ... SELECT in time order; on other databases, executemany batches.
 
 This is the one place outside `dossiers/services.py` that writes Dossier rows directly: a legacy
 dossier arrives finished or half-way with its own dates, which no command function can replay.
@@ -476,41 +476,56 @@ def _tuples(records: list[dict], fields: list) -> Iterator[tuple]:
         yield values
 
 
-def _write_copy(records: list[dict]) -> None:
-    """PostgreSQL: COPY the checked columns into a temporary staging table (no indexes, no WAL),
-    then one INSERT ... SELECT into the dossier table in time order, the other columns filled
-    with their defaults by the statement. Reference checks are done once per distinct id rather
-    than once per row when the database role may skip the row triggers (see _skip_row_triggers)."""
-    fields = _columns()
-    by_name = {f.attname: f for f in fields}
-    given = [by_name[name] for name in records[0]]  # every record has the same keys (check_row)
-    names = [f.attname for f in given]
-    quote = connection.ops.quote_name
-    table = quote(Dossier._meta.db_table)
-    staged = ", ".join(quote(f.column) for f in given)
-    defaults = _defaults(timezone.now())
-    rest = [f for f in fields if f.attname not in records[0]]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit = off")  # all or nothing; re-run if lost
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE legacy_import_staging ON COMMIT DROP AS "
-            f"SELECT {staged} FROM {table} WITH NO DATA"
-        )
-        with cursor.cursor.copy(f"COPY legacy_import_staging ({staged}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types([_pg_type(f) for f in given])
-            for record in records:
-                copy.write_row([record[name] for name in names])
-        skipped = _skip_row_triggers(cursor, given)
-        columns = ", ".join(quote(f.column) for f in (*given, *rest))
-        placeholders = ", ".join(f"%s::{f.db_type(connection)}" for f in rest)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {staged}{', ' if rest else ''}{placeholders} "
-            f"FROM legacy_import_staging ORDER BY {quote(by_name['submitted_at'].column)}",
-            [defaults[f.attname] for f in rest],
-        )
-        if skipped:
-            cursor.execute("SET LOCAL session_replication_role = origin")
-        cursor.execute("DROP TABLE legacy_import_staging")
+class _StagedWriter:
+    """PostgreSQL: each chunk's checked columns go by binary COPY into a temporary staging table
+    (no indexes, no WAL) as the chunks arrive; `finish` writes them all with one INSERT ...
+    SELECT into the dossier table in time order (the time indexes are then filled page by page,
+    which chunk-by-chunk inserts of an unordered file would not do), the other columns given
+    their defaults by the statement. Reference checks are done once per distinct id rather than
+    once per row when the database role may skip the row triggers (see _skip_row_triggers)."""
+
+    def __init__(self):
+        self.given = None
+
+    def add(self, records: list[dict]) -> None:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if self.given is None:
+                by_name = {f.attname: f for f in _columns()}
+                self.given = [by_name[name] for name in records[0]]  # every record has the same keys
+                self.staged = ", ".join(quote(f.column) for f in self.given)
+                cursor.execute("SET LOCAL synchronous_commit = off")  # all or nothing; re-run if lost
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE legacy_import_staging ON COMMIT DROP AS "
+                    f"SELECT {self.staged} FROM {quote(Dossier._meta.db_table)} WITH NO DATA"
+                )
+            names = [f.attname for f in self.given]
+            with cursor.cursor.copy(f"COPY legacy_import_staging ({self.staged}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([_pg_type(f) for f in self.given])
+                for record in records:
+                    copy.write_row([record[name] for name in names])
+
+    def finish(self) -> None:
+        if self.given is None:
+            return
+        quote = connection.ops.quote_name
+        table = quote(Dossier._meta.db_table)
+        given_names = {f.attname for f in self.given}
+        rest = [f for f in _columns() if f.attname not in given_names]
+        defaults = _defaults(timezone.now())
+        submitted = quote(Dossier._meta.get_field("submitted_at").column)
+        with connection.cursor() as cursor:
+            skipped = _skip_row_triggers(cursor, self.given)
+            columns = ", ".join(quote(f.column) for f in (*self.given, *rest))
+            placeholders = ", ".join(f"%s::{f.db_type(connection)}" for f in rest)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {self.staged}{', ' if rest else ''}{placeholders} "
+                f"FROM legacy_import_staging ORDER BY {submitted}",
+                [defaults[f.attname] for f in rest],
+            )
+            if skipped:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+            cursor.execute("DROP TABLE legacy_import_staging")
 
 
 def _skip_row_triggers(cursor, given: list) -> bool:
@@ -582,15 +597,22 @@ def _write_batches(records: list[dict]) -> None:
             cursor.executemany(sql, batch)
 
 
-def write_chunk(records: list[dict]) -> None:
-    """Write checked rows; the caller holds the transaction (all or nothing)."""
-    if connection.vendor == "postgresql":
-        _write_copy(records)  # its INSERT ... SELECT orders the rows by time
-    else:
+class _BatchWriter:
+    """Other databases (SQLite): each chunk inserted as it arrives, in time order within it."""
+
+    def add(self, records: list[dict]) -> None:
         # In time order, the inserts into the time indexes (received, finished, the report's)
         # touch neighbouring index pages instead of pages all over them.
         records.sort(key=lambda r: r["submitted_at"])
         _write_batches(records)
+
+    def finish(self) -> None:
+        pass
+
+
+def _writer():
+    """Where the checked chunks go, inside the import's transaction (all or nothing)."""
+    return _StagedWriter() if connection.vendor == "postgresql" else _BatchWriter()
 
 
 class _BadFile(Exception):
@@ -598,9 +620,10 @@ class _BadFile(Exception):
 
 
 def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: bool = False) -> ImportResult:
-    """Check every row and write them all, or nothing when one is bad. The chunks are written as
-    they are checked, in one transaction; the first bad row stops the writing (the rest is still
-    checked, so that every bad row is reported) and the transaction is rolled back."""
+    """Check every row and write them all, or nothing when one is bad. The chunks are written
+    (PostgreSQL: staged) as they are checked, in one transaction; the first bad row stops the
+    writing (the rest is still checked, so that every bad row is reported) and the transaction
+    is rolled back."""
     started = time.perf_counter()
     numbered = ((i + 2, r) if isinstance(r, dict) else r for i, r in enumerate(rows))
     result = ImportResult()
@@ -608,18 +631,20 @@ def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: b
     earliest = None
     try:
         with transaction.atomic():
+            writer = _writer()
             for records, lines, errors in reader:
                 result.rows += len(records) + len(errors)
                 result.errors.extend(errors)
                 if records:
                     result.errors.extend(_existing_code_errors(records, lines))
                 if records and not result.errors and not dry_run:
-                    write_chunk(records)
+                    writer.add(records)
                     result.imported += len(records)
                     first = min(r["submitted_at"] for r in records)
                     earliest = first if earliest is None else min(earliest, first)
             if result.errors or dry_run:
                 raise _BadFile
+            writer.finish()
     except _BadFile:
         result.imported = 0
     except IntegrityError as error:  # a code written by someone else meanwhile, a vanished reference
