@@ -1,8 +1,9 @@
 """From dossier events to outbox messages.
 
 Connected to `dossiers.signals.dossier_event_committed`, sent after the action's transaction
-committed. The receiver only enqueues `tasks.deliver_for_event(event_id)`; the worker renders the
-messages and writes the outbox. A failure here must never undo or break the officer's action, so
+committed. The receiver only adds the event to this process's batch (`dispatch.py`), which a
+thread publishes as `tasks.deliver_for_events(ids)`; the worker renders the messages and writes
+the outbox. A failure here must never undo or break the officer's action, so
 everything is caught and logged; the outbox row (unique per event, channel and recipient) makes a repeated signal
 harmless.
 """
@@ -144,20 +145,20 @@ def _dispatch(task, message_id):
 
 
 def on_dossier_event(sender, event=None, **kwargs):
-    """Hand the event to a Celery task: the officer's request only pays for the enqueue.
+    """Hand the event to the worker: the officer's request only pays for adding its id to this
+    process's batch (`dispatch.batcher`, published within 50 ms).
 
-    In the embedded default (no REDIS_URL) the task runs eagerly, i.e. inline as before. If the
-    broker cannot take it, the messages are queued inline so that none is lost.
+    In the embedded default (no REDIS_URL) Celery is eager: the task runs inline, as before.
     """
     if event is None or event.kind not in EVENT_KINDS:
         return
+    from .dispatch import batcher
     from .tasks import deliver_for_event
 
-    try:
-        deliver_for_event.delay(event.pk)
-    except Exception:  # noqa: BLE001 - a broker outage: do the work here rather than lose it
-        logger.exception("could not enqueue notifications for dossier event %s; queuing them inline", event.pk)
+    if deliver_for_event.app.conf.task_always_eager:
         notify_event_safely(event)
+        return
+    batcher.add(event.pk)
 
 
 def notify_event_safely(event) -> list:

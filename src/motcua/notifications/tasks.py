@@ -29,20 +29,61 @@ def deliver_message(self, message_id: int):
 @shared_task(ignore_result=True)
 def deliver_for_event(event_id: int):
     """Render and queue the messages a committed dossier event calls for, then send them."""
+    notify_events([event_id])
+
+
+@shared_task(ignore_result=True)
+def deliver_for_events(event_ids: list[int]):
+    """The same for a batch of events (`dispatch.EventBatcher`), in the order they happened."""
+    notify_events(event_ids)
+
+
+def notify_events(event_ids: list[int]) -> None:
     from motcua.dossiers.models import DossierEvent
 
     from .receivers import notify_event_safely
 
-    event = (
-        DossierEvent.objects.select_related(
+    events = {
+        event.pk: event
+        for event in DossierEvent.objects.select_related(
             "dossier", "dossier__procedure_version", "dossier__receiving_agency", "dossier__competent_agency",
             "dossier__current_agency",
-        ).filter(pk=event_id).first()
+        ).filter(pk__in=list(event_ids))
+    }
+    for event_id in sorted(set(event_ids)):
+        event = events.get(event_id)
+        if event is None:  # the row is gone (a test database reset, a purge): nothing to tell
+            logger.warning("dossier event %s not found; no notification", event_id)
+            continue
+        notify_event_safely(event)
+
+
+@shared_task(ignore_result=True)
+def notify_missed_events(older_than_minutes: int = 5, window_minutes: int = 60):
+    """A periodic safety net for events a killed web process never handed over: the notifiable
+    events between `window_minutes` and `older_than_minutes` ago without any message yet are
+    handled now (a repeat is harmless: the outbox is unique per event, channel and recipient).
+    Schedule it every few minutes with beat, or run `manage.py notify_missed_events` from cron."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierEvent
+
+    from .receivers import EVENT_KINDS
+
+    now = timezone.now()
+    missed = (
+        DossierEvent.objects.filter(at__gte=now - timedelta(minutes=older_than_minutes + window_minutes),
+                                    at__lt=now - timedelta(minutes=older_than_minutes), kind__in=list(EVENT_KINDS))
+        .exclude(Exists(OutboxMessage.objects.filter(event_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
     )
-    if event is None:  # the row is gone (a test database reset, a purge): nothing to tell
-        logger.warning("dossier event %s not found; no notification", event_id)
-        return
-    notify_event_safely(event)
+    ids = list(missed)
+    if ids:
+        notify_events(ids)
+    return len(ids)
 
 
 @shared_task(ignore_result=True)
