@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccountKind, CitizenAccount
-from .validators import normalise_email, normalise_phone, normalise_tax_code, validate_citizen_id
+from .validators import (
+    normalise_email,
+    normalise_identifier,
+    normalise_phone,
+    normalise_tax_code,
+    validate_citizen_id,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -150,3 +156,57 @@ class ProfileForm(AccountFieldsMixin, forms.ModelForm):
     def _post_clean(self):
         # Saving goes through services.update_profile, not ModelForm.save: skip assigning to the instance.
         pass
+
+
+class IdentifierField(forms.CharField):
+    """The phone or e-mail of an account, cleaned to its stored form (0xxxxxxxxx, lower case)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Phone or e-mail"))
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "username"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_identifier(value)[1] if value else value
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = IdentifierField(
+        help_text=_("The mobile number or the e-mail address you sign in with."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
+class PasswordResetConfirmForm(forms.Form):
+    identifier = IdentifierField()
+    code = forms.CharField(label=_("Code (6 digits)"), max_length=12,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    new_password1 = forms.CharField(label=_("New password"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                    help_text=password_validation.password_validators_help_text_html)
+    new_password2 = forms.CharField(label=_("New password again"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_code(self):
+        code = "".join((self.cleaned_data.get("code") or "").split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValidationError(_("The code has 6 digits."), code="code_format")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("new_password2", _("The two passwords differ."))
+        elif password1:
+            # Checked against what was typed only, so the answer is the same whether or not the
+            # account exists; the service checks again against the account once the code is right.
+            identifier = cleaned.get("identifier") or ""
+            candidate = get_user_model()(username=identifier, email=identifier if "@" in identifier else "")
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("new_password1", error)
+        return cleaned

@@ -7,6 +7,7 @@ accounts; empty ones are stored as NULL so that many accounts may lack one.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,6 +82,7 @@ class AccountEvent(models.Model):
         OIDC_CREATED = "oidc_created", _("Created through VNeID")
         OIDC_LINKED = "oidc_linked", _("Linked to VNeID")
         OIDC_SIGNED_IN = "oidc_signed_in", _("Signed in through VNeID")
+        PASSWORD_RESET = "password_reset", _("Password reset with a one-time code")
 
     account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -92,3 +94,46 @@ class AccountEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("account event")
         verbose_name_plural = _("account events")
+
+
+class PasswordReset(models.Model):
+    """One "forgotten password" request that was let through the throttle.
+
+    Every request gets a row, whether or not the phone/e-mail belongs to an account, so that the
+    throttle and the wrong-code count behave the same for everybody and the pages tell nobody who
+    has an account. Only a row with an account carries a code, and only its keyed hash; the typed
+    identifier is kept as a keyed hash too (`services.identifier_digest`).
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Waiting for the code")
+        USED = "used", _("Used")
+        REPLACED = "replaced", _("Replaced by a newer request")
+        VOID = "void", _("Void after too many wrong codes")
+
+    # Indexed with created_at below.
+    account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, null=True, blank=True, db_index=False,
+                                related_name="password_resets")
+    identifier_digest = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10)
+    code_hash = models.CharField(max_length=128, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["identifier_digest", "created_at"], name="accounts_reset_identifier"),
+            models.Index(fields=["ip_address", "created_at"], name="accounts_reset_ip"),
+            models.Index(fields=["account", "created_at"], name="accounts_reset_account"),
+            models.Index(fields=["created_at"], name="accounts_reset_created"),
+        ]
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"

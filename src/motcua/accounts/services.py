@@ -1,11 +1,20 @@
 """Every write on an account goes through one function here, in one transaction, with an event."""
+import hashlib
+import logging
 import secrets
+from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import AccountEvent, AccountKind, CitizenAccount, IdentitySource
+from .models import AccountEvent, AccountKind, CitizenAccount, IdentitySource, PasswordReset
+from .validators import normalise_identifier
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = ["full_name", "citizen_id", "birth_date", "phone", "email", "address", "business_name", "tax_code"]
 
@@ -131,3 +140,183 @@ def sign_in_with_oidc(issuer: str, subject: str, citizen_id: str, full_name: str
     _record(account, action, ["citizen_id", "full_name", "birth_date"] if action != AccountEvent.Action.OIDC_SIGNED_IN
             else [], ip_address)
     return account, created
+
+
+# Forgotten password: a 6-digit one-time code sent to the phone or e-mail typed (docs/accounts.md).
+RESET_CODE_VALIDITY = timedelta(minutes=15)
+RESET_MAX_WRONG_CODES = 5
+RESET_WINDOW = timedelta(hours=1)
+RESET_CODES_PER_ACCOUNT = 3  # per RESET_WINDOW; also per phone/e-mail typed, account or not
+RESET_REQUESTS_PER_ADDRESS = 10  # per RESET_WINDOW and client address
+RESET_KEPT_FOR = timedelta(days=7)
+_DIGEST_SALT = "motcua.accounts.password_reset.identifier"
+_CODE_SALT = "motcua.accounts.password_reset.code"
+
+
+class ResetThrottled(Exception):
+    def __init__(self, scope: str):
+        super().__init__(scope)
+        self.scope = scope  # "identifier" or "address"
+
+
+class ResetRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code  # "wrong", "void", "expired", "used"
+
+
+def identifier_digest(kind: str, value: str) -> str:
+    """A keyed hash of a normalised phone/e-mail: requests are counted without keeping who asked."""
+    return salted_hmac(_DIGEST_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
+
+
+def _hash_code(code: str, nonce: str | None = None) -> str:
+    # Keyed by SECRET_KEY: a copy of the table alone does not give the 10^6 codes away.
+    nonce = nonce or secrets.token_hex(8)
+    return f"{nonce}${salted_hmac(_CODE_SALT, f'{nonce}:{code}', algorithm='sha256').hexdigest()}"
+
+
+def _code_matches(code: str, code_hash: str) -> bool:
+    if not code_hash or "$" not in code_hash:
+        return False
+    nonce = code_hash.split("$", 1)[0]
+    return constant_time_compare(_hash_code(code, nonce), code_hash)
+
+
+def _lock(*keys: str) -> None:
+    """Serialise the throttle's count-then-insert per key. PostgreSQL: transaction-level advisory
+    locks; SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in keys:
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def _account_for(kind: str, value: str) -> CitizenAccount | None:
+    """The active citizen/business account with this phone/e-mail, locked. Officers have no
+    CitizenAccount, so they are never found: an administrator resets their passwords."""
+    account = (CitizenAccount.objects.select_for_update(of=("self",)).select_related("user")
+               .filter(**{kind: value}).first())
+    if account is None or not account.user.is_active:
+        return None
+    return account
+
+
+def _send_reset_code(account: CitizenAccount, kind: str, recipient: str, code: str) -> None:
+    from motcua.notifications.models import Channel, EventKind
+    from motcua.notifications.services import queue_message
+    from motcua.notifications.tasks import deliver_message
+
+    context = {
+        "reset_code": code,
+        "valid_minutes": int(RESET_CODE_VALIDITY.total_seconds() // 60),
+        "full_name": account.full_name,
+        "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset_confirm"),
+    }
+    channel = Channel.SMS if kind == "phone" else Channel.EMAIL
+    message, created = queue_message(kind=EventKind.PASSWORD_RESET, channel=channel, recipient=recipient,
+                                     context=context)
+    if not created:
+        return
+
+    def dispatch(pk=message.pk):
+        try:
+            deliver_message.delay(pk)
+        except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
+            logger.exception("could not dispatch outbox message %s", pk)
+
+    transaction.on_commit(dispatch)
+
+
+def request_password_reset(identifier: str, ip_address: str | None = None) -> None:
+    """Send a new one-time code to the phone/e-mail typed if it names an active citizen or business
+    account; otherwise do nothing visible. Either way the request is counted for the throttle.
+
+    Raises ResetThrottled beyond RESET_REQUESTS_PER_ADDRESS requests from the address, or
+    RESET_CODES_PER_ACCOUNT requests for the phone/e-mail, in the last hour. An account asked for
+    under several identifiers still gets at most RESET_CODES_PER_ACCOUNT codes an hour: beyond
+    that the request is counted and answered like any other, but nothing is sent.
+    """
+    kind, value = normalise_identifier(identifier)
+    digest = identifier_digest(kind, value)
+    with transaction.atomic():
+        _lock(f"password-reset:address:{ip_address or ''}", f"password-reset:identifier:{digest}")
+        now = timezone.now()
+        recent = PasswordReset.objects.filter(created_at__gt=now - RESET_WINDOW)
+        if ip_address and recent.filter(ip_address=ip_address).count() >= RESET_REQUESTS_PER_ADDRESS:
+            raise ResetThrottled("address")
+        if recent.filter(identifier_digest=digest).count() >= RESET_CODES_PER_ACCOUNT:
+            raise ResetThrottled("identifier")
+        PasswordReset.objects.filter(created_at__lt=now - RESET_KEPT_FOR).delete()
+        account = _account_for(kind, value)
+        if account is not None and recent.filter(account=account).count() >= RESET_CODES_PER_ACCOUNT:
+            account = None
+        # The new request replaces the previous one (for an unknown identifier, its stand-in).
+        previous = PasswordReset.objects.filter(status=PasswordReset.Status.ACTIVE)
+        previous = previous.filter(account=account) if account else previous.filter(account__isnull=True,
+                                                                                    identifier_digest=digest)
+        previous.update(status=PasswordReset.Status.REPLACED)
+        code = f"{secrets.randbelow(10 ** 6):06d}" if account else ""
+        PasswordReset.objects.create(
+            account=account, identifier_digest=digest, channel="sms" if kind == "phone" else "email",
+            code_hash=_hash_code(code) if account else "", ip_address=ip_address or None,
+            created_at=now, expires_at=now + RESET_CODE_VALIDITY,
+        )
+        if account is not None:
+            _send_reset_code(account, kind, value, code)
+
+
+def reset_password(identifier: str, code: str, password: str, ip_address: str | None = None) -> CitizenAccount:
+    """Set a new password with the one-time code; returns the account.
+
+    Raises ResetRefused("wrong" | "void" | "expired" | "used") with nothing changed except the
+    wrong-code count (the RESET_MAX_WRONG_CODES-th wrong code voids the code), or ValidationError
+    when the password fails the validators for this user (the code then stays usable). "expired" and
+    "used" are only told to whoever typed the right code; an unknown phone/e-mail gets the same
+    answers as an account's (its stand-in request counts wrong codes too).
+    """
+    kind, value = normalise_identifier(identifier)
+    with transaction.atomic():
+        account = _account_for(kind, value)
+        resets = PasswordReset.objects.select_for_update()
+        if account is not None:
+            reset = resets.filter(account=account).order_by("-created_at", "-id").first()
+        else:
+            reset = resets.filter(account__isnull=True, identifier_digest=identifier_digest(kind, value)) \
+                .order_by("-created_at", "-id").first()
+        outcome = _check_code(reset, code)
+        if outcome is None:
+            user = account.user
+            password_validation.validate_password(password, user)
+            user.set_password(password)  # a new session hash: the user's other sessions end
+            user.save(update_fields=["password"])
+            reset.status, reset.used_at = PasswordReset.Status.USED, timezone.now()
+            reset.save(update_fields=["status", "used_at"])
+            _record(account, AccountEvent.Action.PASSWORD_RESET, ["password"], ip_address)
+    # Raised outside the transaction so that a wrong code's count is kept.
+    if outcome is not None:
+        raise ResetRefused(outcome)
+    return account
+
+
+def _check_code(reset: PasswordReset | None, code: str) -> str | None:
+    """None if the code opens this request; otherwise why not (counting a wrong code)."""
+    if reset is None or reset.status == PasswordReset.Status.REPLACED:
+        return "wrong"
+    expired = timezone.now() >= reset.expires_at
+    if _code_matches(code, reset.code_hash):
+        if reset.status == PasswordReset.Status.USED:
+            return "used"
+        if reset.status == PasswordReset.Status.VOID:
+            return "void"
+        return "expired" if expired else None
+    if expired or reset.status == PasswordReset.Status.USED:
+        return "wrong"
+    if reset.status == PasswordReset.Status.ACTIVE:
+        reset.failed_attempts += 1
+        if reset.failed_attempts >= RESET_MAX_WRONG_CODES:
+            reset.status = PasswordReset.Status.VOID
+        reset.save(update_fields=["failed_attempts", "status"])
+    return "void" if reset.status == PasswordReset.Status.VOID else "wrong"

@@ -3,6 +3,7 @@ validated by `motcua.dossiers.validators`, shared with the counter."""
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.validators import normalise_tax_code, validate_citizen_id  # noqa: F401  re-exported
@@ -31,3 +32,17 @@ def normalise_email(value: str) -> str:
 
 def looks_like_email(identifier: str) -> bool:
     return "@" in (identifier or "")
+
+
+def normalise_identifier(value: str) -> tuple[str, str]:
+    """What a person types to name their account: ("email", address) or ("phone", 0xxxxxxxxx)."""
+    value = (value or "").strip()
+    try:
+        if looks_like_email(value):
+            email = normalise_email(value)
+            validate_email(email)
+            return "email", email
+        return "phone", normalise_phone(value)
+    except ValidationError:
+        raise ValidationError(_("Enter the mobile number (10 digits) or the e-mail address of your account."),
+                              code="identifier_format") from None

@@ -1,4 +1,5 @@
-"""Pages of the citizen account: sign up, sign in (password or VNeID), sign out, profile."""
+"""Pages of the citizen account: sign up, sign in (password or VNeID), sign out, profile, forgotten
+password."""
 import functools
 import logging
 
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.integrations.population import RegisterUnavailable, prefill
 
 from . import oidc, services
-from .forms import LoginForm, ProfileForm, SignUpForm
+from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignUpForm
 from .models import CitizenAccount
 from .validators import validate_citizen_id
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 BACKEND = "motcua.accounts.backends.PhoneOrEmailBackend"
 SESSION_OIDC = "accounts_oidc_flow"
 SESSION_PREFILL = "accounts_register_prefill"
+SESSION_RESET_IDENTIFIER = "accounts_reset_identifier"
 
 OIDC_MESSAGES = {
     "wrong_state": gettext_lazy("The sign-in link is invalid or was already used. Start again."),
@@ -36,6 +38,19 @@ OIDC_MESSAGES = {
     "linked_elsewhere": gettext_lazy("This citizen ID is already linked to another VNeID identity. Contact the service centre."),
     "citizen_id_changed": gettext_lazy("The identity provider gave a different citizen ID for this account. Contact the service centre."),
     "inactive": gettext_lazy("This account is disabled."),
+}
+
+RESET_REFUSALS = {
+    "wrong": gettext_lazy("The code is wrong. Check the code in the latest message, or ask for a new code."),
+    "void": gettext_lazy("Too many wrong codes: this code no longer works. Ask for a new code."),
+    "expired": gettext_lazy("This code has expired (a code is valid for %(minutes)s minutes). Ask for a new code."),
+    "used": gettext_lazy("This code was already used. Ask for a new code if you need to."),
+}
+RESET_THROTTLED = {
+    "identifier": gettext_lazy("Too many codes were asked for this phone number or e-mail address. "
+                               "Try again in an hour, or contact the service centre."),
+    "address": gettext_lazy("Too many password reset requests from this network. Try again in an hour, "
+                            "or contact the service centre."),
 }
 
 
@@ -116,6 +131,61 @@ def sign_in(request):
             return redirect(next_url)
     context = {"form": form, "next": next_url, "oidc_enabled": oidc.is_configured()}
     return render(request, "accounts/login.html", context, status=status)
+
+
+def _reset_minutes() -> int:
+    return int(services.RESET_CODE_VALIDITY.total_seconds() // 60)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Ask for a one-time code. The answer is the same whether or not the phone/e-mail has an
+    account, so that this page does not tell who has one."""
+    form = PasswordResetRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            identifier = form.cleaned_data["identifier"]
+            try:
+                services.request_password_reset(identifier, client_ip(request))
+            except services.ResetThrottled as error:
+                form.add_error(None, RESET_THROTTLED[error.scope])
+                status = 429
+            else:
+                request.session[SESSION_RESET_IDENTIFIER] = identifier
+                messages.info(request, _("If an account uses this phone number or e-mail address, a code has been "
+                                         "sent to it. The code is valid for %(minutes)s minutes.")
+                              % {"minutes": _reset_minutes()})
+                return redirect("accounts:password_reset_confirm")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request):
+    """Set a new password with the code; then the person is signed in."""
+    form = PasswordResetConfirmForm(request.POST or None,
+                                    initial={"identifier": request.session.get(SESSION_RESET_IDENTIFIER, "")})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                account = services.reset_password(data["identifier"], data["code"], data["new_password1"],
+                                                  client_ip(request))
+            except services.ResetRefused as error:
+                form.add_error("code", str(RESET_REFUSALS[error.code]) % {"minutes": _reset_minutes()})
+            except ValidationError as error:
+                form.add_error("new_password1", error)
+            else:
+                request.session.pop(SESSION_RESET_IDENTIFIER, None)
+                login(request, account.user, backend=BACKEND)
+                messages.success(request, _("Your password is changed. You are signed in; other devices signed in "
+                                            "to this account are signed out."))
+                return redirect("accounts:profile")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "minutes": _reset_minutes()},
+                  status=status)
 
 
 @require_POST

@@ -15,6 +15,7 @@ class EventKind(models.TextChoices):
     OVERDUE = "overdue", _("Dossier overdue (to the responsible unit)")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
     WITHDRAWN = "withdrawn", _("Dossier withdrawn")
+    PASSWORD_RESET = "password_reset", _("Password reset code (citizen account)")
 
 
 class Channel(models.TextChoices):
