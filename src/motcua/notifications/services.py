@@ -1,6 +1,7 @@
 """Queueing and delivering messages: the only writes to the outbox."""
 import logging
 import os
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -61,6 +62,18 @@ def queue_message(
     return message, True
 
 
+# Messages that carry a secret (a one-time code): once they leave the queue, the stored body
+# keeps that a code was sent, not the code; the admin never shows it.
+SECRET_KINDS = ("password_reset",)
+_SECRET = re.compile(r"(?<![\w-])(?<!\d\.)\d{6}(?![\w-]|\.\d)")
+
+
+def masked(body: str) -> str:
+    """The body with its one-time codes (six digits standing alone, not inside a dossier code or a
+    phone number) replaced by asterisks."""
+    return _SECRET.sub("******", body)
+
+
 def attempt_delivery(message_id: int) -> bool:
     """One try at sending a queued message. True if another try should follow later."""
     with transaction.atomic():
@@ -84,6 +97,8 @@ def attempt_delivery(message_id: int) -> bool:
             message.status = OutboxMessage.Status.SENT
             message.sent_at = message.last_attempt_at
             message.last_error = ""
+        if message.status != OutboxMessage.Status.QUEUED and message.event_kind in SECRET_KINDS:
+            message.body = masked(message.body)
         message.save()
         return message.status == OutboxMessage.Status.QUEUED
 
