@@ -14,11 +14,16 @@ def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+# Messages about a person's account, not a dossier: not counted among the reports' notifications.
+ACCOUNT_KINDS = ("password_reset",)
+
+
 def sent_counts(date_from: date, date_to: date, agency_ids=None) -> dict[str, int]:
-    """Messages sent by channel, and messages that finally failed, between two dates (inclusive,
-    local time), optionally for the dossiers of some agencies: {"sms": n, "email": n, "failed": n}."""
+    """Messages about dossiers sent by channel, and those that finally failed, between two dates
+    (inclusive, local time), optionally for the dossiers of some agencies: {"sms": n, "email": n,
+    "failed": n}. Account messages (a password reset code) are not dossier notifications."""
     start, end = _bounds(date_from, date_to)
-    messages = OutboxMessage.objects.all()
+    messages = OutboxMessage.objects.exclude(event_kind__in=ACCOUNT_KINDS)
     if agency_ids is not None:
         messages = messages.filter(agency_id__in=list(agency_ids))
     sent = Q(status=OutboxMessage.Status.SENT, sent_at__gte=start, sent_at__lt=end)

@@ -55,3 +55,18 @@ def test_the_admin_hides_a_queued_code_and_does_not_resend_it(client):
     client.post(reverse("admin:notifications_outboxmessage_changelist"),
                 {"action": "retry_failed", "_selected_action": [message.pk]})
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.FAILED
+
+
+def test_reset_codes_are_not_counted_as_dossier_notifications(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from motcua.notifications.selectors import sent_counts
+
+    settings.NOTIFICATION_PROVIDERS = {"sms": "console", "email": "console"}
+    for message in (queue(), queue(kind=EventKind.RECEIVED)):
+        services.attempt_delivery(message.pk)
+    today = timezone.localdate()
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
+    assert sent_counts(today, today + datetime.timedelta(days=1)) == {"sms": 1, "email": 0, "failed": 0}
