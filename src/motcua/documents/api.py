@@ -1,15 +1,30 @@
-"""The signed-in person's own API (`/api/v1/me/...`, session or token auth): their dossiers and
-their stored documents. Everything is filtered by the account; anyone else's answers 404."""
-from drf_spectacular.utils import extend_schema_field
+"""The documents app's API (session or token auth).
+
+- The signed-in person's own API (`/api/v1/me/...`): their dossiers and their stored documents.
+  Everything is filtered by the account; anyone else's answers 404.
+- The officers' digitisation (`POST /api/v1/dossiers/{code}/documents/{id}/digitise/`): the scan
+  of a paper document, with the same upload checks and service as the scan page.
+"""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound
-from django.utils.translation import gettext as _
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from motcua.backoffice.access import is_active_staff
 from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.api import error_response
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
+from motcua.dossiers.services import DossierActionError
 
-from . import selectors
+from . import selectors, services
 from .models import StoredDocument
+from .uploads import check_upload
 
 
 class MyDossierSerializer(serializers.ModelSerializer):
@@ -99,3 +114,99 @@ class MyDocuments(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.documents_of(self.request.user).select_related("source_dossier")
+
+
+# --- officers: digitise a paper document -------------------------------------------------------
+
+
+class IsActiveStaff(permissions.BasePermission):
+    """Officers with an active role (as the officer pages); a citizen account gets 403."""
+
+    message = gettext_lazy("Only officers may do this.")
+
+    def has_permission(self, request, view):
+        return is_active_staff(request.user)
+
+
+@extend_schema_field(OpenApiTypes.BINARY)  # an upload, not the URI a FileField shows in responses
+class UploadField(serializers.FileField):
+    pass
+
+
+class DigitiseInputSerializer(serializers.Serializer):
+    file = UploadField(help_text="The scan: PDF, JPEG or PNG, judged from its content; the name's "
+                                           "extension must agree. Size limit UPLOAD_MAX_FILE_BYTES (10 MB).")
+    number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    issuer = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    issue_date = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                                help_text="The dossier's row version the form was built from")
+
+
+class DigitisedDossierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dossier
+        fields = ["code", "version", "is_digitized"]
+
+
+class DigitisedDocumentSerializer(serializers.ModelSerializer):
+    # The stored name, not a URL: media files are not served publicly.
+    file = serializers.CharField(source="file.name", help_text="Stored file name of the scan")
+    dossier = DigitisedDossierSerializer()
+
+    class Meta:
+        model = DossierDocument
+        fields = ["id", "required_document", "name", "digitization", "file", "is_supplement", "dossier"]
+
+
+# DRF's own refusals (not signed in, not an officer) carry no code.
+ERROR = inline_serializer("DigitiseError", {"detail": serializers.CharField(),
+                                            "code": serializers.CharField(required=False)})
+
+
+class DigitiseDocument(APIView):
+    """Attach the scan of a paper document handed in with the dossier (digitisation 1)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsActiveStaff]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": DigitiseInputSerializer},
+        responses={
+            200: DigitisedDocumentSerializer,
+            400: OpenApiResponse(description="Bad input: a field's errors, or {detail, code} with code invalid, "
+                                             "too_large, empty, bad_type, mismatch or infected (upload checks)"),
+            403: OpenApiResponse(ERROR, description="Not an officer, or not allowed to digitise for this "
+                                                    "dossier's agencies (code forbidden)"),
+            # No body schema: a path the URL resolver refuses (e.g. a negative id) answers Django's HTML 404.
+            404: OpenApiResponse(description="No such document in a dossier the caller can see (code not_found)"),
+            409: OpenApiResponse(ERROR, description="The dossier changed (stale) or its status does not allow it"),
+        },
+    )
+    def post(self, request, code, document_id):
+        dossier = dossier_selectors.visible_dossier(request.user, code)
+        document = dossier.documents.filter(pk=document_id).first() if dossier else None
+        if document is None:
+            return error_response(DossierActionError("not_found", _("No such document in a dossier you can see.")))
+        try:
+            services.ensure_may_digitise(request.user, dossier)
+        except DossierActionError as exc:
+            return error_response(exc)
+        serializer = DigitiseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            checked = check_upload(data["file"])
+        except DjangoValidationError as exc:
+            return error_response(DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]))
+        try:
+            document = services.digitise_document(
+                request.user, document, checked, number=data["number"], issuer=data["issuer"],
+                issue_date=data["issue_date"], valid_until=data["valid_until"],
+                expected_version=data["expected_version"],
+            )
+        except DossierActionError as exc:
+            return error_response(exc)
+        document = DossierDocument.objects.select_related("dossier").get(pk=document.pk)
+        return Response(DigitisedDocumentSerializer(document).data)

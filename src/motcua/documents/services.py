@@ -136,6 +136,12 @@ def may_digitise(officer, dossier: Dossier) -> bool:
     )
 
 
+def ensure_may_digitise(officer, dossier: Dossier) -> None:
+    """Raise `forbidden` unless `may_digitise`: the API asks before it reads the file."""
+    if not may_digitise(officer, dossier):
+        raise DossierActionError("forbidden", _("You are not allowed to digitise documents of this dossier."))
+
+
 def digitise_document(officer, document: DossierDocument, checked: CheckedFile, *, number: str = "",
                       issuer: str = "", issue_date=None, valid_until=None,
                       expected_version: int | None = None) -> DossierDocument:
@@ -143,8 +149,7 @@ def digitise_document(officer, document: DossierDocument, checked: CheckedFile, 
     `digitise_document` command changes the dossier (digitisation 1, `is_digitized`, row version,
     event); once that has committed, the scan is filed in the owner's store with the metadata
     typed here (`source=digitised`)."""
-    if not may_digitise(officer, document.dossier):
-        raise DossierActionError("forbidden", _("You are not allowed to digitise documents of this dossier."))
+    ensure_may_digitise(officer, document.dossier)
     if valid_until and issue_date and valid_until < issue_date:
         raise DossierActionError("invalid", _("The validity ends before the issue date."))
     dossier_services.digitise_document(officer, document.dossier_id, document=document,

@@ -242,7 +242,9 @@ def _action_kwargs(action: str, data: dict) -> dict:
     return v  # accept_online, start_processing
 
 
-ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses)
+# Digitising needs a document and a file: it has its own endpoint, owned by the documents app.
+DIGITISE = "digitise_document"
+ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses and a != DIGITISE)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -322,6 +324,10 @@ class DossierAction(APIView):
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
     )
     def post(self, request, code, action):
+        if action == DIGITISE:
+            return Response({"detail": _("Digitising a document has its own endpoint: POST (multipart, with the "
+                                         "file) /api/v1/dossiers/%(code)s/documents/<document id>/digitise/.")
+                             % {"code": code}, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
         if action not in ACTIONS:
             return Response({"detail": _("Unknown action: %(action)s.") % {"action": action}, "code": "invalid"},
                             status=status.HTTP_404_NOT_FOUND)
