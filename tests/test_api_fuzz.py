@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import api as dossier_api
+from motcua.dossiers.models import DossierDocument
 
 from tests import demo_world
 
@@ -100,6 +101,11 @@ def remember_real_path_values(world: demo_world.DemoWorld) -> None:
     REAL_PATH_VALUES.update({
         "/api/v1/dossiers/{code}/": {"code": dossier_codes},
         "/api/v1/dossiers/{code}/actions/{action}/": {"code": dossier_codes, "action": dossier_api.ACTIONS},
+        "/api/v1/dossiers/{code}/documents/{document_id}/digitise/": {
+            "code": dossier_codes,
+            "document_id": list(DossierDocument.objects.filter(dossier__code__in=dossier_codes)
+                                .values_list("pk", flat=True)[:10]),
+        },
         "/api/v1/tracking/{code}/": {"code": dossier_codes},
         "/api/v1/me/dossiers/{code}/": {"code": dossier_codes},
         "/api/v1/feedback/{code}/": {"code": feedback_codes},
