@@ -1,10 +1,10 @@
-"""Payments and the callback log are read-only in the admin: money changes only through the
-services (counter form, gateway IPN)."""
+"""Payments, the callback and query log, and the simulator's ledger are read-only in the admin:
+money changes only through the services (counter form, gateway IPN, reconciliation)."""
 from django.contrib import admin
 
 from motcua.core.admin import ReadOnlyAdmin
 
-from .models import GatewayCallback, Payment
+from .models import GatewayCallback, Payment, SimulatedTransaction
 
 
 @admin.register(Payment)
@@ -19,4 +19,11 @@ class PaymentAdmin(ReadOnlyAdmin):
 class GatewayCallbackAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "gateway", "kind", "order_ref", "signature_valid", "outcome", "reason")
     list_filter = ("gateway", "kind", "signature_valid", "outcome")
+    search_fields = ("order_ref",)
+
+
+@admin.register(SimulatedTransaction)
+class SimulatedTransactionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "order_ref", "choice", "notification_sent")
+    list_filter = ("choice", "notification_sent")
     search_fields = ("order_ref",)

@@ -7,9 +7,14 @@ PAYMENT_LINK_MAX_AGE_DAYS        how long a signed pay link stays valid (30)
 PAYMENT_VNPAY_TMN_CODE           merchant code given by VNPay
 PAYMENT_VNPAY_HASH_SECRET        shared secret for HMAC-SHA512 (required for the real gateway)
 PAYMENT_VNPAY_URL                VNPay payment page (sandbox by default)
+PAYMENT_VNPAY_API_URL            VNPay merchant web API for status queries (sandbox by default)
+PAYMENT_QUERY_TIMEOUT_SECONDS    how long a status query may wait for the gateway (10)
+PAYMENT_ORDER_EXPIRY_MINUTES     how long the gateway accepts payment of an order (vnp_ExpireDate; 15)
+PAYMENT_SERVER_IP                our server's address, sent as vnp_IpAddr in status queries ("127.0.0.1")
 PAYMENT_SIMULATOR_URL            base URL of the simulator pages ("" = this site's /thanh-toan/gia-lap/)
 PAYMENT_SIMULATOR_IPN_MODE       "http" (call the IPN URL like the real gateway) or "inprocess"
 PAYMENT_IPN_BASE_URL             base URL the simulator calls the IPN on ("" = the request's own host)
+SITE_URL                         this site's base URL: where status queries reach a relative simulator URL
 """
 import hashlib
 import hmac
@@ -35,6 +40,24 @@ def online_discount_percent() -> int:
 
 def link_max_age_seconds() -> int:
     return int(get("PAYMENT_LINK_MAX_AGE_DAYS", "30")) * 24 * 3600
+
+
+def query_timeout_seconds() -> float:
+    return float(get("PAYMENT_QUERY_TIMEOUT_SECONDS", "10") or 10)
+
+
+def order_expiry_minutes() -> int:
+    return int(get("PAYMENT_ORDER_EXPIRY_MINUTES", "15") or 15)
+
+
+def server_ip() -> str:
+    return get("PAYMENT_SERVER_IP", "") or "127.0.0.1"
+
+
+def simulator_inprocess() -> bool:
+    """The unit tests' shortcut: the simulator calls our IPN, and answers our status queries,
+    by a function call instead of HTTP."""
+    return get("PAYMENT_SIMULATOR_IPN_MODE", "http") == "inprocess"
 
 
 def simulator_secret() -> str:

@@ -3,7 +3,10 @@
 A `Payment` is one attempt to pay (an online order) or one payment taken at the counter. Its
 `order_ref` is what the gateway sees (vnp_TxnRef). Only `services.py` writes these rows.
 `GatewayCallback` is append-only: every IPN and browser return is logged with its raw
-parameters, whether its signature was valid, and what we answered.
+parameters, whether its signature was valid, and what we answered; so is every status query we
+send to a gateway to settle an order whose IPN never came (what we sent and what came back).
+`SimulatedTransaction` is not ours: it is the gateway simulator's own ledger (what the citizen did
+on its pages), the stand-in for the gateway's database that its status query answers from.
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,6 +72,7 @@ class GatewayCallback(models.Model):
     class Kind(models.TextChoices):
         IPN = "ipn", _("Server-to-server notification (IPN)")
         RETURN = "return", _("Browser return")
+        QUERY = "query", _("Status query (reconciliation)")
 
     gateway = models.CharField(_("gateway"), max_length=40)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -77,6 +81,8 @@ class GatewayCallback(models.Model):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks", verbose_name=_("payment")
     )
     params = models.JSONField(_("parameters received"), default=dict)
+    # Only for status queries: the request we sent (the answer is in `params`).
+    sent = models.JSONField(_("parameters sent"), default=dict, blank=True)
     signature_valid = models.BooleanField(_("signature valid"))
     outcome = models.CharField(_("answer code"), max_length=10, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -98,3 +104,28 @@ class GatewayCallback(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Gateway callbacks are never deleted."), code="immutable")
+
+
+class SimulatedTransaction(models.Model):
+    """The gateway simulator's ledger: one row per order the citizen paid, cancelled or failed on
+    the simulator's pages. Written only by `simulator_views`; our payment code never reads it (it
+    asks the simulator over its query API, as it would ask VNPay)."""
+
+    tmn_code = models.CharField(_("merchant code"), max_length=20)
+    order_ref = models.CharField(_("order reference"), max_length=100)
+    choice = models.CharField(_("choice"), max_length=10)
+    order = models.JSONField(_("signed order"), default=dict)
+    result = models.JSONField(_("signed result"), default=dict)
+    notification_sent = models.BooleanField(_("notification sent"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tmn_code", "order_ref"], name="simulated_transaction_once"),
+        ]
+        verbose_name = _("simulated gateway transaction")
+        verbose_name_plural = _("simulated gateway transactions")
+
+    def __str__(self):
+        return f"{self.order_ref} {self.choice}"

@@ -4,11 +4,17 @@ Each function runs in one transaction with the dossier (and the payment) row loc
 officers or a replayed IPN cannot record the same money twice. When a dossier waiting for its
 financial obligation (status 6) becomes fully paid, the dossier engine's `confirm_payment` is
 called in the same transaction: the clock restarts and the due moment moves by the pause.
+
+An order whose IPN never came is settled by `reconcile_pending`: the gateway is asked for the
+order's status and a verified final answer goes through the same code path as a verified IPN
+(`_settle`), so whichever of the two arrives second changes nothing.
 """
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,8 +25,9 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.transitions import PAYMENT_GATEWAY
 
+from . import conf
 from .gateways import get_gateway
-from .gateways.base import OrderRequest
+from .gateways.base import GatewayResult, OrderQuery, OrderRequest
 from .gateways.vnpay import (
     IPN_ALREADY_CONFIRMED,
     IPN_INVALID_AMOUNT,
@@ -35,6 +42,9 @@ logger = logging.getLogger(__name__)
 
 # The most a single dossier payment may be: a guard against typing errors (an extra zero).
 MAX_PAYMENT = 10_000_000_000
+# An order the gateway still has no payment for is closed this long after its vnp_ExpireDate
+# (a payment finishing at the bank at the last moment, clocks that differ a little).
+EXPIRY_GRACE = datetime.timedelta(minutes=15)
 
 
 class PaymentError(ValidationError):
@@ -198,21 +208,28 @@ def _process_ipn(gateway, params):
         return (*IPN_INVALID_AMOUNT, payment, f"amount {params.get('vnp_Amount')} != {payment.amount * 100}", True)
     if payment.status != PaymentStatus.PENDING:
         return (*IPN_ALREADY_CONFIRMED, payment, f"order already {payment.status}", True)
-    now = timezone.now()
+    reason = _settle(row, payment, result, paid_at=timezone.now())
+    return (*IPN_OK, payment, reason, True)
+
+
+def _settle(row: Dossier, payment: Payment, result: GatewayResult, *, paid_at) -> str:
+    """Apply a verified final result to a pending order: paid (and the dossier through the
+    engine), or failed / cancelled. The one code path of the IPN and reconciliation; call with
+    the dossier then the payment locked and the payment seen pending. Returns the log's reason."""
     payment.gateway_transaction_no = result.transaction_no
     payment.gateway_response_code = result.response_code
     if result.success:
         payment.status = PaymentStatus.PAID
-        payment.paid_at = now
+        payment.paid_at = paid_at
         payment.save(update_fields=["status", "paid_at", "gateway_transaction_no", "gateway_response_code"])
         reason = "paid"
         if payment.amount > owed(row):
             reason = f"paid; dossier owed only {owed(row)} (refund due)"
         _apply_to_dossier(row, payment, system_actor())
-        return (*IPN_OK, payment, reason, True)
+        return reason
     payment.status = PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
     payment.save(update_fields=["status", "gateway_transaction_no", "gateway_response_code"])
-    return (*IPN_OK, payment, f"not paid (code {result.response_code})", True)
+    return f"not paid (code {result.response_code})"
 
 
 def handle_return(gateway_name: str, params: dict, remote_addr: str | None = None) -> tuple[Payment | None, bool]:
@@ -231,8 +248,93 @@ def handle_return(gateway_name: str, params: dict, remote_addr: str | None = Non
     return payment, result.signature_valid
 
 
-def _log(gateway, kind, params, valid, code, reason, payment, remote_addr):
+def _log(gateway, kind, params, valid, code, reason, payment, remote_addr, *, order_ref=None, sent=None):
     return GatewayCallback.objects.create(
-        gateway=gateway, kind=kind, order_ref=str(params.get("vnp_TxnRef", ""))[:100], payment=payment,
-        params=params, signature_valid=valid, outcome=code, reason=reason[:300], remote_addr=remote_addr or None,
+        gateway=gateway, kind=kind, order_ref=str(params.get("vnp_TxnRef", "") if order_ref is None else order_ref)[:100],
+        payment=payment, params=params, sent=sent or {}, signature_valid=valid, outcome=code[:10], reason=reason[:300],
+        remote_addr=remote_addr or None,
     )
+
+
+# --- reconciliation of lost notifications ------------------------------------------------------
+
+
+def reconcile_pending(older_than_minutes: int = 15) -> dict:
+    """Ask the gateway about every online order still pending `older_than_minutes` after it was
+    made, oldest first, and settle those it has a final answer for.
+
+    Returns counts: paid, closed (failed, cancelled or expired), pending (no final answer yet,
+    or the gateway could not be reached or not be trusted), unchanged (settled meanwhile, e.g.
+    by a late IPN), unsupported (a gateway without a status query). Every query is logged.
+    """
+    cutoff = timezone.now() - datetime.timedelta(minutes=max(int(older_than_minutes), 0))
+    pending = Payment.objects.filter(
+        method=Method.ONLINE, status=PaymentStatus.PENDING, created_at__lte=cutoff,
+    ).order_by("created_at", "pk").values_list("pk", flat=True)
+    counts = Counter({"paid": 0, "closed": 0, "pending": 0, "unchanged": 0, "unsupported": 0})
+    for pk in list(pending):
+        counts[reconcile_payment(pk)] += 1
+    return dict(counts)
+
+
+def reconcile_payment(payment_pk: int) -> str:
+    """Ask the gateway what became of one order and apply a verified final answer. No lock is
+    held while the gateway is asked; the answer is applied with the dossier and the payment
+    locked, to the order only if it is still pending. Returns the count it falls under."""
+    payment = Payment.objects.get(pk=payment_pk)
+    try:
+        gateway = get_gateway(payment.gateway)
+    except KeyError:
+        logger.warning("order %s: gateway %r is not registered; left pending", payment.order_ref, payment.gateway)
+        return "unsupported"
+    order = OrderQuery(order_ref=payment.order_ref, amount=payment.amount, created_at=payment.created_at)
+    try:
+        result = gateway.query_status(order)
+    except NotImplementedError:
+        logger.info("order %s: gateway %s has no status query; left pending", payment.order_ref, gateway.name)
+        return "unsupported"
+    except Exception as exc:  # a plugin's bug must not stop the other orders
+        logger.exception("status query of order %s at %s failed", payment.order_ref, gateway.name)
+        result = GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=f"query failed: {exc}"[:250])
+    try:
+        with transaction.atomic():
+            outcome, reason, logged = _apply_query(payment, result)
+            _log(gateway.name, GatewayCallback.Kind.QUERY, result.received, result.signature_valid,
+                 result.response_code or ("error" if result.error else ""), reason, logged, None,
+                 order_ref=payment.order_ref, sent=result.sent)
+    except Exception:
+        logger.exception("reconciliation of order %s failed", payment.order_ref)
+        _log(gateway.name, GatewayCallback.Kind.QUERY, result.received, False, "error",
+             "internal error; left pending", None, None, order_ref=payment.order_ref, sent=result.sent)
+        return "pending"
+    if outcome == "pending":
+        logger.warning("order %s left pending: %s", payment.order_ref, reason)
+    return outcome
+
+
+def _apply_query(payment: Payment, result: GatewayResult) -> tuple[str, str, Payment]:
+    """(count, reason for the log, payment) for a status query's answer."""
+    if not result.signature_valid or result.error:
+        return "pending", f"left pending: {result.error or 'answer not verified'}", payment
+    row = _lock_dossier(payment.dossier_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.PENDING:
+        return "unchanged", f"order already {payment.status}; nothing changed", payment
+    now = timezone.now()
+    if result.pending:
+        expires = payment.created_at + datetime.timedelta(minutes=conf.order_expiry_minutes())
+        if now < expires + EXPIRY_GRACE:
+            return "pending", f"left pending: no completed transaction at the gateway yet (code {result.response_code})", \
+                payment
+        payment.status = PaymentStatus.FAILED
+        payment.gateway_response_code = result.response_code
+        payment.save(update_fields=["status", "gateway_response_code"])
+        return "closed", f"expired: no completed transaction at the gateway (code {result.response_code})", payment
+    if result.success and result.amount != payment.amount:
+        return "pending", f"left pending: the gateway reports {result.amount} đồng, the order is {payment.amount}", \
+            payment
+    # The gateway's own payment moment: the clock restarts when the citizen paid, as it would have
+    # with a timely IPN, not when we got round to asking (bounded by the order and the pause).
+    paid_at = min(max(result.paid_at or now, payment.created_at, row.paused_at or payment.created_at), now)
+    reason = _settle(row, payment, result, paid_at=paid_at)
+    return ("paid" if result.success else "closed"), f"{reason} (reconciled)", payment

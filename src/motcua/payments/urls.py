@@ -9,6 +9,7 @@ urlpatterns = [
     path("ket-qua/<slug:gateway>/", views.payment_return, name="return"),
     path("ipn/<slug:gateway>/", views.ipn, name="ipn"),
     path("gia-lap/", simulator_views.simulator, name="simulator"),
+    path("gia-lap/merchant_webapi/api/transaction", simulator_views.query_api, name="simulator_query"),
     path("quay/", officer_views.counter_find, name="counter_find"),
     path("quay/<str:code>/", officer_views.counter_payment, name="counter"),
     path("doi-soat/", officer_views.reconciliation, name="reconciliation"),

@@ -1,13 +1,14 @@
 """The gateway plugin contract and the registry by name.
 
-A gateway builds the URL the citizen's browser is sent to, and reads the callbacks (the IPN from
-the gateway's server and the browser's return) into a `GatewayResult`. It never touches the
-database: `services.py` decides what a callback changes.
+A gateway builds the URL the citizen's browser is sent to, reads the callbacks (the IPN from
+the gateway's server and the browser's return) into a `GatewayResult`, and, where the gateway
+offers it, asks for the status of an order whose IPN never came (`query_status`). It never
+touches the database: `services.py` decides what a callback or an answer changes.
 """
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,18 @@ class GatewayResult:
     cancelled: bool = False
     transaction_no: str = ""
     response_code: str = ""
-    error: str = ""  # why the parameters could not be read
+    error: str = ""  # why the parameters could not be read (or the gateway not reached)
+    # Status queries only: the gateway has no final result for the order (not found, not
+    # completed); it may still be paid until the order expires.
+    pending: bool = False
+    paid_at: datetime.datetime | None = None  # the gateway's payment moment, when it says
+    sent: dict = field(default_factory=dict)  # status queries: the request sent, signed
+    received: dict = field(default_factory=dict)  # status queries: the answer, as received
+
+    @property
+    def final(self) -> bool:
+        """A verified answer that settles the order: paid, or closed without payment."""
+        return self.signature_valid and not self.error and not self.pending
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,15 @@ class OrderRequest:
     return_url: str
     client_ip: str
     created_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """What a status query needs to name an order at the gateway."""
+
+    order_ref: str
+    amount: int  # đồng
+    created_at: datetime.datetime  # when the order was sent (its vnp_CreateDate)
 
 
 class Gateway:
@@ -54,6 +75,13 @@ class Gateway:
 
     def ipn_response(self, code: str, message: str) -> dict:
         """The body the gateway expects as the answer to its IPN."""
+        raise NotImplementedError
+
+    def query_status(self, order: OrderQuery) -> GatewayResult:
+        """Ask the gateway what became of an order (for an IPN that never came).
+
+        Never raises for a gateway that cannot be reached or answers nonsense: the result then
+        carries `error`. A gateway without a status query raises NotImplementedError."""
         raise NotImplementedError
 
 

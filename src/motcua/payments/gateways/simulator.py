@@ -1,12 +1,18 @@
 """A local stand-in for VNPay: the same protocol and signatures, with a shared secret of its own
-and its pages at /thanh-toan/gia-lap/ (see `views_simulator.py`). The default gateway of the
-embedded run and the tests."""
+and its pages at /thanh-toan/gia-lap/ (see `simulator_views.py`). The default gateway of the
+embedded run and the tests. Its status query API is at <its base URL>merchant_webapi/api/transaction,
+like VNPay's, and answers from the simulator's own ledger."""
+from urllib.parse import urljoin
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import conf
 from .base import register
 from .vnpay import VNPayGateway
+
+API_PATH = "merchant_webapi/api/transaction"
 
 
 @register
@@ -25,3 +31,15 @@ class VNPaySimulatorGateway(VNPayGateway):
 
     def base_url(self) -> str:
         return conf.get("PAYMENT_SIMULATOR_URL", "") or reverse("payments:simulator")
+
+    def api_url(self) -> str:
+        """Absolute, for a server-to-server call: a relative simulator URL is on this site."""
+        base = urljoin(getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000", self.base_url())
+        return urljoin(base if base.endswith("/") else base + "/", API_PATH)
+
+    def post_query(self, body: dict) -> dict:
+        if conf.simulator_inprocess():
+            from ..simulator_views import answer_query
+
+            return answer_query(body)
+        return super().post_query(body)

@@ -1,5 +1,6 @@
-"""Parallel IPNs for one order and parallel counter payments on PostgreSQL: the money is
-recorded once. SQLite serialises writers, so these thread tests are skipped there."""
+"""Parallel IPNs for one order, an IPN racing reconciliation, and parallel counter payments on
+PostgreSQL: the money is recorded once. SQLite serialises writers, so these thread tests are
+skipped there."""
 import threading
 
 import pytest
@@ -7,7 +8,9 @@ from django.db import connection, connections
 
 from motcua.dossiers.models import Dossier, Status
 from motcua.payments import services
-from motcua.payments.models import Payment
+from django.utils import timezone
+
+from motcua.payments.models import Payment, SimulatedTransaction
 
 from .helpers import ipn_params
 
@@ -44,6 +47,23 @@ def test_parallel_ipns_record_one_payment(waiting):
     results, errors = run_in_threads(4, lambda i: services.handle_ipn("vnpay_simulator", params))
     assert errors == [None] * 4
     assert sorted(r["RspCode"] for r in results) == ["00", "02", "02", "02"]
+    dossier = Dossier.objects.get(pk=waiting.pk)
+    assert (dossier.status, dossier.fee_paid) == (Status.PROCESSING, 120_000)
+    assert dossier.events.filter(kind="confirm_payment").count() == 1
+
+
+def test_a_late_ipn_and_reconciliation_at_once_record_one_payment(waiting):
+    payment, _url = services.start_online_payment(waiting, return_url="http://x/")
+    params = ipn_params(payment)
+    # the citizen paid at the simulator and its notification was lost
+    SimulatedTransaction.objects.create(
+        tmn_code="MOTCUASIM", order_ref=payment.order_ref, choice="pay", notification_sent=False, result=params,
+        order={"vnp_CreateDate": timezone.localtime(payment.created_at).strftime("%Y%m%d%H%M%S")},
+    )
+    results, errors = run_in_threads(2, lambda i: services.handle_ipn("vnpay_simulator", params)["RspCode"]
+                                     if i == 0 else services.reconcile_payment(payment.pk))
+    assert errors == [None, None]
+    assert results in (["00", "unchanged"], ["02", "paid"])
     dossier = Dossier.objects.get(pk=waiting.pk)
     assert (dossier.status, dossier.fee_paid) == (Status.PROCESSING, 120_000)
     assert dossier.events.filter(kind="confirm_payment").count() == 1

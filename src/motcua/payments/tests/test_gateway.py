@@ -50,6 +50,7 @@ def test_payment_url_carries_the_signed_order(settings):
         "vnp_Version": "2.1.0", "vnp_Command": "pay", "vnp_TmnCode": "MOTCUA01", "vnp_Amount": "12000000",
         "vnp_CurrCode": "VND", "vnp_TxnRef": "TT0001", "vnp_OrderInfo": order.info, "vnp_OrderType": "other",
         "vnp_ReturnUrl": order.return_url, "vnp_IpAddr": "203.0.113.5", "vnp_CreateDate": "20260302080509",
+        "vnp_ExpireDate": "20260302082009",  # PAYMENT_ORDER_EXPIRY_MINUTES (15) later
         "vnp_Locale": "vn", "vnp_SecureHash": params["vnp_SecureHash"],
     }
     keys = [k for k, _v in parse_qsl(urlsplit(url).query)]
