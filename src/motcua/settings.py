@@ -128,6 +128,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Lock out the (account, client address) pair, not the address alone: a service centre's officers
+# and the citizens on its Wi-Fi share one public address, and one person's typos must not lock
+# out the whole centre.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 LOGIN_URL = "/admin/login/"

@@ -170,6 +170,10 @@ def test_lockout_after_repeated_failures(client, settings):
 
     # Three failures, then the refused attempt while locked out.
     assert AccessAttempt.objects.get().failures_since_start == 4
+    # Another person at the same address (a centre's shared connection) is not locked out.
+    other = make_account(phone="0987111222", email="khac@example.vn", citizen_id="001090000005")
+    response = client.post("/tai-khoan/dang-nhap/", {"username": "0987111222", "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(other.user.pk)
 
 
 def test_sign_out(client):
