@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -176,6 +177,17 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The periodic jobs, for `celery -A motcua beat` (docs/running.md); each also has a command for cron.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-overdue": {"task": "dossiers.sweep_overdue", "schedule": 5 * 60},
+    "flag-overdue-feedback": {"task": "feedback.flag_overdue", "schedule": 15 * 60},
+    "notify-missed-events": {"task": "motcua.notifications.tasks.notify_missed_events", "schedule": 5 * 60},
+    # Hourly: it re-sends whatever is queued, including messages waiting for their retry backoff.
+    "deliver-queued": {"task": "motcua.notifications.tasks.deliver_queued", "schedule": 60 * 60},
+    "reconcile-payments": {"task": "payments.reconcile_pending", "schedule": 15 * 60},
+    "store-report-snapshots": {"task": "motcua.reports.tasks.store_snapshots",
+                               "schedule": crontab(hour=1, minute=30)},
+}
 
 # The province this installation serves: its code prefixes agency identifiers (e.g. H56).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "H99")

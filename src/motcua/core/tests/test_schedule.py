@@ -1,0 +1,30 @@
+"""The beat schedule names real tasks, and the nightly snapshot job stores closed periods."""
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from motcua.celery import app
+
+
+def test_every_scheduled_job_is_a_registered_task():
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names <= set(app.tasks), names - set(app.tasks)
+    assert {"dossiers.sweep_overdue", "payments.reconcile_pending",
+            "motcua.notifications.tasks.notify_missed_events", "motcua.reports.tasks.store_snapshots"} <= names
+
+
+@pytest.mark.django_db
+def test_nightly_snapshots_store_the_closed_periods_of_last_year_and_this_year():
+    from motcua.reports.models import ReportSnapshot
+    from motcua.reports.tasks import store_snapshots
+
+    with time_machine.travel(datetime.datetime(2026, 5, 10, 1, 30, tzinfo=datetime.timezone.utc), tick=False):
+        # 2025: year, 2 halves, 4 quarters, 12 months; 2026 so far: Q1 and January-April.
+        assert store_snapshots() == 19 + 5
+        stored = ReportSnapshot.objects.filter(kind="dashboard").count()
+        assert stored == 24
+        assert store_snapshots() == 24  # read back, nothing new
+        assert ReportSnapshot.objects.filter(kind="dashboard").count() == stored

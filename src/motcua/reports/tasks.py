@@ -1,0 +1,24 @@
+"""Periodic work on reports (Celery; eager in the embedded default)."""
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def store_snapshots() -> int:
+    """Nightly: store the province-wide dashboard of every closed standard period (year, halves,
+    quarters, months) of last year and of this year so far, so their first view is read back.
+    Periods already stored are read back, not computed again. Returns the periods stored or kept."""
+    from django.utils import timezone, translation
+
+    from .dashboard import dashboard_data
+    from .management.commands.report_snapshots import standard_periods
+    from .snapshots import is_closed
+
+    this_year = timezone.localdate().year
+    stored = 0
+    with translation.override("vi"):
+        for year in (this_year - 1, this_year):
+            for date_from, date_to in standard_periods(year):
+                if is_closed(date_to):
+                    dashboard_data(date_from, date_to, "field", agency_ids=None)
+                    stored += 1
+    return stored
