@@ -1,10 +1,10 @@
 """Payments, the callback and query log, and the simulator's ledger are read-only in the admin:
-money changes only through the services (counter form, gateway IPN, reconciliation)."""
+money changes only through the services (counter form, gateway IPN, reconciliation, refunds)."""
 from django.contrib import admin
 
 from motcua.core.admin import ReadOnlyAdmin
 
-from .models import GatewayCallback, Payment, SimulatedTransaction
+from .models import GatewayCallback, Payment, Refund, SimulatedTransaction
 
 
 @admin.register(Payment)
@@ -27,3 +27,11 @@ class SimulatedTransactionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "order_ref", "choice", "notification_sent")
     list_filter = ("choice", "notification_sent")
     search_fields = ("order_ref",)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("requested_at", "payment", "amount", "status", "response_code", "gateway_reference",
+                    "requested_by")
+    list_filter = ("status",)
+    search_fields = ("payment__order_ref", "payment__dossier__code", "gateway_reference")

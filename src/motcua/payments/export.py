@@ -1,4 +1,5 @@
-"""The daily reconciliation as an Excel workbook (openpyxl): one sheet of payments, one of totals."""
+"""The daily reconciliation as an Excel workbook (openpyxl): a sheet of payments, one of the day's
+refunds, and one of totals (received, refunded, net) per channel and per agency."""
 from io import BytesIO
 
 from django.utils import timezone
@@ -23,18 +24,31 @@ def reconciliation_workbook(data: dict, channel_labels: dict) -> bytes:
             p.receipt_number, p.gateway_transaction_no, p.recorded_by.get_username() if p.recorded_by else "",
         ])
     sheet.append([_("Total"), "", "", "", "", data["amount"]])
+    refunds = wb.create_sheet(_("Refunds")[:31])
+    refunds.append([_("Refunded at"), _("Order reference"), _("Dossier code"), _("Agency"), _("Gateway or method"),
+                    _("Refunded (đồng)"), _("Gateway refund number"), _("Reason"), _("Requested by")])
+    for r in data["refunds"]:
+        p = r.payment
+        refunds.append([
+            timezone.localtime(r.finished_at).strftime("%d/%m/%Y %H:%M:%S"), p.order_ref, p.dossier.code,
+            p.dossier.receiving_agency.name, str(channel_labels.get(channel_of(p), channel_of(p))), r.amount,
+            r.gateway_reference, r.reason, r.requested_by.get_username(),
+        ])
+    refunds.append([_("Total"), "", "", "", "", data["refund_amount"]])
     totals = wb.create_sheet(_("Totals")[:31])
     totals.append([_("Reconciliation of %(day)s") % {"day": data["day"].strftime("%d/%m/%Y")}])
     totals.append([])
-    totals.append([_("Gateway or method"), _("Payments"), _("Amount (đồng)")])
+    money = [_("Amount (đồng)"), _("Refunded (đồng)"), _("Net (đồng)")]
+    totals.append([_("Gateway or method"), _("Payments"), *money])
     for row in data["by_channel"]:
-        totals.append([str(channel_labels.get(row["key"], row["key"])), row["count"], row["amount"]])
+        totals.append([str(channel_labels.get(row["key"], row["key"])), row["count"], row["amount"], row["refunded"],
+                       row["net"]])
     totals.append([])
-    totals.append([_("Agency"), _("Payments"), _("Amount (đồng)")])
+    totals.append([_("Agency"), _("Payments"), *money])
     for row in data["by_agency"]:
-        totals.append([row["agency"].name, row["count"], row["amount"]])
-    totals.append([_("Total"), data["count"], data["amount"]])
-    for ws in (sheet, totals):
+        totals.append([row["agency"].name, row["count"], row["amount"], row["refunded"], row["net"]])
+    totals.append([_("Total"), data["count"], data["amount"], data["refund_amount"], data["net"]])
+    for ws in (sheet, refunds, totals):
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for column in ("A", "B", "C", "D", "E", "F"):

@@ -5,6 +5,7 @@ A `Payment` is one attempt to pay (an online order) or one payment taken at the 
 `GatewayCallback` is append-only: every IPN and browser return is logged with its raw
 parameters, whether its signature was valid, and what we answered; so is every status query we
 send to a gateway to settle an order whose IPN never came (what we sent and what came back).
+`Refund` is one request to give back (part of) a paid online payment through its gateway.
 `SimulatedTransaction` is not ours: it is the gateway simulator's own ledger (what the citizen did
 on its pages), the stand-in for the gateway's database that its status query answers from.
 """
@@ -73,6 +74,7 @@ class GatewayCallback(models.Model):
         IPN = "ipn", _("Server-to-server notification (IPN)")
         RETURN = "return", _("Browser return")
         QUERY = "query", _("Status query (reconciliation)")
+        REFUND = "refund", _("Refund request")
 
     gateway = models.CharField(_("gateway"), max_length=40)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -81,7 +83,7 @@ class GatewayCallback(models.Model):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks", verbose_name=_("payment")
     )
     params = models.JSONField(_("parameters received"), default=dict)
-    # Only for status queries: the request we sent (the answer is in `params`).
+    # Only for status queries and refunds: the request we sent (the answer is in `params`).
     sent = models.JSONField(_("parameters sent"), default=dict, blank=True)
     signature_valid = models.BooleanField(_("signature valid"))
     outcome = models.CharField(_("answer code"), max_length=10, blank=True)
@@ -117,6 +119,8 @@ class SimulatedTransaction(models.Model):
     order = models.JSONField(_("signed order"), default=dict)
     result = models.JSONField(_("signed result"), default=dict)
     notification_sent = models.BooleanField(_("notification sent"), default=True)
+    # Refunds the simulator granted for this transaction: [{"amount": đồng, "request_id", "at", "by"}].
+    refunds = models.JSONField(_("refunds"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -129,3 +133,40 @@ class SimulatedTransaction(models.Model):
 
     def __str__(self):
         return f"{self.order_ref} {self.choice}"
+
+
+class RefundStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(models.Model):
+    """One request to give money back through the gateway. Written only by `services.refund_payment`:
+    created `requested` (which holds its amount against the payment while the gateway is asked),
+    then `succeeded` or `failed` from the gateway's verified answer."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices,
+                              default=RefundStatus.REQUESTED)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=50, blank=True)
+    response_code = models.CharField(_("gateway response code"), max_length=10, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "finished_at"], name="refund_status_finished_at")]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self):
+        return f"{self.payment.order_ref} -{self.amount:,} đ ({self.get_status_display()})"

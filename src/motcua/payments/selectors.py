@@ -6,7 +6,7 @@ import datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from .models import COUNTER_METHODS, Method, Payment, PaymentStatus
+from .models import COUNTER_METHODS, Method, Payment, PaymentStatus, Refund, RefundStatus
 
 
 def _day_bounds(date_from: datetime.date, date_to: datetime.date):
@@ -39,8 +39,19 @@ def channel_of(payment: Payment) -> str:
     return payment.gateway or payment.method
 
 
+def refunds_of(date_from: datetime.date, date_to: datetime.date, agency_ids=None):
+    """Refunds the gateway accepted in the local days [date_from, date_to] (by their answer's moment)."""
+    start, end = _day_bounds(date_from, date_to)
+    qs = Refund.objects.filter(status=RefundStatus.SUCCEEDED, finished_at__gte=start, finished_at__lt=end)
+    if agency_ids is not None:
+        qs = qs.filter(payment__dossier__receiving_agency_id__in=list(agency_ids))
+    return qs
+
+
 def daily_reconciliation(day: datetime.date, agency_ids=None, channel: str | None = None) -> dict:
-    """One day's paid payments with totals per channel (gateway or counter method) and per agency."""
+    """One day's paid payments with totals per channel (gateway or counter method) and per agency,
+    and the day's refunds apart (`refunds`, `refund_amount`; per channel and agency `refunded` and
+    `net`), so that a gateway's statement of the day (payments in, refunds out) can be matched."""
     qs = paid_payments(day, day, agency_ids).select_related("dossier__receiving_agency", "recorded_by")
     if channel in COUNTER_METHODS:
         qs = qs.filter(method=channel)
@@ -51,18 +62,41 @@ def daily_reconciliation(day: datetime.date, agency_ids=None, channel: str | Non
     by_agency: dict[int, dict] = {}
     for p in rows:
         key = channel_of(p)
-        channel = by_channel.setdefault(key, {"key": key, "count": 0, "amount": 0})
-        channel["count"] += 1
-        channel["amount"] += p.amount
+        entry = by_channel.setdefault(key, {"key": key, "count": 0, "amount": 0})
+        entry["count"] += 1
+        entry["amount"] += p.amount
         agency = p.dossier.receiving_agency
         entry = by_agency.setdefault(agency.pk, {"agency": agency, "count": 0, "amount": 0})
         entry["count"] += 1
         entry["amount"] += p.amount
+    refunds_qs = refunds_of(day, day, agency_ids).select_related(
+        "payment__dossier__receiving_agency", "requested_by")
+    if channel in COUNTER_METHODS:
+        refunds_qs = refunds_qs.none()  # counter payments are not refunded through a gateway
+    elif channel:
+        refunds_qs = refunds_qs.filter(payment__gateway=channel)
+    refunds = list(refunds_qs.order_by("finished_at", "pk"))
+    for entry in [*by_channel.values(), *by_agency.values()]:
+        entry["refunded"] = 0
+    for r in refunds:
+        key = channel_of(r.payment)
+        by_channel.setdefault(key, {"key": key, "count": 0, "amount": 0, "refunded": 0})["refunded"] += r.amount
+        agency = r.payment.dossier.receiving_agency
+        by_agency.setdefault(agency.pk, {"agency": agency, "count": 0, "amount": 0, "refunded": 0})[
+            "refunded"] += r.amount
+    for entry in [*by_channel.values(), *by_agency.values()]:
+        entry["net"] = entry["amount"] - entry["refunded"]
+    amount = sum(p.amount for p in rows)
+    refund_amount = sum(r.amount for r in refunds)
     return {
         "day": day,
         "payments": rows,
         "by_channel": sorted(by_channel.values(), key=lambda r: r["key"]),
         "by_agency": sorted(by_agency.values(), key=lambda r: r["agency"].name),
         "count": len(rows),
-        "amount": sum(p.amount for p in rows),
+        "amount": amount,
+        "refunds": refunds,
+        "refund_count": len(refunds),
+        "refund_amount": refund_amount,
+        "net": amount - refund_amount,
     }

@@ -8,6 +8,9 @@ called in the same transaction: the clock restarts and the due moment moves by t
 An order whose IPN never came is settled by `reconcile_pending`: the gateway is asked for the
 order's status and a verified final answer goes through the same code path as a verified IPN
 (`_settle`), so whichever of the two arrives second changes nothing.
+
+A paid online payment is given back by `refund_payment`: the refund is reserved with the rows
+locked, the gateway is asked without a lock, and its verified answer settles the `Refund`.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.transitions import PAYMENT_GATEWAY
+from motcua.dossiers.transitions import PAYMENT_GATEWAY, is_allowed
 
 from . import conf
 from .gateways import get_gateway
@@ -36,7 +39,7 @@ from .gateways.vnpay import (
     IPN_ORDER_NOT_FOUND,
     IPN_UNKNOWN_ERROR,
 )
-from .models import COUNTER_METHODS, GatewayCallback, Method, Payment, PaymentStatus
+from .models import COUNTER_METHODS, GatewayCallback, Method, Payment, PaymentStatus, Refund, RefundStatus
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +225,10 @@ def _settle(row: Dossier, payment: Payment, result: GatewayResult, *, paid_at) -
         payment.status = PaymentStatus.PAID
         payment.paid_at = paid_at
         payment.save(update_fields=["status", "paid_at", "gateway_transaction_no", "gateway_response_code"])
+        if not is_allowed("record_payment", row.status):
+            # The gateway has the money but the dossier was closed meanwhile (withdrawn, stopped,
+            # refused): the engine takes no payment for it, so the money waits for a refund.
+            return f"paid; dossier closed (status {row.status}), not applied to it (refund due)"
         reason = "paid"
         if payment.amount > owed(row):
             reason = f"paid; dossier owed only {owed(row)} (refund due)"
@@ -338,3 +345,92 @@ def _apply_query(payment: Payment, result: GatewayResult) -> tuple[str, str, Pay
     paid_at = min(max(result.paid_at or now, payment.created_at, row.paused_at or payment.created_at), now)
     reason = _settle(row, payment, result, paid_at=paid_at)
     return ("paid" if result.success else "closed"), f"{reason} (reconciled)", payment
+
+
+# --- refunds -----------------------------------------------------------------------------------
+
+
+def _may_take_payments(actor, row: Dossier) -> bool:
+    """The counter's rule: `dossier.receive` for the dossier's receiving or current agency."""
+    allowed = dossier_services.agency_ids_with(actor, "dossier.receive")
+    return bool(allowed & {row.receiving_agency_id, row.current_agency_id or row.competent_agency_id})
+
+
+def refundable(payment: Payment) -> int:
+    """What may still be given back: paid minus refunds succeeded or under way."""
+    if payment.method != Method.ONLINE or payment.status != PaymentStatus.PAID:
+        return 0
+    held = sum(payment.refunds.filter(status__in=(RefundStatus.REQUESTED, RefundStatus.SUCCEEDED))
+               .values_list("amount", flat=True))
+    return max(payment.amount - held, 0)
+
+
+def refunded(payment: Payment) -> int:
+    return sum(payment.refunds.filter(status=RefundStatus.SUCCEEDED).values_list("amount", flat=True))
+
+
+def refund_payment(officer, payment, amount=None, reason: str = "") -> Refund:
+    """Give back `amount` đồng (default: all that is left) of a paid online payment through its
+    gateway. Returns the Refund, `succeeded` or `failed` (the gateway's refusal, or no trusted
+    answer); raises PaymentError for what we refuse ourselves (nothing is sent then).
+
+    1. With the dossier then the payment locked (the order of every other command), the request
+       is checked and a `requested` Refund reserves its amount: a second officer waits, then sees
+       less (or nothing) left to refund.
+    2. The gateway is asked without a lock held (it may take seconds).
+    3. Its answer settles the Refund; the exchange is logged as a GatewayCallback (kind refund).
+
+    The dossier's `fee_paid` is not lowered: the dossier engine has no command for a refund, and
+    only the engine writes dossiers. Refunds are recorded on the payment side only.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError("invalid", _("Give the reason for the refund."))
+    if len(reason) > 300:
+        raise PaymentError("invalid", _("The reason is too long (at most 300 characters)."))
+    pk = payment.pk if isinstance(payment, Payment) else payment
+    with transaction.atomic():
+        dossier_id = Payment.objects.filter(pk=pk).values_list("dossier_id", flat=True).first()
+        if dossier_id is None:
+            raise PaymentError("not_found", _("No such payment."))
+        row = _lock_dossier(dossier_id)
+        payment = Payment.objects.select_for_update().get(pk=pk)
+        if not _may_take_payments(officer, row):
+            raise PaymentError("forbidden", _("You do not take payments for the agency of this dossier."))
+        if payment.method != Method.ONLINE:
+            raise PaymentError("invalid", _("Only online payments are refunded through the gateway; give back "
+                                            "counter payments at the counter."))
+        if payment.status != PaymentStatus.PAID:
+            raise PaymentError("invalid", _("Only a paid payment can be refunded."))
+        left = refundable(payment)
+        if left == 0:
+            raise PaymentError("too_much", _("Nothing is left to refund on this payment."))
+        amount = left if amount in (None, "") else _clean_amount(amount)
+        if amount > left:
+            raise PaymentError("too_much", _("The refund is more than the %(left)s đồng that can still be refunded.")
+                               % {"left": f"{left:,}".replace(",", ".")})
+        refund = Refund.objects.create(payment=payment, amount=amount, reason=reason, requested_by=officer)
+    try:
+        gateway = get_gateway(payment.gateway)
+        result = gateway.refund(payment, amount, reason, officer)
+    except NotImplementedError:
+        result = GatewayResult(signature_valid=False, order_ref=payment.order_ref,
+                               error=f"gateway {payment.gateway} cannot refund")
+    except Exception as exc:  # a plugin's bug: the refund fails, the evidence stays
+        logger.exception("refund of order %s at %s failed", payment.order_ref, payment.gateway)
+        result = GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=f"refund failed: {exc}"[:250])
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        ok = result.signature_valid and result.success and not result.error
+        refund.status = RefundStatus.SUCCEEDED if ok else RefundStatus.FAILED
+        refund.gateway_reference = result.transaction_no[:50] if ok else ""
+        refund.response_code = result.response_code or ("error" if result.error else "")
+        refund.error = result.error[:300]
+        refund.finished_at = timezone.now()
+        refund.save(update_fields=["status", "gateway_reference", "response_code", "error", "finished_at"])
+        note = f"refund {refund.pk} of {amount}: " + ("succeeded" if ok else f"failed: {result.error}")
+        _log(payment.gateway, GatewayCallback.Kind.REFUND, result.received, result.signature_valid,
+             refund.response_code, note, payment, None, order_ref=payment.order_ref, sent=result.sent)
+    if not ok:
+        logger.warning("refund of order %s failed: %s", payment.order_ref, result.error)
+    return refund

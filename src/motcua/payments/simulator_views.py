@@ -7,8 +7,10 @@ PAYMENT_SIMULATOR_IPN_MODE=inprocess), then sends the browser to the order's ret
 same signed parameters. "Lose the notification" records the choice but sends no IPN: the
 situation reconciliation exists for. After the order's vnp_ExpireDate the page takes no choice.
 
-`query_api` is the simulator's merchant web API: it answers `querydr` status queries from the
-ledger, signed with the simulator's secret, in VNPay's JSON shape.
+`query_api` is the simulator's merchant web API: it answers `querydr` status queries and
+`refund` requests from the ledger, signed with the simulator's secret, in VNPay's JSON shape. A
+refund is granted only for a paid transaction and only up to what was paid minus its earlier
+refunds, which the ledger keeps.
 """
 import json
 import logging
@@ -32,6 +34,10 @@ from .gateways.vnpay import (
     DATE_FORMAT,
     QUERYDR_REQUEST_HASH_FIELDS,
     QUERYDR_RESPONSE_HASH_FIELDS,
+    REFUND_FULL,
+    REFUND_PARTIAL,
+    REFUND_REQUEST_HASH_FIELDS,
+    REFUND_RESPONSE_HASH_FIELDS,
     parse_date,
     pipe_sign,
     pipe_verify,
@@ -161,6 +167,13 @@ def deliver_recorded_ipn(order_ref: str, request=None) -> dict | None:
 # --- the merchant web API: status queries (querydr) --------------------------------------------
 
 
+def answer_api(body) -> dict:
+    """The merchant web API: one URL, the command says which answer."""
+    if isinstance(body, dict) and body.get("vnp_Command") == "refund":
+        return answer_refund(body)
+    return answer_query(body)
+
+
 def answer_query(body: dict) -> dict:
     """The signed querydr answer for a request, from the simulator's ledger."""
     gateway = _gateway()
@@ -194,6 +207,58 @@ def answer_query(body: dict) -> dict:
     )
 
 
+def answer_refund(body: dict) -> dict:
+    """The signed refund answer, from (and recorded in) the simulator's ledger. VNPay's codes:
+    03 bad data, 02 another merchant, 97 wrong checksum, 91 no such transaction, 95 the
+    transaction was not paid, 93 an amount more than what is left to refund (or a "full" refund
+    that is not the whole payment), 94 a request id already used, 00 accepted."""
+    gateway = _gateway()
+    secret = gateway.secret()
+    answer = dict.fromkeys(REFUND_RESPONSE_HASH_FIELDS, "")
+    answer.update(vnp_ResponseId=secrets.token_hex(16), vnp_Command="refund", vnp_TmnCode=gateway.tmn_code())
+
+    def reply(code: str, message: str, **fields) -> dict:
+        answer.update(vnp_ResponseCode=code, vnp_Message=message, **fields)
+        answer["vnp_SecureHash"] = pipe_sign(answer, REFUND_RESPONSE_HASH_FIELDS, secret)
+        return answer
+
+    body = {str(k): ("" if v is None else str(v)) for k, v in body.items()}
+    needed = [name for name in REFUND_REQUEST_HASH_FIELDS if name != "vnp_TransactionNo"]
+    if not all(body.get(name) for name in (*needed, "vnp_SecureHash")) or body["vnp_Command"] != "refund" or (
+            body["vnp_TransactionType"] not in (REFUND_FULL, REFUND_PARTIAL)) or not body["vnp_Amount"].isdigit():
+        return reply("03", "Invalid data format")
+    if body["vnp_TmnCode"] != gateway.tmn_code():
+        return reply("02", "Merchant is not valid")
+    if not pipe_verify(body, REFUND_REQUEST_HASH_FIELDS, secret):
+        return reply("97", "Invalid checksum")
+    amount = int(body["vnp_Amount"])
+    with transaction.atomic():
+        record = SimulatedTransaction.objects.select_for_update().filter(
+            tmn_code=gateway.tmn_code(), order_ref=body["vnp_TxnRef"]).first()
+        if record is None or record.order.get("vnp_CreateDate") != body["vnp_TransactionDate"]:
+            return reply("91", "Transaction not found", vnp_TxnRef=body["vnp_TxnRef"][:100])
+        result = record.result
+        common = {"vnp_TxnRef": record.order_ref, "vnp_BankCode": result.get("vnp_BankCode", ""),
+                  "vnp_TransactionType": body["vnp_TransactionType"], "vnp_OrderInfo": body["vnp_OrderInfo"][:255]}
+        if record.choice != "pay":
+            return reply("95", "Transaction is not successful at VNPAY; refund refused", **common)
+        if any(r.get("request_id") == body["vnp_RequestId"] for r in record.refunds):
+            return reply("94", "Duplicate request", **common)
+        paid = int(result["vnp_Amount"])
+        left = paid - sum(int(r["amount"]) * 100 for r in record.refunds)
+        if amount <= 0 or amount % 100 or amount > left or (
+                body["vnp_TransactionType"] == REFUND_FULL and (amount != paid or left != paid)):
+            return reply("93", "Invalid refund amount", **common)
+        number = str(secrets.randbelow(10**8)).zfill(8)
+        now = timezone.localtime().strftime(DATE_FORMAT)
+        record.refunds = [*record.refunds, {"amount": amount // 100, "request_id": body["vnp_RequestId"],
+                                            "transaction_no": number, "at": now, "by": body["vnp_CreateBy"][:100]}]
+        record.save(update_fields=["refunds"])
+    # "05": VNPay is processing the refund (the money reaches the bank account later).
+    return reply("00", "Refund success", vnp_Amount=str(amount), vnp_PayDate=now, vnp_TransactionNo=number,
+                 vnp_TransactionStatus="05", **common)
+
+
 @csrf_exempt
 @require_POST
 def query_api(request):
@@ -205,4 +270,4 @@ def query_api(request):
         return JsonResponse(answer_query({}), status=400)
     if not isinstance(body, dict):
         return JsonResponse(answer_query({}), status=400)
-    return JsonResponse(answer_query(body))
+    return JsonResponse(answer_api(body))

@@ -12,5 +12,6 @@ urlpatterns = [
     path("gia-lap/merchant_webapi/api/transaction", simulator_views.query_api, name="simulator_query"),
     path("quay/", officer_views.counter_find, name="counter_find"),
     path("quay/<str:code>/", officer_views.counter_payment, name="counter"),
+    path("quay/<str:code>/hoan-tien/<int:payment_id>/", officer_views.refund, name="refund"),
     path("doi-soat/", officer_views.reconciliation, name="reconciliation"),
 ]

@@ -2,7 +2,8 @@
 
 A gateway builds the URL the citizen's browser is sent to, reads the callbacks (the IPN from
 the gateway's server and the browser's return) into a `GatewayResult`, and, where the gateway
-offers it, asks for the status of an order whose IPN never came (`query_status`). It never
+offers it, asks for the status of an order whose IPN never came (`query_status`) and gives
+money back (`refund`). It never
 touches the database: `services.py` decides what a callback or an answer changes.
 """
 from __future__ import annotations
@@ -82,6 +83,14 @@ class Gateway:
 
         Never raises for a gateway that cannot be reached or answers nonsense: the result then
         carries `error`. A gateway without a status query raises NotImplementedError."""
+        raise NotImplementedError
+
+    def refund(self, payment, amount: int, reason: str, actor) -> GatewayResult:
+        """Ask the gateway to give back `amount` đồng of a paid `payment` (a Payment row, read
+        only). `success` only for a verified answer that the gateway accepted the refund; its
+        refund transaction number is `transaction_no`. Never raises for an unreachable gateway or
+        a nonsense answer (the result carries `error`). A gateway without refunds raises
+        NotImplementedError."""
         raise NotImplementedError
 
 

@@ -1,7 +1,7 @@
 """A local stand-in for VNPay: the same protocol and signatures, with a shared secret of its own
 and its pages at /thanh-toan/gia-lap/ (see `simulator_views.py`). The default gateway of the
 embedded run and the tests. Its status query API is at <its base URL>merchant_webapi/api/transaction,
-like VNPay's, and answers from the simulator's own ledger."""
+like VNPay's, and answers status queries and refunds from the simulator's own ledger."""
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -39,7 +39,7 @@ class VNPaySimulatorGateway(VNPayGateway):
 
     def post_query(self, body: dict) -> dict:
         if conf.simulator_inprocess():
-            from ..simulator_views import answer_query
+            from ..simulator_views import answer_api
 
-            return answer_query(body)
+            return answer_api(body)
         return super().post_query(body)

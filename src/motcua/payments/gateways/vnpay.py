@@ -11,6 +11,10 @@ redirect protocol, its request and its answer are signed over their values joine
 fixed order (QUERYDR_REQUEST_HASH_FIELDS, QUERYDR_RESPONSE_HASH_FIELDS). In the answer,
 vnp_ResponseCode is about the query ("00" answered, "91" no such transaction) and
 vnp_TransactionStatus about the payment ("00" paid, "01" not completed, "02" failed).
+
+The refund (`vnp_Command=refund`) is a JSON POST to the same URL, signed the same way over its
+own field orders (REFUND_REQUEST_HASH_FIELDS, REFUND_RESPONSE_HASH_FIELDS); vnp_TransactionType
+"02" is a full refund, "03" a partial one, and vnp_ResponseCode "00" means the gateway accepted it.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import hmac
 import http.client
 import json
 import secrets
+import unicodedata
 import urllib.error
 import urllib.request
 from urllib.parse import quote_plus
@@ -48,6 +53,22 @@ QUERYDR_RESPONSE_HASH_FIELDS = (
     "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
     "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode", "vnp_PromotionAmount",
 )
+# refund checksums, the same way. The order follows VNPay's refund specification (API 2.1.0) as
+# implemented by VNPay's own sample code and the public client libraries; not checked against the
+# live sandbox (VNPay restricts refunds there).
+REFUND_REQUEST_HASH_FIELDS = (
+    "vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TransactionType", "vnp_TxnRef",
+    "vnp_Amount", "vnp_TransactionNo", "vnp_TransactionDate", "vnp_CreateBy", "vnp_CreateDate", "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+REFUND_RESPONSE_HASH_FIELDS = (
+    "vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+    "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+    "vnp_TransactionStatus", "vnp_OrderInfo",
+)
+REFUND_FULL = "02"
+REFUND_PARTIAL = "03"
+REFUND_ACCEPTED = "00"
 # querydr vnp_ResponseCode (the query) and vnp_TransactionStatus (the payment).
 QUERY_ANSWERED = "00"
 QUERY_NOT_FOUND = "91"
@@ -98,6 +119,12 @@ def pipe_sign(values: dict, fields: tuple[str, ...], secret: str) -> str:
 def pipe_verify(values: dict, fields: tuple[str, ...], secret: str) -> bool:
     given = str(values.get("vnp_SecureHash") or "")
     return bool(given) and hmac.compare_digest(given.lower(), pipe_sign(values, fields, secret))
+
+
+def ascii_text(value: str) -> str:
+    """VNPay wants plain ASCII in vnp_OrderInfo: drop the Vietnamese diacritics."""
+    value = str(value).replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
 
 
 def parse_date(value: str) -> datetime.datetime | None:
@@ -278,3 +305,58 @@ class VNPayGateway(Gateway):
             return GatewayResult(**result)
         # 04 reversed, 07 suspected fraud, refund states...: money may have moved; a person decides.
         return GatewayResult(**result, error=f"transaction status {status} needs a person to check it")
+
+    # --- refund ---------------------------------------------------------------------------------
+
+    def refund_params(self, payment, amount: int, reason: str, actor, *, request_id: str | None = None,
+                      now: datetime.datetime | None = None) -> dict:
+        """The signed refund request: full ("02") when the whole payment goes back at once."""
+        params = {
+            "vnp_RequestId": request_id or secrets.token_hex(16),
+            "vnp_Version": self.version,
+            "vnp_Command": "refund",
+            "vnp_TmnCode": self.tmn_code(),
+            "vnp_TransactionType": REFUND_FULL if int(amount) == int(payment.amount) else REFUND_PARTIAL,
+            "vnp_TxnRef": payment.order_ref,
+            "vnp_Amount": str(int(amount) * 100),
+            "vnp_OrderInfo": ascii_text(f"Hoan tien {payment.order_ref}: {reason}")[:255],
+            "vnp_TransactionNo": payment.gateway_transaction_no or "",
+            # The order's vnp_CreateDate, as in querydr: the gateway finds the transaction by it.
+            "vnp_TransactionDate": timezone.localtime(payment.created_at).strftime(DATE_FORMAT),
+            "vnp_CreateBy": ascii_text(getattr(actor, "get_username", lambda: str(actor))())[:250],
+            "vnp_CreateDate": timezone.localtime(now or timezone.now()).strftime(DATE_FORMAT),
+            "vnp_IpAddr": conf.server_ip(),
+        }
+        params["vnp_SecureHash"] = pipe_sign(params, REFUND_REQUEST_HASH_FIELDS, self.secret())
+        return params
+
+    def refund(self, payment, amount: int, reason: str, actor) -> GatewayResult:
+        try:
+            sent = self.refund_params(payment, amount, reason, actor)
+        except ImproperlyConfigured as exc:
+            return GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=str(exc))
+        try:
+            received = self.post_query(sent)
+        except QueryError as exc:
+            return GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=str(exc)[:250], sent=sent,
+                                 received=exc.received)
+        return self.read_refund_answer(payment, int(amount), sent, received)
+
+    def read_refund_answer(self, payment, amount: int, sent: dict, received: dict) -> GatewayResult:
+        """A bad signature is a failure, never a refund; so is an answer about another order or sum."""
+        received = {str(k)[:100]: ("" if v is None else str(v)[:500]) for k, v in received.items()}
+        common = {"order_ref": payment.order_ref, "sent": sent, "received": received}
+        if not pipe_verify({**received, "vnp_TmnCode": self.tmn_code()}, REFUND_RESPONSE_HASH_FIELDS,
+                           self.secret()):
+            return GatewayResult(signature_valid=False, error="wrong signature on the gateway's answer", **common)
+        code = received.get("vnp_ResponseCode", "")[:10]
+        if code != REFUND_ACCEPTED:
+            return GatewayResult(signature_valid=True, response_code=code, **common,
+                                 error=f"the gateway refused the refund: {code} {received.get('vnp_Message', '')}"[:250])
+        raw_amount = received.get("vnp_Amount", "")
+        answered = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        if received.get("vnp_TxnRef") != payment.order_ref or answered != amount:
+            return GatewayResult(signature_valid=True, response_code=code, **common,
+                                 error="the answer is about another order or another amount")
+        return GatewayResult(signature_valid=True, success=True, amount=answered, response_code=code,
+                             transaction_no=received.get("vnp_TransactionNo", "")[:50], **common)

@@ -237,20 +237,23 @@ def test_an_answer_that_is_not_trusted_changes_nothing(client, clock, waiting, m
     assert query_log()[1].reason == "left pending: the gateway reports 12000 đồng, the order is 120000"
 
 
-def test_a_payment_the_engine_refuses_is_rolled_back_and_left_pending(client, clock, waiting, world):
+def test_a_payment_for_a_closed_dossier_is_recorded_paid_and_left_for_a_refund(client, clock, waiting, world):
     """Paid, IPN lost, then the dossier was withdrawn: the engine takes no payment for a closed
-    dossier, so nothing is recorded (refunds are not handled) and the query is logged as an error."""
+    dossier, so the money is recorded on the payment only (paid, refund due), not on the dossier;
+    it is not left pending for ever."""
     order = open_order(client, waiting)
     choose(client, order, "pay", lose=True)
     dossier_services.withdraw(world["counter"], waiting, reason="Người nộp rút hồ sơ")
     later(clock, 20)
-    assert services.reconcile_pending()["pending"] == 1
+    assert services.reconcile_pending()["paid"] == 1
     waiting.refresh_from_db()
-    assert (Payment.objects.get().status, waiting.status, waiting.fee_paid) == ("pending", Status.WITHDRAWN, 0)
+    payment = Payment.objects.get()
+    assert (payment.status, waiting.status, waiting.fee_paid) == ("paid", Status.WITHDRAWN, 0)
     [entry] = query_log()
-    assert (entry.outcome, entry.reason, entry.payment_id, entry.signature_valid) == (
-        "error", "internal error; left pending", None, False)
-    assert entry.params["vnp_TransactionStatus"] == "00"  # the gateway's answer is kept as evidence
+    assert (entry.outcome, entry.payment_id, entry.signature_valid) == ("00", payment.pk, True)
+    assert entry.reason == f"paid; dossier closed (status {Status.WITHDRAWN}), not applied to it (refund due) (reconciled)"
+    assert services.refundable(payment) == 120_000
+    assert services.reconcile_pending() == {"paid": 0, "closed": 0, "pending": 0, "unchanged": 0, "unsupported": 0}
 
 
 def test_a_gateway_without_status_query_is_skipped(client, clock, waiting, monkeypatch):
