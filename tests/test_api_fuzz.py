@@ -180,7 +180,7 @@ PAGE_ROUTES = [
     "/mot-cua/phan-anh/{feedback}/thao-tac/{feedback_action}/", "/mot-cua/danh-gia/",
     "/thanh-toan/ho-so/{dossier}/", "/thanh-toan/ket-qua/{gateway}/", "/thanh-toan/ipn/{gateway}/",
     "/thanh-toan/gia-lap/", "/thanh-toan/quay/", "/thanh-toan/quay/{dossier}/", "/thanh-toan/doi-soat/",
-    "/thanh-toan/gia-lap/merchant_webapi/api/transaction",
+    "/thanh-toan/gia-lap/merchant_webapi/api/transaction", "/thanh-toan/quay/{dossier}/hoan-tien/{number}/",
     "/tai-khoan/quen-mat-khau/", "/tai-khoan/quen-mat-khau/xac-nhan/",
 ]
 # The names the views read from GET and POST (grep request.GET / request.POST), plus the forms' fields.
