@@ -174,29 +174,57 @@ def answer_api(body) -> dict:
     return answer_query(body)
 
 
-def answer_query(body: dict) -> dict:
-    """The signed querydr answer for a request, from the simulator's ledger."""
+def _replier(command: str, response_fields):
+    """The answer being built for one API request, and `reply(code, message, **fields)`, which
+    completes and signs it (the fields not given stay empty, as VNPay sends them)."""
     gateway = _gateway()
-    secret = gateway.secret()
-    answer = dict.fromkeys(QUERYDR_RESPONSE_HASH_FIELDS, "")
-    answer.update(vnp_ResponseId=secrets.token_hex(16), vnp_Command="querydr", vnp_TmnCode=gateway.tmn_code())
+    answer = dict.fromkeys(response_fields, "")
+    answer.update(vnp_ResponseId=secrets.token_hex(16), vnp_Command=command, vnp_TmnCode=gateway.tmn_code())
 
     def reply(code: str, message: str, **fields) -> dict:
         answer.update(vnp_ResponseCode=code, vnp_Message=message, **fields)
-        answer["vnp_SecureHash"] = pipe_sign(answer, QUERYDR_RESPONSE_HASH_FIELDS, secret)
+        answer["vnp_SecureHash"] = pipe_sign(answer, response_fields, gateway.secret())
         return answer
 
-    body = {str(k): ("" if v is None else str(v)) for k, v in body.items()} if isinstance(body, dict) else {}
-    if not all(body.get(name) for name in (*QUERYDR_REQUEST_HASH_FIELDS, "vnp_SecureHash")) or (
-            body["vnp_Command"] != "querydr"):
+    return reply
+
+
+def _refused(body: dict, command: str, required, request_fields, reply, well_formed: bool = True) -> dict | None:
+    """VNPay's answers to a request it will not read: 03 bad data, 02 another merchant, 97 wrong
+    checksum; None for a request to go on with."""
+    gateway = _gateway()
+    if not well_formed or not all(body.get(name) for name in (*required, "vnp_SecureHash")) or (
+            body["vnp_Command"] != command):
         return reply("03", "Invalid data format")
     if body["vnp_TmnCode"] != gateway.tmn_code():
         return reply("02", "Merchant is not valid")
-    if not pipe_verify(body, QUERYDR_REQUEST_HASH_FIELDS, secret):
+    if not pipe_verify(body, request_fields, gateway.secret()):
         return reply("97", "Invalid checksum")
-    record = SimulatedTransaction.objects.filter(tmn_code=gateway.tmn_code(), order_ref=body["vnp_TxnRef"]).first()
-    # Like VNPay, the transaction is found by its reference and the date of its order.
+    return None
+
+
+def _transaction_asked(body: dict, for_update: bool = False) -> SimulatedTransaction | None:
+    """Like VNPay, the transaction is found by its reference and the date of its order."""
+    records = SimulatedTransaction.objects.select_for_update() if for_update else SimulatedTransaction.objects
+    record = records.filter(tmn_code=_gateway().tmn_code(), order_ref=body["vnp_TxnRef"]).first()
     if record is None or record.order.get("vnp_CreateDate") != body["vnp_TransactionDate"]:
+        return None
+    return record
+
+
+def _text_values(body) -> dict:
+    return {str(k): ("" if v is None else str(v)) for k, v in body.items()} if isinstance(body, dict) else {}
+
+
+def answer_query(body: dict) -> dict:
+    """The signed querydr answer for a request, from the simulator's ledger."""
+    reply = _replier("querydr", QUERYDR_RESPONSE_HASH_FIELDS)
+    body = _text_values(body)
+    refused = _refused(body, "querydr", QUERYDR_REQUEST_HASH_FIELDS, QUERYDR_REQUEST_HASH_FIELDS, reply)
+    if refused:
+        return refused
+    record = _transaction_asked(body)
+    if record is None:
         return reply("91", "Transaction not found", vnp_TxnRef=body["vnp_TxnRef"][:100])
     result = record.result
     return reply(
@@ -212,30 +240,18 @@ def answer_refund(body: dict) -> dict:
     03 bad data, 02 another merchant, 97 wrong checksum, 91 no such transaction, 95 the
     transaction was not paid, 93 an amount more than what is left to refund (or a "full" refund
     that is not the whole payment), 94 a request id already used, 00 accepted."""
-    gateway = _gateway()
-    secret = gateway.secret()
-    answer = dict.fromkeys(REFUND_RESPONSE_HASH_FIELDS, "")
-    answer.update(vnp_ResponseId=secrets.token_hex(16), vnp_Command="refund", vnp_TmnCode=gateway.tmn_code())
-
-    def reply(code: str, message: str, **fields) -> dict:
-        answer.update(vnp_ResponseCode=code, vnp_Message=message, **fields)
-        answer["vnp_SecureHash"] = pipe_sign(answer, REFUND_RESPONSE_HASH_FIELDS, secret)
-        return answer
-
-    body = {str(k): ("" if v is None else str(v)) for k, v in body.items()}
+    reply = _replier("refund", REFUND_RESPONSE_HASH_FIELDS)
+    body = _text_values(body)
     needed = [name for name in REFUND_REQUEST_HASH_FIELDS if name != "vnp_TransactionNo"]
-    if not all(body.get(name) for name in (*needed, "vnp_SecureHash")) or body["vnp_Command"] != "refund" or (
-            body["vnp_TransactionType"] not in (REFUND_FULL, REFUND_PARTIAL)) or not body["vnp_Amount"].isdigit():
-        return reply("03", "Invalid data format")
-    if body["vnp_TmnCode"] != gateway.tmn_code():
-        return reply("02", "Merchant is not valid")
-    if not pipe_verify(body, REFUND_REQUEST_HASH_FIELDS, secret):
-        return reply("97", "Invalid checksum")
+    well_formed = body.get("vnp_TransactionType") in (REFUND_FULL, REFUND_PARTIAL) and \
+        body.get("vnp_Amount", "").isdigit()
+    refused = _refused(body, "refund", needed, REFUND_REQUEST_HASH_FIELDS, reply, well_formed)
+    if refused:
+        return refused
     amount = int(body["vnp_Amount"])
     with transaction.atomic():
-        record = SimulatedTransaction.objects.select_for_update().filter(
-            tmn_code=gateway.tmn_code(), order_ref=body["vnp_TxnRef"]).first()
-        if record is None or record.order.get("vnp_CreateDate") != body["vnp_TransactionDate"]:
+        record = _transaction_asked(body, for_update=True)
+        if record is None:
             return reply("91", "Transaction not found", vnp_TxnRef=body["vnp_TxnRef"][:100])
         result = record.result
         common = {"vnp_TxnRef": record.order_ref, "vnp_BankCode": result.get("vnp_BankCode", ""),

@@ -86,6 +86,11 @@ IPN_INVALID_SIGNATURE = ("97", "Invalid signature")
 IPN_UNKNOWN_ERROR = ("99", "Unknown error")
 
 
+def dong(raw: str) -> int | None:
+    """VNPay amounts are đồng x 100: the đồng, or None when it is not a whole number of them."""
+    return int(raw) // 100 if raw.isdigit() and int(raw) % 100 == 0 else None
+
+
 def signing_string(params: dict) -> str:
     """The text VNPay signs: vnp_* parameters except the hash, sorted, URL-encoded."""
     items = sorted(
@@ -194,8 +199,7 @@ class VNPayGateway(Gateway):
         params = {k: str(v) for k, v in params.items()}
         if not verify(params, self.secret()):
             return GatewayResult(signature_valid=False, order_ref=params.get("vnp_TxnRef", "")[:100])
-        raw_amount = params.get("vnp_Amount", "")
-        amount = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        amount = dong(params.get("vnp_Amount", ""))
         response_code = params.get("vnp_ResponseCode", "")
         status = params.get("vnp_TransactionStatus", "")
         return GatewayResult(
@@ -232,16 +236,28 @@ class VNPayGateway(Gateway):
         return params
 
     def query_status(self, order: OrderQuery) -> GatewayResult:
+        return self._exchange(order.order_ref, lambda: self.query_params(order),
+                              lambda sent, received: self.read_query_answer(order, sent, received))
+
+    def _exchange(self, order_ref: str, build, read) -> GatewayResult:
+        """One signed request to the merchant web API (querydr, refund): build it, POST it, read
+        the answer; a missing secret or an unreachable gateway is a result with `error`."""
         try:
-            sent = self.query_params(order)
+            sent = build()
         except ImproperlyConfigured as exc:
-            return GatewayResult(signature_valid=False, order_ref=order.order_ref, error=str(exc))
+            return GatewayResult(signature_valid=False, order_ref=order_ref, error=str(exc))
         try:
             received = self.post_query(sent)
         except QueryError as exc:
-            return GatewayResult(signature_valid=False, order_ref=order.order_ref, error=str(exc)[:250], sent=sent,
+            return GatewayResult(signature_valid=False, order_ref=order_ref, error=str(exc)[:250], sent=sent,
                                  received=exc.received)
-        return self.read_query_answer(order, sent, received)
+        return read(sent, received)
+
+    def _signed_answer(self, received: dict, fields) -> tuple[dict, bool]:
+        """The answer as short strings, and whether its checksum over `fields` holds. Our own
+        merchant code goes into the checksum: an answer for another merchant fails it."""
+        received = {str(k)[:100]: ("" if v is None else str(v)[:500]) for k, v in received.items()}
+        return received, pipe_verify({**received, "vnp_TmnCode": self.tmn_code()}, fields, self.secret())
 
     def post_query(self, body: dict) -> dict:
         """POST the request as JSON over HTTP; the decoded JSON object answered, or QueryError."""
@@ -271,11 +287,9 @@ class VNPayGateway(Gateway):
 
     def read_query_answer(self, order: OrderQuery, sent: dict, received: dict) -> GatewayResult:
         """Check the answer's signature and read it. A bad signature is an error, never a payment."""
-        received = {str(k)[:100]: ("" if v is None else str(v)[:500]) for k, v in received.items()}
+        received, valid = self._signed_answer(received, QUERYDR_RESPONSE_HASH_FIELDS)
         common = {"order_ref": order.order_ref, "sent": sent, "received": received}
-        # Our own merchant code goes into the checksum: an answer for another merchant fails it.
-        if not pipe_verify({**received, "vnp_TmnCode": self.tmn_code()}, QUERYDR_RESPONSE_HASH_FIELDS,
-                           self.secret()):
+        if not valid:
             return GatewayResult(signature_valid=False, error="wrong signature on the gateway's answer", **common)
         code = received.get("vnp_ResponseCode", "")[:10]
         if code == QUERY_NOT_FOUND:
@@ -287,8 +301,7 @@ class VNPayGateway(Gateway):
             return GatewayResult(signature_valid=True, response_code=code, error="the answer is about another order",
                                  **common)
         status = received.get("vnp_TransactionStatus", "")[:10]
-        raw_amount = received.get("vnp_Amount", "")
-        amount = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        amount = dong(received.get("vnp_Amount", ""))
         result = {
             "signature_valid": True, "amount": amount, "response_code": status,
             "transaction_no": received.get("vnp_TransactionNo", "")[:50],
@@ -331,30 +344,20 @@ class VNPayGateway(Gateway):
         return params
 
     def refund(self, payment, amount: int, reason: str, actor) -> GatewayResult:
-        try:
-            sent = self.refund_params(payment, amount, reason, actor)
-        except ImproperlyConfigured as exc:
-            return GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=str(exc))
-        try:
-            received = self.post_query(sent)
-        except QueryError as exc:
-            return GatewayResult(signature_valid=False, order_ref=payment.order_ref, error=str(exc)[:250], sent=sent,
-                                 received=exc.received)
-        return self.read_refund_answer(payment, int(amount), sent, received)
+        return self._exchange(payment.order_ref, lambda: self.refund_params(payment, amount, reason, actor),
+                              lambda sent, received: self.read_refund_answer(payment, int(amount), sent, received))
 
     def read_refund_answer(self, payment, amount: int, sent: dict, received: dict) -> GatewayResult:
         """A bad signature is a failure, never a refund; so is an answer about another order or sum."""
-        received = {str(k)[:100]: ("" if v is None else str(v)[:500]) for k, v in received.items()}
+        received, valid = self._signed_answer(received, REFUND_RESPONSE_HASH_FIELDS)
         common = {"order_ref": payment.order_ref, "sent": sent, "received": received}
-        if not pipe_verify({**received, "vnp_TmnCode": self.tmn_code()}, REFUND_RESPONSE_HASH_FIELDS,
-                           self.secret()):
+        if not valid:
             return GatewayResult(signature_valid=False, error="wrong signature on the gateway's answer", **common)
         code = received.get("vnp_ResponseCode", "")[:10]
         if code != REFUND_ACCEPTED:
             return GatewayResult(signature_valid=True, response_code=code, **common,
                                  error=f"the gateway refused the refund: {code} {received.get('vnp_Message', '')}"[:250])
-        raw_amount = received.get("vnp_Amount", "")
-        answered = int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        answered = dong(received.get("vnp_Amount", ""))
         if received.get("vnp_TxnRef") != payment.order_ref or answered != amount:
             return GatewayResult(signature_valid=True, response_code=code, **common,
                                  error="the answer is about another order or another amount")
