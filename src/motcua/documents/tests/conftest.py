@@ -43,3 +43,13 @@ def other(db):
 def online_version(world):
     """The land procedure accepts online dossiers; its required documents are the first two."""
     return world["version"]
+
+
+@pytest.fixture
+def paper_dossier(world):  # noqa: F811
+    """A dossier received at the counter with every document handed in on paper (digitisation 0)."""
+    from motcua.dossiers import services
+
+    docs = [{"required_document": d["required_document"], "originals": 1} for d in documents_for(world)]
+    return services.receive_at_counter(world["counter"], procedure_version=world["version"], applicant=APPLICANT,
+                                       documents=docs, service_point=world["centre"], received_at=MONDAY)

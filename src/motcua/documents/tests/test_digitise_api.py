@@ -14,13 +14,6 @@ from .conftest import APPLICANT, MONDAY, PDF, PNG, documents_for, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paper_dossier(world):
-    docs = [{"required_document": d["required_document"], "originals": 1} for d in documents_for(world)]
-    return services.receive_at_counter(world["counter"], procedure_version=world["version"], applicant=APPLICANT,
-                                       documents=docs, service_point=world["centre"], received_at=MONDAY)
-
-
 def client_for(user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
