@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from motcua.calendar.holiday_data import MAKEUP_WORKING_DAY, vietnam_days  # noqa: E402
 from motcua.calendar.worktime import VIETNAM, WorkCalendar  # noqa: E402
 
+from performance_doc import replace_section  # noqa: E402 (bench/ is the script's folder)
+
 START, END = "<!-- bench:calendar -->", "<!-- /bench:calendar -->"
-HEADER = "# Performance figures\n\nWritten by the benchmarks in `bench/`; each section is replaced when its benchmark runs again.\n"
 
 
 def build_calendar() -> WorkCalendar:
@@ -73,18 +74,7 @@ def measure_common(calendar: WorkCalendar, jobs, repeat: int = 5) -> float:
 
 
 def write_section(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    path.parent.mkdir(exist_ok=True)
-    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    section = f"{START}\n{text.rstrip()}\n{END}"
-    if START in content and END in content:
-        before, rest = content.split(START, 1)
-        after = rest.split(END, 1)[1]
-        content = before + section + after
-    else:
-        content = content.rstrip() + "\n\n" + section + "\n"
-    path.write_text(content, encoding="utf-8")
-    return path
+    return replace_section(START, END, text)
 
 
 def main():

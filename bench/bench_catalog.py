@@ -34,8 +34,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from performance_doc import replace_section  # noqa: E402 (bench/ is the script's folder)
+
 START, END = "<!-- bench:catalog -->", "<!-- /bench:catalog -->"
-HEADER = "# Performance figures\n\nWritten by the benchmarks in `bench/`; each section is replaced when its benchmark runs again.\n"
 QUERIES = [
     "dang ky khai sinh",
     "giay phep xay dung",
@@ -167,18 +168,7 @@ def run(n: int, seconds: float) -> list[str]:
 
 
 def write_section(lines: list[str]) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    section = "\n".join([START, *lines, END])
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return replace_section(START, END, "\n".join(lines))
 
 
 def main() -> int:

@@ -28,10 +28,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from performance_doc import replace_section  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 START, END = "<!-- bench:dossiers -->", "<!-- /bench:dossiers -->"
-HEADER = "# Performance figures\n\nWritten by the benchmarks in `bench/`; each section is replaced when its benchmark runs again.\n"
 BENCH_DB = "motcua_bench_dossiers"
 
 
@@ -213,16 +214,7 @@ def bench_baseline(url: str, n: int) -> float:
 
 
 def write_section(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    section = f"{START}\n{text.rstrip()}\n{END}"
-    if START in content and END in content:
-        before, rest = content.split(START, 1)
-        content = before + section + rest.split(END, 1)[1]
-    else:
-        content = content.rstrip() + "\n\n" + section + "\n"
-    path.write_text(content, encoding="utf-8")
-    return path
+    return replace_section(START, END, text)
 
 
 def main():

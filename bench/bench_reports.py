@@ -33,10 +33,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from performance_doc import read_section, replace_section  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 START, END = "<!-- bench:reports -->", "<!-- /bench:reports -->"
-HEADER = "# Performance figures\n\nWritten by the benchmarks in `bench/`; each section is replaced when its benchmark runs again.\n"
 BENCH_DB = "motcua_bench_reports"
 AS_OF = dt.datetime(2026, 1, 1, 0, 0)  # local time: the generated history ends here
 YEARS = (2021, 2025)
@@ -314,28 +315,23 @@ trend's month by a `CASE` over the month starts (+0.25 s per column instead of +
 (~15 ms) from their first view."""
 
 
-def write_dashboard_section(n: int, text: str) -> Path:
-    """Replace this size's block of the dashboard section (after the reports section)."""
-    path = ROOT / "docs" / "performance.md"
-    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
+def write_sized_block(start: str, end: str, head: str, n: int, text: str, after: str | None = None) -> Path:
+    """Replace this size's block (`<!-- n=... -->`) of a section, keeping the other sizes' blocks;
+    `head` (title and findings) opens the section."""
     blocks = {}
-    if DASH_START in content:
-        before, rest = content.split(DASH_START, 1)
-        inside, after = rest.split(DASH_END, 1)
-        for block in inside.split("<!-- n=")[1:]:
-            size, body = block.split(" -->", 1)
-            blocks[int(size)] = body.strip("\n")
-    elif END in content:
-        before, after = content.split(END, 1)
-        before, after = before + END + "\n\n", after
-    else:
-        before, after = content.rstrip() + "\n\n", "\n"
+    for block in (read_section(start, end) or "").split("<!-- n=")[1:]:
+        size, body = block.split(" -->", 1)
+        blocks[int(size)] = body.strip("\n")
     blocks[n] = text.strip("\n")
     body = "\n\n".join(f"<!-- n={size} -->\n{blocks[size]}" for size in sorted(blocks))
-    block = (f"{DASH_START}\n### Reports dashboard and 06a table after the single pass "
-             f"(`bench/bench_reports.py --dashboard-only`)\n\n{DASH_NOTES}\n\n{body}\n{DASH_END}")
-    path.write_text(before + block + after, encoding="utf-8")
-    return path
+    return replace_section(start, end, f"{head}\n\n{body}", after=after)
+
+
+def write_dashboard_section(n: int, text: str) -> Path:
+    """This size's block of the dashboard section (right after the reports section)."""
+    head = ("### Reports dashboard and 06a table after the single pass (`bench/bench_reports.py --dashboard-only`)"
+            f"\n\n{DASH_NOTES}")
+    return write_sized_block(DASH_START, DASH_END, head, n, text, after=END)
 
 
 def verdict(seconds: float, target: float) -> str:
@@ -410,24 +406,9 @@ def verdict_rate(rate: float, target: float) -> str:
 
 
 def write_section(n: int, text: str) -> Path:
-    """Replace this size's block inside the reports section, keeping the other sizes' blocks."""
-    path = ROOT / "docs" / "performance.md"
-    path.parent.mkdir(exist_ok=True)
-    content = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    blocks = {}
-    if START in content and END in content:
-        before, rest = content.split(START, 1)
-        inside, after = rest.split(END, 1)
-        for block in inside.split("<!-- n=")[1:]:
-            size, body = block.split(" -->", 1)
-            blocks[int(size)] = body.strip("\n")
-    else:
-        before, after = content.rstrip() + "\n\n", "\n"
-    blocks[n] = text.strip("\n")
-    title = "## Reports: the 06a table and the legacy import (`bench/bench_reports.py`)"
-    body = "\n\n".join(f"<!-- n={size} -->\n{blocks[size]}" for size in sorted(blocks))
-    path.write_text(f"{before}{START}\n{title}\n\n{NOTES}\n\n{body}\n{END}{after}", encoding="utf-8")
-    return path
+    """This size's block of the reports section."""
+    head = f"## Reports: the 06a table and the legacy import (`bench/bench_reports.py`)\n\n{NOTES}"
+    return write_sized_block(START, END, head, n, text)
 
 
 def main():

@@ -31,6 +31,8 @@ import http.client
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from performance_doc import replace_section  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -375,16 +377,7 @@ def count_queries(template: str, n: int) -> int:
 
 
 def write_section(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    content = path.read_text(encoding="utf-8")
-    section = f"{START}\n{text.rstrip()}\n{END}"
-    if START in content and END in content:
-        before, rest = content.split(START, 1)
-        content = before + section + rest.split(END, 1)[1]
-    else:
-        content = content.rstrip() + "\n\n" + section + "\n"
-    path.write_text(content, encoding="utf-8")
-    return path
+    return replace_section(START, END, text)
 
 
 API = "/api/v1/tracking/%s/"
