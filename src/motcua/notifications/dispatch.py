@@ -71,10 +71,10 @@ class EventBatcher:
             self._wake.wait(self._flush_seconds)
             self._wake.clear()
             try:
-                self.flush()
+                if self.flush():
+                    _close_thread_connections()
             except Exception:  # noqa: BLE001 - the thread must keep running
                 logger.exception("notification batch failed")
-            finally:
                 _close_thread_connections()
 
 
