@@ -20,6 +20,20 @@ def _date(value: str, option: str) -> datetime.date:
         ) from None
 
 
+def period_and_service_point(options) -> tuple[datetime.date, datetime.date, ServicePoint | None]:
+    """--from, --to and --service-point of a report command, checked (CommandError otherwise)."""
+    date_from = _date(options["date_from"], "--from")
+    date_to = _date(options["date_to"], "--to")
+    service_point = None
+    if options["service_point"]:
+        service_point = ServicePoint.objects.filter(code=options["service_point"]).first()
+        if service_point is None:
+            raise CommandError(
+                _("Service point “%(code)s” does not exist.") % {"code": options["service_point"]}
+            )
+    return date_from, date_to, service_point
+
+
 class Command(BaseCommand):
     help = "The dossier table (Biểu II.06a/VPCP/KSTT) for a period, as JSON, CSV or Excel."
 
@@ -37,15 +51,7 @@ class Command(BaseCommand):
             return self._handle(options)
 
     def _handle(self, options):
-        date_from = _date(options["date_from"], "--from")
-        date_to = _date(options["date_to"], "--to")
-        service_point = None
-        if options["service_point"]:
-            service_point = ServicePoint.objects.filter(code=options["service_point"]).first()
-            if service_point is None:
-                raise CommandError(
-                    _("Service point “%(code)s” does not exist.") % {"code": options["service_point"]}
-                )
+        date_from, date_to, service_point = period_and_service_point(options)
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError(_("Give --output FILE for the Excel format."))
         try:

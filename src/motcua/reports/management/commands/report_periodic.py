@@ -4,9 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from motcua.organization.models import ServicePoint
 from motcua.reports.dossier_table import ReportError
-from motcua.reports.management.commands.report_06a import _date
+from motcua.reports.management.commands.report_06a import period_and_service_point
 from motcua.reports.periodic import report_content, to_docx, to_pdf
 
 
@@ -23,14 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override(options["lang"]):
-            date_from = _date(options["date_from"], "--from")
-            date_to = _date(options["date_to"], "--to")
-            service_point = None
-            if options["service_point"]:
-                service_point = ServicePoint.objects.filter(code=options["service_point"]).first()
-                if service_point is None:
-                    raise CommandError(
-                        _("Service point “%(code)s” does not exist.") % {"code": options["service_point"]})
+            date_from, date_to, service_point = period_and_service_point(options)
             try:
                 content = report_content(date_from, date_to, service_point=service_point)
             except ReportError as error:
