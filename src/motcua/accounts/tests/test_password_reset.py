@@ -326,27 +326,10 @@ def _seed_templates():
 
 def _in_threads(count, work):
     """Run `work(n)` in `count` threads started together; returns what each returned or raised."""
-    import threading
+    from motcua.core.testing import run_in_threads
 
-    from django.db import connection
-
-    barrier, results = threading.Barrier(count), [None] * count
-
-    def run(n):
-        try:
-            barrier.wait()
-            results[n] = work(n)
-        except Exception as error:  # noqa: BLE001 - compared by the test
-            results[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    results, errors = run_in_threads(count, work)
+    return [error if error is not None else result for result, error in zip(results, errors)]
 
 
 @pytest.mark.django_db(transaction=True)

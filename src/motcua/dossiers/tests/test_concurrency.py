@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.core.testing import run_in_threads
 
 from .conftest import APPLICANT, MONDAY, at, documents_for
 
@@ -17,26 +18,6 @@ pytestmark = [
                        reason="needs real row locks and parallel writers (PostgreSQL)"),
 ]
 
-
-def run_in_threads(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
 
 
 def test_parallel_receipts_get_unique_consecutive_codes(world):

@@ -11,6 +11,7 @@ from motcua.payments import services
 from django.utils import timezone
 
 from motcua.payments.models import Payment, SimulatedTransaction
+from motcua.core.testing import run_in_threads
 
 from .helpers import ipn_params
 
@@ -19,26 +20,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)"),
 ]
 
-
-def run_in_threads(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, [None] * n
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - asserted by the test
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
 
 
 def test_parallel_ipns_record_one_payment(waiting):

@@ -28,6 +28,7 @@ from motcua.payments.gateways.vnpay import (
 from motcua.payments.links import token_for
 from motcua.payments.models import GatewayCallback, Method, Payment, Refund, SimulatedTransaction
 from motcua.payments.selectors import daily_reconciliation
+from motcua.core.testing import run_in_threads
 
 from .conftest import SECRET as SIM_SECRET
 from .helpers import ipn_params
@@ -280,23 +281,8 @@ def test_two_refunds_in_process(waiting, world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)")
 def test_two_officers_refunding_the_same_payment_at_once(waiting, world):
     payment = paid_online(waiting)
-    barrier = threading.Barrier(2)
-    results, errors = [None, None], [None, None]
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = services.refund_payment(world["counter"], payment.pk, None, f"Lần {i}")
-        except Exception as exc:  # noqa: BLE001 - asserted below
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = run_in_threads(
+        2, lambda i: services.refund_payment(world["counter"], payment.pk, None, f"Lần {i}"))
     assert [e.code for e in errors if e] == ["too_much"]
     [won] = [r for r in results if r]
     assert (won.status, won.amount) == ("succeeded", 120_000)

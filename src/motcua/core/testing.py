@@ -1,0 +1,29 @@
+"""Helpers for the tests of several apps."""
+from __future__ import annotations
+
+import threading
+
+
+def run_in_threads(n: int, target) -> tuple[list, list]:
+    """Run `target(i)` for i in 0..n-1 in n threads released together (a barrier), each with its
+    own database connection, closed at the end. Returns (results, errors), None where there is none."""
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, [None] * n
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = target(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
+            errors[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results, errors
