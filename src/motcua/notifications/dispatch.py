@@ -9,8 +9,8 @@ itself, as the single-event path did. Ids still in the batch when the process en
 published at exit; if the process is killed, `tasks.notify_missed_events` (periodic) finds the
 recent notifiable events without any message and handles them.
 
-In the embedded default (no REDIS_URL, Celery eager) nothing is batched: the receiver runs the
-task inline, so a test or the demo sees the messages at once.
+In the embedded default (no REDIS_URL, Celery eager) nothing is batched: `add` hands the event
+over at once and the eager task runs inline, so a test or the demo sees the messages at once.
 """
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ class EventBatcher:
     gets a batch that `publish` raised on."""
 
     def __init__(self, publish: Callable[[list[int]], None], fallback: Callable[[list[int]], None],
-                 flush_seconds: float = FLUSH_SECONDS, max_batch: int = MAX_BATCH):
-        self._publish, self._fallback = publish, fallback
+                 flush_seconds: float = FLUSH_SECONDS, max_batch: int = MAX_BATCH,
+                 inline: Callable[[], bool] = lambda: False):
+        self._publish, self._fallback, self._inline = publish, fallback, inline
         self._flush_seconds, self._max_batch = flush_seconds, max_batch
         self._ids: list[int] = []
         self._lock = threading.Lock()
@@ -39,6 +40,9 @@ class EventBatcher:
         self._thread: threading.Thread | None = None
 
     def add(self, event_id: int) -> None:
+        if self._inline():  # nothing to wait for: hand it over now, in this thread
+            self._hand_over([event_id])
+            return
         with self._lock:
             self._ids.append(event_id)
             full = len(self._ids) >= self._max_batch
@@ -53,14 +57,16 @@ class EventBatcher:
         """Publish what is waiting now, in this thread; the number of ids handed over."""
         with self._lock:
             ids, self._ids = self._ids, []
-        if not ids:
-            return 0
+        if ids:
+            self._hand_over(ids)
+        return len(ids)
+
+    def _hand_over(self, ids: list[int]) -> None:
         try:
             self._publish(ids)
         except Exception:  # noqa: BLE001 - a broker outage: do the work here rather than lose it
             logger.exception("could not enqueue notifications for %d dossier events; handling them here", len(ids))
             self._fallback(ids)
-        return len(ids)
 
     def pending(self) -> int:
         with self._lock:
@@ -97,5 +103,11 @@ def _handle_here(ids: list[int]) -> None:
     notify_events(ids)
 
 
-batcher = EventBatcher(_publish, _handle_here)
+def _celery_eager() -> bool:
+    from .tasks import deliver_for_events
+
+    return bool(deliver_for_events.app.conf.task_always_eager)
+
+
+batcher = EventBatcher(_publish, _handle_here, inline=_celery_eager)
 atexit.register(batcher.flush)

@@ -148,17 +148,14 @@ def on_dossier_event(sender, event=None, **kwargs):
     """Hand the event to the worker: the officer's request only pays for adding its id to this
     process's batch (`dispatch.batcher`, published within 50 ms).
 
-    In the embedded default (no REDIS_URL) Celery is eager: the task runs inline, as before.
+    In the embedded default (no REDIS_URL) Celery is eager: the batcher hands it over at once and
+    the task runs inline.
     """
     if event is None or event.kind not in EVENT_KINDS:
         return
-    from .dispatch import batcher
-    from .tasks import deliver_for_event
+    from . import dispatch
 
-    if deliver_for_event.app.conf.task_always_eager:
-        notify_event_safely(event)
-        return
-    batcher.add(event.pk)
+    dispatch.batcher.add(event.pk)
 
 
 def notify_event_safely(event) -> list:
