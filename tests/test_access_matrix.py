@@ -67,7 +67,7 @@ ROWS = [
         cells(SIGN_IN, 403, C(200, ("dC",)), 404, C(200, ("dC",)))),
     Row("receipt (form 01 page) of A", "/mot-cua/tiep-nhan/{dA}/giay-tiep-nhan/",
         cells(SIGN_IN, 403, C(200, ("dA",)), 404, C(200, ("dA",)))),
-    Row("tracking book (HTML) of the caller's agencies", "/mot-cua/so-theo-doi-html/?from={since}&to={today}",
+    Row("tracking book (HTML) of the caller's agencies", "/mot-cua/so-theo-doi-html/?date_from={since}&date_to={today}",
         cells(SIGN_IN, 403, C(200, ("dA",)), C(200, ("dB",)), C(200, ("dA", "dB")))),
     Row("feedback list", "/mot-cua/phan-anh/",
         cells(SIGN_IN, 403, C(200, ("fA",)), C(200, ("fB",)), C(200, ("fA", "fB")))),
