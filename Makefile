@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run install install-test migrate demo messages test test-fast lint bench clean
+.PHONY: run install install-test migrate demo messages test test-fast test-dates lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,14 @@ migrate: install messages
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The links in SMS, e-mail and printouts (form 01's QR code) follow the server started here,
+# unless SITE_URL is given: `make run PORT=8077` links to port 8077 (docs/running.md).
+RUN_SITE_URL = $(or $(SITE_URL),http://$(HOST):$(PORT))
+
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py demo_logins
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # SQLite by default; set DATABASE_URL=postgres://... to run against PostgreSQL.
 test: $(VENV)/.installed-test messages
@@ -42,6 +46,17 @@ test: $(VENV)/.installed-test messages
 
 test-fast: $(VENV)/.installed-test messages
 	DEBUG=0 $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The non-browser suite again with the clock moved: the first day of a month (early morning), a day
+# of Tết, and the last afternoon of a year. No test may depend on the day it was written.
+TEST_CLOCKS ?= 2027-02-01T07:30+07:00 2027-02-08T10:00+07:00 2027-12-31T16:30+07:00
+test-dates: $(VENV)/.installed-test messages
+	for clock in $(TEST_CLOCKS); do \
+	  echo "== suite with the clock at $$clock"; \
+	  DEBUG=0 $(BIN)/python -m pytest -m "not browser and not fuzz" -q --clock $$clock $(PYTEST_ARGS) || exit 1; \
+	done
+
+install-test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .
