@@ -1,6 +1,4 @@
 """URL map. Each app owns its pages (`urls.py`) and its API (`api_urls.py`)."""
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
@@ -29,9 +27,12 @@ urlpatterns = [
     path("mot-cua/", include("motcua.feedback.officer_urls")),
     path("", include("motcua.feedback.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("", include("motcua.documents.portal_urls")),
     path("", include("motcua.portal.urls")),
 ]
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) if settings.DEBUG else []
+# No route serves MEDIA_ROOT, not even with DEBUG: every uploaded file is a person's document
+# (dossier documents, results, the data store, drafts) and opens only through the documents app's
+# checked views (`documents/urls.py`, `documents/portal_urls.py`).
 
 admin.site.site_header = gettext_lazy("motcua - administrative procedure information system")
 admin.site.site_title = "motcua"

@@ -7,10 +7,14 @@ digitised at the counter, or from an electronic result.
 `ApplicationDraft`: an online application in progress. Its `key` (a UUID in the form) is unique,
 and `dossier` is set once under a row lock when it is submitted, so a double submission makes
 one dossier.
+
+`DocumentOpening`: the access log of dossier files (Decree 13/2023 on personal data): one row per
+file of a dossier (a document or the result) opened by an officer, appended and never changed.
 """
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -124,3 +128,45 @@ class DraftFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["draft", "required_document"], name="documents_one_file_per_item")
         ]
+
+
+class DocumentOpening(models.Model):
+    """An officer opened a file of a dossier: who, when, which file of which dossier, from where.
+    Appended when the file is served and never changed or deleted (Decree 13/2023)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Dossier document")
+        RESULT = "result", _("Result")
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("officer")
+    )
+    at = models.DateTimeField(_("opened at"), db_index=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="+", verbose_name=_("dossier")
+    )
+    dossier_code = models.CharField(_("dossier code"), max_length=40, db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    document = models.ForeignKey(
+        "dossiers.DossierDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("dossier document"),
+    )
+    document_name = models.CharField(_("document"), max_length=500, blank=True)
+    file_name = models.CharField(_("stored file"), max_length=255)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("document opening")
+        verbose_name_plural = _("document openings")
+
+    def __str__(self):
+        return f"{self.dossier_code} {self.document_name} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("The access log is never changed."), code="log_immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The access log is never deleted."), code="log_immutable")

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from motcua.dossiers.counting import received_between_q
 from motcua.dossiers.models import Dossier, DossierDocument
 
 from .models import ApplicationDraft, StoredDocument
@@ -57,7 +58,7 @@ def digitisation_counts(date_from: datetime.date, date_to: datetime.date, agency
     agencies (all when None): how many dossiers, how many fully digitised, and how many documents
     were re-used from the data store (digitisation 2) or from an earlier result (3)."""
     start, end = _bounds(date_from, date_to)
-    dossiers = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    dossiers = Dossier.objects.filter(received_between_q(start, end))  # none refused at intake
     if agency_ids is not None:
         dossiers = dossiers.filter(receiving_agency_id__in=list(agency_ids))
     figures = dossiers.aggregate(dossiers=Count("pk"), digitised=Count("pk", filter=Q(is_digitized=True)))
@@ -66,3 +67,51 @@ def digitisation_counts(date_from: datetime.date, date_to: datetime.date, agency
         reused_results=Count("pk", filter=Q(digitization=DossierDocument.Digitization.REUSED_RESULT)),
     )
     return {**figures, **documents}
+
+
+# --- the files of a dossier and their access log -------------------------------------------------
+
+def dossier_file(dossier: Dossier | None, document_id: int | None):
+    """(field file, document) of one file of the dossier: a document's file when `document_id` is
+    given, else the result (document None). None when the dossier has no such file."""
+    if dossier is None:
+        return None
+    if document_id is None:
+        return (dossier.result_file, None) if dossier.result_file else None
+    document = dossier.documents.filter(pk=document_id).first()
+    if document is None or not document.file:
+        return None
+    return document.file, document
+
+
+def may_see_openings(user) -> bool:
+    """Managers (centre manager, province administrator) see the access log of their agencies."""
+    from motcua.organization.permissions import has_permission
+
+    return bool(getattr(user, "is_authenticated", False)) and has_permission(user, "service_point.manage")
+
+
+def openings_for(user, *, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+                 officer_id: int | None = None, code: str = ""):
+    """The openings of files of dossiers that an agency the manager manages received, is competent
+    for or holds now, newest first; narrowed by local dates (inclusive), officer and dossier code."""
+    from motcua.organization.permissions import agencies_for
+
+    from .models import DocumentOpening
+
+    if not may_see_openings(user):
+        return DocumentOpening.objects.none()
+    agencies = agencies_for(user, "service_point.manage").values("pk")
+    qs = DocumentOpening.objects.filter(
+        Q(dossier__receiving_agency_id__in=agencies) | Q(dossier__competent_agency_id__in=agencies)
+        | Q(dossier__current_agency_id__in=agencies)
+    )
+    if date_from is not None:
+        qs = qs.filter(at__gte=_bounds(date_from, date_from)[0])
+    if date_to is not None:
+        qs = qs.filter(at__lt=_bounds(date_to, date_to)[1])
+    if officer_id is not None:
+        qs = qs.filter(officer_id=officer_id)
+    if code:
+        qs = qs.filter(dossier_code__icontains=code.strip())
+    return qs.select_related("officer__staff_profile").order_by("-at", "-pk")

@@ -12,7 +12,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierDocument, PartyKind, ResultKind
 from motcua.dossiers.services import DossierActionError, agency_ids_with
 
-from .models import Source, StoredDocument
+from .models import DocumentOpening, Source, StoredDocument
 from .uploads import CheckedFile, sniff
 
 logger = logging.getLogger(__name__)
@@ -191,3 +191,27 @@ def usable_for(owner, today: datetime.date | None = None):
 
     today = today or timezone.localdate()
     return StoredDocument.objects.filter(owner=owner).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+def record_opening(officer, dossier: Dossier, *, document: DossierDocument | None = None,
+                   client_ip: str | None = None) -> DocumentOpening:
+    """Append one row to the access log: `officer` opened `document` of `dossier` (its result
+    when `document` is None) from `client_ip`. Called by the file views once the file is open,
+    never for a refused request."""
+    field = document.file if document is not None else dossier.result_file
+    return DocumentOpening.objects.create(
+        officer=officer, at=timezone.now(), dossier=dossier, dossier_code=dossier.code[:40],
+        kind=DocumentOpening.Kind.DOCUMENT if document is not None else DocumentOpening.Kind.RESULT,
+        document=document,
+        document_name=(document.name if document is not None else dossier.result_description)[:500],
+        file_name=(field.name or "")[:255], client_ip=_ip_or_none(client_ip),
+    )
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
