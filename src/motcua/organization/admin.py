@@ -14,11 +14,13 @@ from .models import (
     AdministrativeLevel,
     AdministrativeUnit,
     Agency,
+    AgencyName,
     Counter,
     CounterAssignment,
     OpeningHours,
     RoleAssignment,
     ServicePoint,
+    ServicePointName,
     StaffProfile,
 )
 
@@ -68,8 +70,33 @@ class AdministrativeLevelAdmin(ModelAdmin):
     ordering = ["rank"]
 
 
+class LevelInForceMixin:
+    """A new unit or agency is offered only the levels in force today (no district after 2025-07-01);
+    an existing row keeps every level, so old rows stay editable."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and "level" in form.base_fields:
+            from django.utils import timezone
+
+            form.base_fields["level"].queryset = AdministrativeLevel.objects.valid_on(timezone.localdate())
+        return form
+
+
+class AgencyNameInline(admin.TabularInline):
+    model = AgencyName
+    extra = 0
+    fields = ["name", "valid_from", "valid_to"]
+
+
+class ServicePointNameInline(admin.TabularInline):
+    model = ServicePointName
+    extra = 0
+    fields = ["name", "valid_from", "valid_to"]
+
+
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(ModelAdmin):
+class AdministrativeUnitAdmin(LevelInForceMixin, ModelAdmin):
     list_display = ["name", "code", "level", "parent", "successor", "valid_from", "valid_to"]
     list_filter = ["level", InForceFilter]
     search_fields = ["name", "code"]
@@ -78,7 +105,7 @@ class AdministrativeUnitAdmin(ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ModelAdmin):
+class AgencyAdmin(LevelInForceMixin, ModelAdmin):
     list_display = ["name", "code", "kind", "level", "parent", "valid_to"]
     list_filter = ["kind", "level", InForceFilter]
     search_fields = ["name", "short_name", "code"]
@@ -89,6 +116,7 @@ class AgencyAdmin(ModelAdmin):
         (_("Contact"), {"fields": ["address", "phone", "email"]}),
         (_("Validity"), {"fields": ["valid_from", "valid_to"]}),
     ]
+    inlines = [AgencyNameInline]
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
@@ -126,7 +154,7 @@ class ServicePointAdmin(ModelAdmin):
     list_filter = ["kind", InForceFilter]
     search_fields = ["name", "code"]
     autocomplete_fields = ["administrative_unit", "host_agency"]
-    inlines = [OpeningHoursInline, CounterInline]
+    inlines = [ServicePointNameInline, OpeningHoursInline, CounterInline]
 
 
 class CounterAssignmentInline(admin.TabularInline):

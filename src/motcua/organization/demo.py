@@ -32,6 +32,7 @@ from .models import (
     Role,
     RoleAssignment,
     ServicePoint,
+    ServicePointName,
     StaffProfile,
 )
 
@@ -144,16 +145,20 @@ def code_of(key: str) -> str:
 OFFICE_DAY = [(datetime.time(7, 0), datetime.time(11, 30)), (datetime.time(13, 30), datetime.time(17, 0))]
 SATURDAY_MORNING = [(datetime.time(7, 30), datetime.time(11, 30))]
 
+# Decree 118/2025: from 1 July 2025 a commune's one-stop unit is its "Trung tâm Phục vụ hành chính
+# công xã/phường"; before, its "Bộ phận Một cửa". The current name is the row's name, the old one a
+# ServicePointName ending on 2025-06-30 (printouts of older dossiers keep it).
 SERVICE_POINTS = [
-    # code, name, kind, unit, host agency key, address, saturday morning?
+    # code, name, kind, unit, host agency key, address, saturday morning?, name until 2025-06-30
     ("trung-tam-tinh", f"Trung tâm Phục vụ hành chính công tỉnh {PROVINCE_SHORT_NAME}", ServicePoint.Kind.PROVINCIAL_CENTRE,
-     "99", "trung_tam", "Số 1 đường Hòa Bình, phường Bến Đò", True),
-    ("mot-cua-ben-do", "Bộ phận Một cửa phường Bến Đò", ServicePoint.Kind.COMMUNE_UNIT, "99901", "ubnd_ben_do",
-     "Số 5 đường Bến Đò, phường Bến Đò", False),
-    ("mot-cua-doi-che", "Bộ phận Một cửa xã Đồi Chè", ServicePoint.Kind.COMMUNE_UNIT, "99902", "ubnd_doi_che",
-     "Thôn Đồi Chè, xã Đồi Chè", False),
-    ("mot-cua-suoi-bac", "Bộ phận Một cửa xã Suối Bạc", ServicePoint.Kind.COMMUNE_UNIT, "99903", "ubnd_suoi_bac",
-     "Thôn Suối Bạc, xã Suối Bạc", False),
+     "99", "trung_tam", "Số 1 đường Hòa Bình, phường Bến Đò", True, None),
+    ("mot-cua-ben-do", "Trung tâm Phục vụ hành chính công phường Bến Đò", ServicePoint.Kind.COMMUNE_UNIT, "99901",
+     "ubnd_ben_do", "Số 5 đường Bến Đò, phường Bến Đò", False, "Bộ phận Một cửa phường Bến Đò"),
+    ("mot-cua-doi-che", "Trung tâm Phục vụ hành chính công xã Đồi Chè", ServicePoint.Kind.COMMUNE_UNIT, "99902",
+     "ubnd_doi_che", "Thôn Đồi Chè, xã Đồi Chè", False, "Bộ phận Một cửa xã Đồi Chè"),
+    # Xã Suối Bạc was formed on 1 July 2025: it never had the old name.
+    ("mot-cua-suoi-bac", "Trung tâm Phục vụ hành chính công xã Suối Bạc", ServicePoint.Kind.COMMUNE_UNIT, "99903",
+     "ubnd_suoi_bac", "Thôn Suối Bạc, xã Suối Bạc", False, None),
 ]
 
 COUNTERS = [
@@ -339,7 +344,7 @@ def load_organization(report: LoadReport | None = None) -> LoadReport:
         )
         report.count("agencies", created)
 
-    for code, name, kind, unit, host, address, saturday in SERVICE_POINTS:
+    for code, name, kind, unit, host, address, saturday, former_name in SERVICE_POINTS:
         point, created = ServicePoint.objects.update_or_create(
             code=code,
             defaults={
@@ -351,6 +356,11 @@ def load_organization(report: LoadReport | None = None) -> LoadReport:
             },
         )
         report.count("service points", created)
+        if former_name:
+            _name, created = ServicePointName.objects.update_or_create(
+                service_point=point, valid_to=LAST_DAY_BEFORE_REFORM, defaults={"name": former_name, "valid_from": None}
+            )
+            report.count("former names", created)
         periods = [(day, opens, closes) for day in range(5) for opens, closes in OFFICE_DAY]
         if saturday:
             periods += [(5, opens, closes) for opens, closes in SATURDAY_MORNING]
@@ -543,6 +553,7 @@ def procedure_arguments(data: dict) -> dict:
         "is_boundary_free": data["is_boundary_free"],
         "is_inter_agency": data["is_inter_agency"] or any(s.get("agency") for s in steps),
         "online_fee_discount_percent": data["online_fee_discount_percent"],
+        "fee_payable_at": data["fee_payable_at"],
         "result_description": data["result_description"],
         "legal_basis": data["legal_basis"],
         "description": "Tổ chức, cá nhân nộp hồ sơ trực tiếp tại Bộ phận Một cửa, qua dịch vụ bưu chính công ích "

@@ -19,6 +19,38 @@ class ValidityQuerySet(models.QuerySet):
         )
 
 
+def _in_force(row, day) -> bool:
+    return (row.valid_from is None or row.valid_from <= day) and (row.valid_to is None or row.valid_to >= day)
+
+
+class NamedOverTime:
+    """A row whose official name changed over time (Decree 118/2025 renamed the commune one-stop
+    units on 1 July 2025). `name` is the name in force now; earlier (or announced later) names
+    are rows of `names` with their own validity. `name_on(day)` is the name printed for that day."""
+
+    def name_on(self, day) -> str:
+        if day is None:
+            return self.name
+        if hasattr(day, "date"):  # a datetime: its local date
+            from django.utils import timezone
+
+            day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+        for row in self.names.all():
+            if _in_force(row, day):
+                return row.name
+        return self.name
+
+
+def check_level_in_force(level, valid_from, field="level"):
+    """A new row may not sit at a level abolished on its start date (no district after 2025-07-01)."""
+    if level is None or valid_from is None:
+        return
+    if not _in_force(level, valid_from):
+        raise ValidationError({field: _(
+            "The level \"%(level)s\" is not in force on %(day)s; choose a level in force on the start date."
+        ) % {"level": level.name, "day": valid_from.strftime("%d/%m/%Y")}})
+
+
 class Validity(models.Model):
     """Dates between which a row is in force; valid_to is the last day (inclusive)."""
 
@@ -85,6 +117,8 @@ class AdministrativeUnit(Validity):
             raise ValidationError({"successor": _("A unit cannot succeed itself.")})
         if self.successor_id and not self.valid_to:
             raise ValidationError({"valid_to": _("A unit that has a successor must have an end date.")})
+        if self.level_id:
+            check_level_in_force(self.level, self.valid_from)
 
     def current(self):
         """Follow successors to the unit in force today (a merged commune -> the new commune)."""
@@ -95,7 +129,7 @@ class AdministrativeUnit(Validity):
         return unit
 
 
-class Agency(Validity):
+class Agency(NamedOverTime, Validity):
     """Cơ quan: a department, board, people's committee or vertical agency.
 
     Its electronic identifier code (mã định danh, e.g. 000.00.53.H48) prefixes dossier codes.
@@ -142,9 +176,11 @@ class Agency(Validity):
         from .codes import validate_agency_code
 
         validate_agency_code(self.code)
+        if self.level_id:
+            check_level_in_force(self.level, self.valid_from)
 
 
-class ServicePoint(Validity):
+class ServicePoint(NamedOverTime, Validity):
     """Nơi tiếp nhận: the provincial public service centre or a commune one-stop unit."""
 
     class Kind(models.TextChoices):
@@ -177,6 +213,59 @@ class ServicePoint(Validity):
 
     def __str__(self):
         return self.name
+
+
+class DatedName(Validity):
+    """A name in force between two dates (valid_to inclusive); outside every row the current name applies."""
+
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        abstract = True
+        ordering = ["valid_from"]
+
+    def clean(self):
+        super().clean()
+        if not self.valid_from and not self.valid_to:
+            raise ValidationError(_("Give the dates between which this name was in force."))
+        owner = getattr(self, self.OWNER_FIELD + "_id", None)
+        if owner:
+            others = type(self).objects.filter(**{self.OWNER_FIELD + "_id": owner}).exclude(pk=self.pk)
+            if self.valid_to:
+                others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_to))
+            if self.valid_from:
+                others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+            if others.exists():
+                raise ValidationError(_("This period overlaps another name of the same unit."))
+
+    def __str__(self):
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "..."
+        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "..."
+        return f"{self.name} ({start} - {end})"
+
+
+class AgencyName(DatedName):
+    """Tên cũ / tên theo thời kỳ of an agency."""
+
+    OWNER_FIELD = "agency"
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="names", verbose_name=_("agency"))
+
+    class Meta(DatedName.Meta):
+        verbose_name = _("agency name in a period")
+        verbose_name_plural = _("agency names in periods")
+
+
+class ServicePointName(DatedName):
+    """The name a service point bore in a period (e.g. "Bộ phận Một cửa ..." until 30 June 2025)."""
+
+    OWNER_FIELD = "service_point"
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="names", verbose_name=_("service point")
+    )
+
+    class Meta(DatedName.Meta):
+        verbose_name = _("service point name in a period")
+        verbose_name_plural = _("service point names in periods")
 
 
 class OpeningHours(models.Model):

@@ -66,6 +66,7 @@ def test_service_point_page_edits_opening_hours_inline(client, admin_user, org):
         "opening_hours-0-weekday": "5", "opening_hours-0-opens": "07:30", "opening_hours-0-closes": "11:30",
         "opening_hours-1-weekday": "5", "opening_hours-1-opens": "11:00", "opening_hours-1-closes": "12:00",
         "counters-TOTAL_FORMS": "1", "counters-INITIAL_FORMS": "1",
+        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0",
         "counters-0-id": str(org["counter"].pk), "counters-0-service_point": str(point.pk),
         "counters-0-number": "1", "counters-0-name": "Quầy", "counters-0-is_active": "on",
     }

@@ -1,4 +1,5 @@
 """The demo province: loaded through the catalogue services, complete, and idempotent."""
+import datetime
 import io
 import json
 
@@ -65,6 +66,12 @@ def test_load_demo_builds_the_province(loaded):
 
     centre = ServicePoint.objects.get(code="trung-tam-tinh")
     assert ServicePoint.objects.filter(kind=ServicePoint.Kind.COMMUNE_UNIT).count() == 3
+    # Decree 118/2025: the commune one-stop units bear the new name from 1 July 2025, the old one before.
+    ben_do = ServicePoint.objects.get(code="mot-cua-ben-do")
+    assert ben_do.name_on(datetime.date(2025, 7, 1)) == "Trung tâm Phục vụ hành chính công phường Bến Đò"
+    assert ben_do.name_on(datetime.date(2025, 6, 30)) == "Bộ phận Một cửa phường Bến Đò"
+    assert ServicePoint.objects.get(code="mot-cua-suoi-bac").name_on(datetime.date(2025, 7, 1)).startswith(
+        "Trung tâm Phục vụ hành chính công xã")
     weekdays = set(OpeningHours.objects.filter(service_point=centre).values_list("weekday", flat=True))
     assert weekdays == {0, 1, 2, 3, 4, 5}  # Monday to Saturday (morning)
     saturday = OpeningHours.objects.get(service_point=centre, weekday=5)
