@@ -34,9 +34,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# This site's public address, for the links that leave it (SMS, e-mail, form 01's QR code, rating
+# links): required in production. Unset in development, `manage.py runserver` (core's) puts its
+# own address here once bound (motcua.core.site, docs/running.md).
+SITE_URL_IS_SET = bool(os.environ.get("SITE_URL"))
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
+    # First, so that its `runserver` (which becomes SITE_URL once bound) wins over staticfiles' one.
+    "motcua.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,7 +54,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
-    "motcua.core",
     "motcua.calendar",
     "motcua.organization",
     "motcua.catalog",

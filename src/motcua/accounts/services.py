@@ -4,12 +4,13 @@ import logging
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from motcua.core.site import absolute
 
 from .models import AccountEvent, AccountKind, CitizenAccount, IdentitySource, PasswordReset
 from .validators import normalise_identifier
@@ -213,7 +214,7 @@ def _send_reset_code(account: CitizenAccount, kind: str, recipient: str, code: s
         "reset_code": code,
         "valid_minutes": int(RESET_CODE_VALIDITY.total_seconds() // 60),
         "full_name": account.full_name,
-        "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset_confirm"),
+        "reset_url": absolute(reverse("accounts:password_reset_confirm")),
     }
     channel = Channel.SMS if kind == "phone" else Channel.EMAIL
     message, created = queue_message(kind=EventKind.PASSWORD_RESET, channel=channel, recipient=recipient,

@@ -6,7 +6,3 @@ class FeedbackConfig(AppConfig):
     name = "motcua.feedback"
     label = "feedback"
     verbose_name = _("Ratings and feedback")
-
-    def ready(self):
-        # Invite the applicant to rate once the result is returned.
-        from . import receivers  # noqa: F401

@@ -1,10 +1,10 @@
 """Signed rating links: `/danh-gia/<token>/` lets whoever holds the link from the "returned"
 notice rate that dossier without an account. The token signs the dossier code with SECRET_KEY
 (django.core.signing) and expires after RATING_LINK_MAX_AGE_DAYS."""
-from django.conf import settings
 from django.urls import reverse
 
 from motcua.core.signed_links import SignedCode
+from motcua.core.site import absolute
 
 from . import conf
 
@@ -18,4 +18,4 @@ def rating_path(code: str) -> str:
 
 
 def rating_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + rating_path(code)
+    return absolute(rating_path(code))

@@ -8,11 +8,13 @@ everything is caught and logged; the outbox row (unique per event, channel and r
 harmless.
 """
 import logging
+from urllib.parse import quote
 
-from django.conf import settings
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.site import absolute
 from motcua.organization.models import Role, RoleAssignment
 
 from .models import Channel, EventKind
@@ -53,10 +55,19 @@ def _missing_items(payload: dict) -> str:
     return "; ".join(str(item.get("name", item)) if isinstance(item, dict) else str(item) for item in items)
 
 
+def rating_url(dossier) -> str:
+    """The signed rating link of the "returned" notice (feedback app), or "" without ratings."""
+    if not apps.is_installed("motcua.feedback"):
+        return ""
+    from motcua.feedback.links import rating_url as signed_rating_url
+
+    return signed_rating_url(dossier.code)
+
+
 def message_context(dossier, event) -> dict:
     payload = event.payload or {}
     agency = dossier.current_agency or dossier.competent_agency
-    return {
+    context = {
         "code": dossier.code,
         "applicant_name": dossier.applicant_name,
         "procedure_name": dossier.procedure_version.name,
@@ -69,8 +80,12 @@ def message_context(dossier, event) -> dict:
         "receiving_agency_name": dossier.receiving_agency.name,
         "unit_name": payload.get("unit") or dossier.current_unit or agency.name,
         "step_name": dossier.current_step_name,
-        "tracking_url": f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={dossier.code}",
+        "tracking_url": absolute(f"/tra-cuu/?ma={quote(dossier.code)}"),
     }
+    if EVENT_KINDS.get(event.kind) == EventKind.RETURNED:
+        # One message when the result is returned: it thanks and carries the rating link.
+        context["rating_url"] = rating_url(dossier)
+    return context
 
 
 def applicant_recipients(dossier) -> list[tuple[str, str]]:

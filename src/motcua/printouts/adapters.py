@@ -2,8 +2,9 @@
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
-from django.conf import settings
 from django.utils import timezone
+
+from motcua.core.site import absolute
 
 from .data import BookRow, DocumentLine, DossierSheet, StepLine, TrackingBook
 
@@ -23,7 +24,7 @@ def to_printable(code: str, subject):
 
 
 def tracking_url(dossier_code: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={quote(dossier_code)}"
+    return absolute(f"/tra-cuu/?ma={quote(dossier_code)}")
 
 
 def person_name(user) -> str:

@@ -160,17 +160,22 @@ def test_portal_rating_needs_the_applicants_phone(client, returned):
     assert Rating.objects.get().channel == "portal"
 
 
-def test_returning_the_result_sends_the_signed_rating_link(receive, world, django_capture_on_commit_callbacks):
-    dossier = receive()
-    dossier = dossier_services.resolve(world["leader"], dossier, at=at(2026, 3, 3, 9))
+def test_returning_the_result_sends_one_message_with_the_signed_rating_link(
+        returned, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://dichvucong.example.gov.vn"
     with django_capture_on_commit_callbacks(execute=True):
-        dossier_services.return_result(world["counter"], dossier, at=at(2026, 3, 3, 10))
-    invitations = OutboxMessage.objects.filter(event_kind="rating_invitation", dossier_code=dossier.code)
-    assert sorted(invitations.values_list("channel", flat=True)) == ["email", "sms"]
-    sms = invitations.get(channel="sms")
-    assert "/danh-gia/" in sms.body and sms.recipient == APPLICANT["phone"]
+        dossier = returned()
+    after_return = OutboxMessage.objects.filter(dossier_code=dossier.code, event_kind__in=["returned", "rating_invitation"])
+    # One SMS and one e-mail, of the "returned" kind: no second rating message follows.
+    assert sorted(after_return.values_list("event_kind", "channel")) == [("returned", "email"), ("returned", "sms")]
+    sms = after_return.get(channel="sms")
+    assert sms.recipient == APPLICANT["phone"]
+    assert "Đánh giá mức độ hài lòng tại: https://dichvucong.example.gov.vn/danh-gia/" in sms.body
+    assert "/tra-cuu/" not in sms.body  # the promised rating link, not the tracking page
     token = sms.body.split("/danh-gia/")[1].split("/")[0]
     assert links.code_from_token(token) == dossier.code
+    email = after_return.get(channel="email")
+    assert f"https://dichvucong.example.gov.vn/danh-gia/{token}/" in email.body
 
 
 def test_api_rating_with_token(client, returned):

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.core.site import site_url
 from motcua.organization.demo import DEMO_PASSWORD, STAFF
 from motcua.organization.models import RoleAssignment
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write("  ".join(str(value).ljust(w) for value, w in zip(row, widths)).rstrip())
             self.stdout.write(line)
-            site = settings.SITE_URL.rstrip("/")
+            site = site_url()
             try:
                 officers = reverse("backoffice:login")
             except NoReverseMatch:  # the back office is optional
