@@ -97,9 +97,13 @@ def _documents(draft: ApplicationDraft, user) -> tuple[list[dict], list[DraftFil
     return entries, uploaded
 
 
-def submit(user, draft: ApplicationDraft):
+def submit(user, draft: ApplicationDraft, *, competent_agency=None, receiving_agency=None, receiving_point=None):
     """Submit the draft as an online dossier (status 1). Returns (dossier, created): a second
-    submission of the same draft (a double click, a resent form) returns the first dossier."""
+    submission of the same draft (a double click, a resent form) returns the first dossier.
+
+    `competent_agency` is the agency the applicant chose to handle it (required by the portal form
+    when the procedure has several), `receiving_agency` / `receiving_point` the service point chosen
+    for a boundary-free procedure and the agency it receives for (portal/places.py)."""
     with transaction.atomic():
         # Lock the draft row only (a join to the nullable case cannot be locked on PostgreSQL).
         draft = ApplicationDraft.objects.select_for_update(of=("self",)).select_related(
@@ -111,7 +115,7 @@ def submit(user, draft: ApplicationDraft):
         data = draft.data
         documents, uploaded = _documents(draft, user)
         return_channel = data.get("return_channel") or ReturnChannel.ONLINE
-        service_point = None
+        service_point = receiving_point
         if return_channel == ReturnChannel.COUNTER:
             service_point = ServicePoint.objects.filter(pk=data.get("service_point") or 0).first()
             if service_point is None:
@@ -120,7 +124,8 @@ def submit(user, draft: ApplicationDraft):
             user, procedure_version=draft.procedure_version, case=draft.case, applicant=data.get("applicant"),
             owner=None if data.get("owner_same", True) else data.get("owner"), documents=documents,
             return_channel=return_channel, delivery_address=data.get("delivery_address", ""),
-            account=user, service_point=service_point,
+            account=user, service_point=service_point, competent_agency=competent_agency,
+            receiving_agency=receiving_agency,
         )
         # Each newly uploaded file is a digitised document of this person: it joins their store.
         by_required = {d.required_document_id: d for d in dossier.documents.all()} if uploaded else {}

@@ -106,7 +106,7 @@ def _handle_post(request, draft):
                 applications.attach_file(draft, required, checked)
     if request.POST.get("action") == "submit" and not form.errors:
         try:
-            dossier, created = applications.submit(request.user, draft)
+            dossier, created = applications.submit(request.user, draft, **form.where())
         except DossierActionError as exc:
             form.add_error(None, exc.messages[0])
         else:

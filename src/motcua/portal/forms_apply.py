@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,6 +12,8 @@ from motcua.documents import applications, services as store
 from motcua.documents.uploads import check_upload
 from motcua.dossiers.models import ReturnChannel
 from motcua.organization.models import ServicePoint
+
+from . import places
 
 PARTY_FIELDS = ("name", "id_number", "birth_date", "phone", "email", "address")
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -45,7 +48,8 @@ def initial_from_draft(draft) -> dict:
     data = draft.data or {}
     initial = {"key": str(draft.key), "case": data.get("case") or "", "owner_same": data.get("owner_same", True),
                "return_channel": data.get("return_channel") or ReturnChannel.ONLINE,
-               "delivery_address": data.get("delivery_address", ""), "service_point": data.get("service_point")}
+               "delivery_address": data.get("delivery_address", ""), "service_point": data.get("service_point"),
+               "competent_agency": data.get("competent_agency") or "", "receiving_point": data.get("receiving_point") or ""}
     for role in ("applicant", "owner"):
         for name in PARTY_FIELDS:
             initial[f"{role}_{name}"] = (data.get(role) or {}).get(name, "")
@@ -76,6 +80,7 @@ class ApplicationForm(forms.Form):
         self.fields["service_point"] = forms.ModelChoiceField(
             label=gettext_lazy("Service point (at the counter)"), required=False,
             queryset=ServicePoint.objects.order_by("name"))
+        self._where_fields()
         stored_choices = [("", gettext_lazy("- none, I upload a file -"))] + [
             (str(s.pk), f"{s.kind}{' ' + s.number if s.number else ''} ({s.get_source_display()})")
             for s in store.usable_for(user)
@@ -91,6 +96,75 @@ class ApplicationForm(forms.Form):
             self.fields[f"stored_{required.pk}"] = pick
             self.document_rows.append(required)
         self.checked_files = {}
+
+    def _where_fields(self):
+        """Who handles the dossier (a required choice when the procedure has several competent
+        agencies) and, for a boundary-free procedure, the service point that receives it. Never a
+        silent first choice; the unit of the applicant's residence is pre-selected."""
+        day = timezone.localdate()
+        self.agencies = places.competent_agencies(self.version, day)
+        self.points = places.receiving_points(self.version, day) if self.version.is_boundary_free else []
+        if len(self.agencies) > 1:
+            self.fields["competent_agency"] = forms.TypedChoiceField(
+                label=gettext_lazy("Agency that handles your dossier"), coerce=int,
+                choices=[("", "---")] + [(a.pk, a.name_on(day)) for a in self.agencies],
+                help_text=gettext_lazy("Pre-selected: the one of the place where you live. Change it if needed."),
+                error_messages={
+                    "required": gettext_lazy("Choose the agency that will handle your dossier."),
+                    "invalid_choice": gettext_lazy("This agency does not handle this procedure; choose one from "
+                                                   "the list."),
+                })
+        if len(self.points) > 1:
+            self.fields["receiving_point"] = forms.TypedChoiceField(
+                label=gettext_lazy("Service point that receives your dossier"), coerce=int,
+                choices=[("", "---")] + [(p.service_point.pk, p.service_point.name_on(day)) for p in self.points],
+                help_text=gettext_lazy("This procedure is boundary-free: any of these service points receives it "
+                                       "and the competent agency handles it."),
+                error_messages={
+                    "required": gettext_lazy("Choose the service point that receives your dossier."),
+                    "invalid_choice": gettext_lazy("This service point does not receive this procedure; choose one "
+                                                   "from the list."),
+                })
+        if self.is_bound or not ({"competent_agency", "receiving_point"} & set(self.fields)):
+            return
+        residence = None
+        if not self.initial.get("competent_agency") or not self.initial.get("receiving_point"):
+            residence = places.residence_unit(self.user)
+        agency = None
+        if "competent_agency" in self.fields:
+            chosen = self.initial.get("competent_agency")
+            agency = next((a for a in self.agencies if str(a.pk) == str(chosen)), None) if chosen else None
+            if agency is None:
+                agency = places.agency_of_unit(self.agencies, residence)
+                self.initial["competent_agency"] = agency.pk if agency else ""
+        elif self.agencies:
+            agency = self.agencies[0]
+        if "receiving_point" in self.fields and not self.initial.get("receiving_point"):
+            point = places.point_for(self.points, agency, residence)
+            self.initial["receiving_point"] = point.service_point.pk if point else ""
+
+    def where(self) -> dict:
+        """The agencies and service point of the submission, from the valid cleaned data:
+        {"competent_agency", "receiving_agency", "receiving_point"} (None where the engine decides)."""
+        data = getattr(self, "cleaned_data", {}) or {}
+        out = {"competent_agency": None, "receiving_agency": None, "receiving_point": None}
+        if "competent_agency" in self.fields:
+            out["competent_agency"] = next((a for a in self.agencies if a.pk == data.get("competent_agency")), None)
+        elif len(self.agencies) == 1:
+            out["competent_agency"] = self.agencies[0]
+        if self.points:
+            if "receiving_point" in self.fields:
+                point = next((p for p in self.points if p.service_point.pk == data.get("receiving_point")), None)
+            else:
+                point = self.points[0]
+            if point is not None:
+                out["receiving_point"], out["receiving_agency"] = point.service_point, point.agency
+        elif out["competent_agency"] is not None:
+            # Not boundary-free: the chosen agency receives its own dossiers, unless the catalogue
+            # names other receiving agencies (the engine then picks among them).
+            if not self.version.receiving_agencies.exists():
+                out["receiving_agency"] = out["competent_agency"]
+        return out
 
     def _case_from_data(self):
         raw = (self.data.get("case") if self.is_bound else None) or self.initial.get("case")
@@ -142,6 +216,8 @@ class ApplicationForm(forms.Form):
             "return_channel": value("return_channel") or ReturnChannel.ONLINE,
             "delivery_address": value("delivery_address"),
             "service_point": service_point.pk if service_point else None,
+            "competent_agency": self.cleaned_data.get("competent_agency") or None,
+            "receiving_point": self.cleaned_data.get("receiving_point") or None,
             "picks": picks,
         }
 
