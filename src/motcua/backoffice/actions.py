@@ -143,6 +143,7 @@ def _call(command, **fixed):
 
 
 ACTIONS: dict[str, ActionSpec] = {
+    "take": ActionSpec(_("Take this dossier"), EmptyForm, _call(services.take)),
     "accept_online": ActionSpec(_("Accept the online dossier"), NoteForm, _call(services.accept_online)),
     "start_processing": ActionSpec(_("Start processing"), EmptyForm, _call(services.start_processing)),
     "hand_over": ActionSpec(_("Hand over"), HandOverForm, _call(services.hand_over), needs_dossier=True),

@@ -11,10 +11,10 @@ import re
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import PENDING_STATUSES, Dossier, DossierEvent, DossierStep, Status
+from .models import PENDING_STATUSES, Channel, Dossier, DossierEvent, DossierStep, Status
 from .receipt_sql import fetch_prepared
 from .services import agency_ids_with
 
@@ -51,7 +51,9 @@ def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_w
     moment passed), waiting for supplement, by procedure, by field (ids or instances).
     """
     qs = Dossier.objects.filter(status__in=PENDING_STATUSES)
-    if scope == "mine":
+    if scope == "unassigned":
+        qs = unassigned_queue(user)
+    elif scope == "mine":
         qs = qs.filter(current_officer=user) if getattr(user, "pk", None) else qs.none()
     elif scope == "unit":
         ids = _agency_ids(user)
@@ -76,6 +78,44 @@ def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_w
     if field:
         qs = qs.filter(field_id=getattr(field, "pk", field))
     return qs.order_by("due_at", "pk")
+
+
+def online_intake_queue(user) -> QuerySet[Dossier]:
+    """Online submissions waiting to be accepted or refused (status 1), oldest first, of the
+    agencies for which the user may receive (counter officers of the receiving agency)."""
+    ids = agency_ids_with(user, "dossier.receive")
+    if not ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        status=Status.NEW, channel_in=Channel.ONLINE, receiving_agency_id__in=ids
+    ).order_by("submitted_at", "pk")
+
+
+def unassigned_agency_ids(user) -> frozenset[int]:
+    """The agencies whose unassigned dossiers the user may take: those they examine or approve for."""
+    return agency_ids_with(user, "dossier.examine") | agency_ids_with(user, "dossier.approve")
+
+
+def unassigned_queue(user) -> QuerySet[Dossier]:
+    """Dossiers handed to a unit without naming an officer: being handled (statuses 2, 4, 5, 6) by
+    an agency the user examines or approves for, with no current officer, and not waiting at a
+    counter step (the counter officers' own work), earliest due first."""
+    ids = unassigned_agency_ids(user)
+    if not ids:
+        return Dossier.objects.none()
+    at_counter = DossierStep.objects.filter(
+        dossier_id=OuterRef("pk"), finished_at__isnull=True, role="counter_officer"
+    )
+    return (
+        Dossier.objects.filter(status__in=PENDING_STATUSES, current_agency_id__in=ids, current_officer__isnull=True)
+        .exclude(Exists(at_counter))
+        .order_by("due_at", "pk")
+    )
+
+
+def queue_tab_counts(user) -> dict:
+    """The counts on the queue tabs that are not filtered: unassigned and online intake."""
+    return {"unassigned": unassigned_queue(user).order_by().count(), "online": online_intake_queue(user).order_by().count()}
 
 
 def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | None = None, **filters) -> dict:

@@ -97,6 +97,8 @@ def can_act(actor, dossier: Dossier, action: str) -> bool:
     transition = transition_for(action)
     if int(dossier.status) not in transition.from_statuses:
         return False
+    if action == "take" and dossier.current_officer_id:
+        return False  # only a dossier nobody holds can be taken
     return _has_permission(actor, transition, scope_agency_ids(dossier, transition))
 
 
@@ -795,6 +797,21 @@ def assign(actor, dossier, *, officer, note: str = "", expected_version: int | N
     DossierStep.objects.filter(dossier=row, finished_at__isnull=True).update(assignee=officer)
     _save(row, ["current_officer"])
     _event(row, "assign", actor, now, row.status, {"officer": officer.pk, "note": note})
+    return row
+
+
+@transaction.atomic
+def take(actor, dossier, *, note: str = "", expected_version: int | None = None, at=None) -> Dossier:
+    """A specialist or leader of the unit holding the dossier takes it for themselves (and its open
+    step), when no officer holds it: a hand-over to the unit without naming anyone."""
+    row, _t = _locked(dossier, "take", actor, expected_version)
+    if row.current_officer_id:
+        raise DossierActionError("stale", _("Another officer already holds this dossier."))
+    now = _moment(at, timezone.now())
+    row.current_officer = actor
+    DossierStep.objects.filter(dossier=row, finished_at__isnull=True).update(assignee=actor)
+    _save(row, ["current_officer"])
+    _event(row, "take", actor, now, row.status, {"officer": actor.pk, "note": note})
     return row
 
 

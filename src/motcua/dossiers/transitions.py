@@ -71,6 +71,9 @@ TRANSITIONS: dict[str, Transition] = {
             systems=(PAYMENT_GATEWAY,),
         ),
         Transition("assign", ACTIVE, UNCHANGED, (ASSIGN,)),
+        # A specialist or leader takes an unassigned dossier of their unit for themselves
+        # (`services.take`: only while no officer holds it).
+        Transition("take", ACTIVE, UNCHANGED, (EXAMINE, APPROVE)),
         Transition("stop", ACTIVE, S.STOPPED, (APPROVE,)),
         Transition("withdraw", ACTIVE, S.WITHDRAWN, (RECEIVE, EXAMINE, APPROVE), "receiving"),
         Transition("resolve", frozenset({S.RECEIVED, S.PROCESSING}), S.RESOLVED, (APPROVE,)),

@@ -17,3 +17,14 @@ def stored_label(item) -> str:
     """A stored document as the counter officer sees it: kind, number, issuer, where it came from."""
     parts = [item.kind, item.number, item.issuer]
     return " · ".join(p for p in parts if p) + f" ({item.get_source_display()})"
+
+
+@register.simple_tag
+def queue_badges(user) -> dict:
+    """The counts the navigation shows: online dossiers waiting for intake (for counter officers)
+    and the unit's unassigned dossiers (for specialists and leaders)."""
+    from motcua.dossiers import selectors
+
+    if not getattr(user, "is_authenticated", False):
+        return {"online": 0, "unassigned": 0}
+    return selectors.queue_tab_counts(user)

@@ -4,12 +4,27 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from motcua.dossiers.models import Status
 
 from .. import engine
 from ..access import staff_required
 from ..actions import ACTIONS, ORDER, build_form
 from ..timeline import timeline_of
+
+
+# Where a dossier no longer being handled stands: its last step's name stays on the row (for the
+# record), so the page says this instead of "at the approval step".
+WHERE_NOW = {
+    Status.NEW: gettext_lazy("Waiting for intake: submitted online, not yet accepted"),
+    Status.NOT_RECEIVED: gettext_lazy("Finished: refused at intake"),
+    Status.WITHDRAWN: gettext_lazy("Finished: withdrawn"),
+    Status.STOPPED: gettext_lazy("Finished: handling stopped"),
+    Status.RESOLVED: gettext_lazy("Result issued, waiting to be returned to the applicant"),
+    Status.RETURNED: gettext_lazy("Finished: the result has been returned"),
+}
 
 
 @staff_required
@@ -30,6 +45,7 @@ def dossier_detail(request, code):
         "documents": dossier.documents.all(),
         "steps": steps,
         "events": timeline_of(dossier),
+        "where_now": WHERE_NOW.get(dossier.status, ""),
         "printouts": engine.printouts_for(dossier),
         # Paper documents get a "Digitise" link for officers who may attach a scan now.
         "can_digitise": "digitise_document" in allowed,

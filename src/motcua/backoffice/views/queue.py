@@ -6,13 +6,20 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import Field, Procedure
-from motcua.dossiers import selectors
+from motcua.catalog.models import Field, Procedure, TimeUnit
+from motcua.catalog.services import effective_limit
+from motcua.core.formatting import vn_number
+from motcua.dossiers import selectors, services
 
 from ..access import staff_required
 
 PAGE_SIZE = 25
-SCOPES = [("mine", _("Mine")), ("unit", _("My unit"))]
+SCOPES = [
+    ("mine", _("Mine")),
+    ("unit", _("My unit")),
+    ("unassigned", _("Unassigned in my unit")),
+    ("online", _("Online dossiers waiting for intake")),
+]
 DUE_FILTERS = [
     ("", _("All")),
     ("due_today", _("Due today")),
@@ -36,9 +43,55 @@ def _facet(queue, key: str, model):
     return [{"code": f.code, "name": f.name, "count": counts[f.pk]} for f in model.objects.filter(pk__in=counts)]
 
 
+def _scopes_for(user) -> list[dict]:
+    """The tabs this officer has, with their counts: "Mine" and "My unit" always; the unit's
+    unassigned dossiers for specialists and leaders; online dossiers waiting for intake for
+    counter officers."""
+    counts = selectors.queue_tab_counts(user)
+    shown = {
+        "mine": True,
+        "unit": True,
+        "unassigned": bool(selectors.unassigned_agency_ids(user)),
+        "online": bool(services.agency_ids_with(user, "dossier.receive")),
+    }
+    counts["mine"] = selectors.work_queue(user, scope="mine").order_by().count()
+    counts["unit"] = selectors.work_queue(user, scope="unit").order_by().count()
+    return [{"key": key, "label": label, "count": counts[key]} for key, label in SCOPES if shown[key]]
+
+
+def online_limit(dossier) -> str:
+    """The time limit an online dossier gets once accepted, marked as the online limit when the
+    catalogue sets one for the procedure (or its case); '' if unknown."""
+    version, case = dossier.procedure_version, dossier.case
+    has_online = version.online_time_limit is not None or (case is not None and case.online_time_limit is not None)
+    try:
+        amount, unit = effective_limit(version, case, online=True)
+    except (TypeError, ValueError):
+        return ""
+    text = f"{vn_number(amount, 2 if amount % 1 else 0)} {TimeUnit(unit).label}"
+    return _("%(limit)s (online limit)") % {"limit": text} if has_online else text
+
+
+def _online_intake(request, scopes):
+    queue = selectors.online_intake_queue(request.user).select_related(
+        "procedure_version", "case", "receiving_agency", "service_point"
+    )
+    page_obj = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    for dossier in page_obj:
+        dossier.online_limit = online_limit(dossier)
+    return render(request, "backoffice/queue.html", {
+        "scopes": scopes, "scope": "online", "page_obj": page_obj, "querystring": urlencode({"scope": "online"}),
+        "now": timezone.now(),
+    })
+
+
 @staff_required
 def work_queue(request):
-    scope = request.GET.get("scope") if request.GET.get("scope") in dict(SCOPES) else "mine"
+    scopes = _scopes_for(request.user)
+    keys = [item["key"] for item in scopes]
+    scope = request.GET.get("scope") if request.GET.get("scope") in keys else "mine"
+    if scope == "online":
+        return _online_intake(request, scopes)
     due = request.GET.get("due", "") if request.GET.get("due", "") in dict(DUE_FILTERS) else ""
     procedure_code = request.GET.get("procedure", "")
     field_code = request.GET.get("field", "")
@@ -58,7 +111,7 @@ def work_queue(request):
     page_obj = Paginator(queue.select_related("procedure_version"), PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in {"scope": scope, "due": due, "procedure": procedure_code, "field": field_code}.items() if v}
     context = {
-        "scopes": SCOPES,
+        "scopes": scopes,
         "scope": scope,
         "due": due,
         "due_filters": due_filters,
