@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .forms import CalendarDayRangeForm
-from .models import CalendarDay, OfficeHours
+from .models import CalendarDay, CalendarYear, OfficeHours
 
 
 @admin.register(CalendarDay)
@@ -62,3 +62,16 @@ class OfficeHoursAdmin(admin.ModelAdmin):
         (_("Office periods"), {"fields": (("morning_start", "morning_end"), ("afternoon_start", "afternoon_end"), "same_day_cutoff")}),
         (_("Working weekdays"), {"fields": (("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),)}),
     )
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The years whose days off are entered: the calendar computes time limits in these years only."""
+
+    list_display = ("year", "seeded", "days_off", "note")
+    list_filter = ("seeded",)
+    readonly_fields = ("seeded", "created_at", "updated_at")
+
+    @admin.display(description=_("days off entered"))
+    def days_off(self, obj):
+        return CalendarDay.objects.filter(date__year=obj.year, kind__in=CalendarDay.OFF_KINDS).count()

@@ -87,8 +87,9 @@ class WorkingDaysQuery(serializers.Serializer):
         return attrs
 
 
-def _out_of_range():
-    return ValidationError({"detail": [_("The dates are outside the calendar's range (2000-2100).")]})
+def _out_of_range(error: OutOfCalendarRange):
+    """400: the calendar does not know the year (its days off were never entered), never a guess."""
+    return ValidationError({"detail": [services.not_covered_message(error)]})
 
 
 class DueDateView(APIView):
@@ -100,7 +101,9 @@ class DueDateView(APIView):
         description=(
             "Adds a legal time limit to a start moment using the province's working calendar. "
             "working_days are days of 8 working hours counted from the next working moment (fractions allowed); "
-            "calendar_days end at the end of the last day, moved to the end of the next working day if it is a day off."
+            "calendar_days end at the end of the last day, moved to the end of the next working day if it is a day off. "
+            "The calendar answers only for the years whose days off are entered (covered years); any other date "
+            "gives 400 with a message naming the year and the years covered."
         ),
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATETIME, required=True, description="ISO 8601; without offset it is local time (UTC+7)."),
@@ -118,8 +121,8 @@ class DueDateView(APIView):
         start: datetime = data["start"]
         try:
             due = services.legal_calendar().add(start, data["amount"], data["unit"])
-        except OutOfCalendarRange:
-            raise _out_of_range() from None
+        except OutOfCalendarRange as error:
+            raise _out_of_range(error) from None
         return Response({"due": timezone.localtime(due).isoformat()})
 
 
@@ -131,7 +134,8 @@ class WorkingDaysView(APIView):
         summary="Number of working days between two dates",
         description=(
             "Counts working days from `from` to `to`, both included. With `service_point`, counts the days that "
-            "service point is open (its weekdays with opening hours, minus days off, plus make-up working days)."
+            "service point is open (its weekdays with opening hours, minus days off, plus make-up working days). "
+            "Both dates must lie in years the calendar covers (otherwise 400)."
         ),
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, required=True),
@@ -147,6 +151,6 @@ class WorkingDaysView(APIView):
         data = query.validated_data
         try:
             count = services.working_days_between(data["from"], data["to"], data.get("service_point"))
-        except OutOfCalendarRange:
-            raise _out_of_range() from None
+        except OutOfCalendarRange as error:
+            raise _out_of_range(error) from None
         return Response({"count": count})

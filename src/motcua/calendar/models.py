@@ -7,6 +7,7 @@ calendar used for due dates is built from these rows (see services.legal_calenda
 from datetime import time
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,33 @@ class CalendarDay(models.Model):
                     {"kind": _("%(date)s is already a regular working day; a make-up working day must fall on a day not normally worked (e.g. a Saturday).")
                      % {"date": formats.date_format(self.date, "d/m/Y")}}
                 )
+
+
+class CalendarYear(models.Model):
+    """A year whose days off are known: its holidays and the government's announced days off are
+    entered. The legal calendar answers for covered years only; a date of any other year is refused
+    (never guessed from the weekly pattern). seed_calendar records the years it seeds."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(1901), MaxValueValidator(2199)],
+        error_messages={"unique": _("This year is already covered by the calendar.")},
+    )
+    seeded = models.BooleanField(
+        _("seeded"), default=False, help_text=_("Recorded by the seed_calendar command.")
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("E.g. the announcement of the year's days off."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("covered year")
+        verbose_name_plural = _("covered years")
+
+    def __str__(self):
+        return str(self.year)
 
 
 class OfficeHours(models.Model):

@@ -21,7 +21,12 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from .worktime import OpeningCalendar, WorkCalendar
+from .worktime import OpeningCalendar, OutOfCalendarRange, WorkCalendar, YearNotCovered, year_spans
+
+__all__ = [
+    "OutOfCalendarRange", "YearNotCovered", "covered_years", "legal_calendar", "not_covered_message",
+    "opening_calendar", "tables_changed", "working_days_between",
+]
 
 _lock = threading.Lock()
 _state = {"version": 0, "checked_at": 0.0, "fingerprint": None, "uncommitted": False}
@@ -49,11 +54,13 @@ def _committed() -> None:
 
 
 def _fingerprint():
-    from .models import CalendarDay, OfficeHours
+    from .models import CalendarDay, CalendarYear, OfficeHours
 
     days = CalendarDay.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     hours = OfficeHours.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    return (days["n"], days["changed"], hours["n"], hours["changed"], timezone.localdate())
+    years = CalendarYear.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return (days["n"], days["changed"], hours["n"], hours["changed"], years["n"], years["changed"],
+            timezone.localdate())
 
 
 def _recheck_if_due() -> None:
@@ -73,7 +80,7 @@ def _recheck_if_due() -> None:
 
 
 def _build_legal_calendar() -> WorkCalendar:
-    from .models import CalendarDay, OfficeHours
+    from .models import CalendarDay, CalendarYear, OfficeHours
 
     office = OfficeHours.in_force(timezone.localdate())
     days_off, extra = [], []
@@ -86,11 +93,15 @@ def _build_legal_calendar() -> WorkCalendar:
         periods=office.periods,
         tz=timezone.get_default_timezone(),
         same_day_cutoff=office.same_day_cutoff,
+        covered_years=CalendarYear.objects.values_list("year", flat=True),
     )
 
 
 def legal_calendar() -> WorkCalendar:
-    """The calendar of legal time limits: office hours in force, minus days off, plus make-up days."""
+    """The calendar of legal time limits: office hours in force, minus days off, plus make-up days.
+
+    It answers for the covered years only (`CalendarYear`); any other date raises YearNotCovered
+    (an OutOfCalendarRange), to be shown with `not_covered_message`."""
     _recheck_if_due()
     calendar = _cache.get("legal")
     if calendar is None:
@@ -130,3 +141,30 @@ def working_days_between(d1: date, d2: date, service_point=None) -> int:
     if service_point is None:
         return legal_calendar().working_days_between(d1, d2)
     return opening_calendar(service_point).open_days_between(d1, d2)
+
+
+def covered_years() -> frozenset[int]:
+    """The years the legal calendar answers for."""
+    return legal_calendar().covered_years
+
+
+def not_covered_message(error: OutOfCalendarRange) -> str:
+    """A clear message (in the active language) for a date the calendar does not cover."""
+    from django.utils.translation import gettext
+
+    spans = getattr(error, "covered", ()) or year_spans(covered_years())
+    covered = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
+    year = error.day.year if getattr(error, "day", None) else None
+    if not covered:
+        return gettext(
+            "The working calendar covers no year yet: an administrator must enter the days off of the "
+            "years needed (seed_calendar, or Administration → Working calendar) before time limits can be computed."
+        )
+    if year is None:
+        return gettext(
+            "The dates fall outside the years the working calendar covers (%(covered)s)."
+        ) % {"covered": covered}
+    return gettext(
+        "The working calendar does not cover %(year)s: it knows the days off of %(covered)s only. "
+        "An administrator must enter the days off of %(year)s first."
+    ) % {"year": year, "covered": covered}

@@ -11,9 +11,9 @@ def _changed(sender, **kwargs):
 def connect():
     from motcua.organization.models import OpeningHours
 
-    from .models import CalendarDay, OfficeHours
+    from .models import CalendarDay, CalendarYear, OfficeHours
 
-    for model in (CalendarDay, OfficeHours, OpeningHours):
+    for model in (CalendarDay, CalendarYear, OfficeHours, OpeningHours):
         post_save.connect(_changed, sender=model, dispatch_uid=f"workcalendar-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"workcalendar-delete-{model._meta.label}")
     # flush (used between transactional tests) and migrate empty or fill tables without row signals.

@@ -36,7 +36,31 @@ _US_PER_DAY = 24 * _US_PER_HOUR
 
 
 class OutOfCalendarRange(ValueError):
-    """A date before the first or after the last day the calendar knows."""
+    """A date before the first or after the last day the calendar knows.
+
+    `day`: the first date concerned that the calendar does not know (None if unknown);
+    `covered`: the calendar's spans of covered years, as (first year, last year) pairs.
+    """
+
+    def __init__(self, message: str, *, day: date | None = None, covered: tuple = ()):
+        super().__init__(message)
+        self.day = day
+        self.covered = covered
+
+
+class YearNotCovered(OutOfCalendarRange):
+    """A date in a year whose days off the calendar was not given (see `covered_years`)."""
+
+
+def year_spans(years: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Consecutive runs of years: {2015, 2016, 2017, 2020} -> ((2015, 2017), (2020, 2020))."""
+    spans: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return tuple((first, last) for first, last in spans)
 
 
 def _us_of_day(t: time) -> int:
@@ -50,11 +74,16 @@ class WorkCalendar:
     extra_working_days: make-up working days (e.g. a Saturday worked to bridge a holiday).
     weekdays: the weekly working days, 0 = Monday ... 6 = Sunday.
     periods: the office periods of a working day, as (start, end) local times, in order.
+    covered_years: the years whose days off are known. When given, the calendar answers for
+    those years only (any date of another year raises YearNotCovered, never a guess from the
+    weekly pattern) and days off given for other years are ignored. When None, it answers from
+    first_day to last_day (widened to the dates given).
     """
 
     __slots__ = (
         "tz", "weekdays", "periods", "same_day_cutoff", "days_off", "extra_working_days",
         "_first", "_last", "_before", "_work_ords", "_spans", "_day_us", "_first_start", "_last_end",
+        "covered", "_gaps", "_error",
     )
 
     def __init__(
@@ -67,9 +96,27 @@ class WorkCalendar:
         same_day_cutoff: time = DEFAULT_SAME_DAY_CUTOFF,
         first_day: date = DEFAULT_FIRST_DAY,
         last_day: date = DEFAULT_LAST_DAY,
+        covered_years: Iterable[int] | None = None,
     ):
         days_off = frozenset(days_off)
         extra = frozenset(extra_working_days)
+        gaps: tuple = ()
+        if covered_years is not None:
+            covered = year_spans(covered_years)
+            years = {year for first, last in covered for year in range(first, last + 1)}
+            days_off = frozenset(d for d in days_off if d.year in years)
+            extra = frozenset(d for d in extra if d.year in years)
+            if covered:
+                first_day, last_day = date(covered[0][0], 1, 1), date(covered[-1][1], 12, 31)
+                gaps = tuple(
+                    (date(previous[1] + 1, 1, 1).toordinal(), date(following[0] - 1, 12, 31).toordinal())
+                    for previous, following in zip(covered, covered[1:])
+                )
+            else:  # nothing covered: an empty range, every date raises
+                first_day, last_day = DEFAULT_FIRST_DAY, DEFAULT_FIRST_DAY - timedelta(days=1)
+            error = YearNotCovered
+        else:
+            error = OutOfCalendarRange
         weekdays = frozenset(weekdays)
         if days_off & extra:
             clash = ", ".join(d.isoformat() for d in sorted(days_off & extra))
@@ -89,9 +136,11 @@ class WorkCalendar:
             done += end_us - start_us
             previous_end = end_us
         all_dates = days_off | extra
-        if all_dates:
+        if all_dates and covered_years is None:
             first_day = min(first_day, min(all_dates))
             last_day = max(last_day, max(all_dates))
+        if covered_years is None:
+            covered = ((first_day.year, last_day.year),)
 
         first, last = first_day.toordinal(), last_day.toordinal()
         off = {d.toordinal() for d in days_off}
@@ -121,6 +170,9 @@ class WorkCalendar:
         set_(self, "_day_us", done)
         set_(self, "_first_start", spans[0][0])
         set_(self, "_last_end", spans[-1][1])
+        set_(self, "covered", covered)
+        set_(self, "_gaps", gaps)
+        set_(self, "_error", error)
 
     def __setattr__(self, name, value):
         raise AttributeError("WorkCalendar is immutable")
@@ -146,13 +198,41 @@ class WorkCalendar:
             return dt.replace(tzinfo=self.tz)
         return dt.astimezone(self.tz)
 
+    @property
+    def covered_years(self) -> frozenset[int]:
+        return frozenset(year for first, last in self.covered for year in range(first, last + 1))
+
+    def covers(self, d: date | datetime) -> bool:
+        """Whether the calendar answers for this date (its year is covered)."""
+        if isinstance(d, datetime):
+            d = self._local(d).date()
+        ordinal = d.toordinal()
+        if ordinal < self._first or ordinal > self._last:
+            return False
+        return not any(lo <= ordinal <= hi for lo, hi in self._gaps)
+
+    def _not_covered(self, ordinal: int | None) -> OutOfCalendarRange:
+        covered = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in self.covered) or "none"
+        if ordinal is None or ordinal < 1:
+            day, what = None, "The result"
+        else:
+            day = date.fromordinal(min(ordinal, date.max.toordinal()))
+            what = day.isoformat()
+        return self._error(f"{what} is outside the calendar (years covered: {covered}).", day=day,
+                           covered=self.covered)
+
     def _index(self, ordinal: int) -> int:
         if ordinal < self._first or ordinal > self._last:
-            raise OutOfCalendarRange(
-                f"{date.fromordinal(ordinal).isoformat()} is outside the calendar "
-                f"({date.fromordinal(self._first).isoformat()} to {date.fromordinal(self._last).isoformat()})."
-            )
+            raise self._not_covered(ordinal)
+        if self._gaps:
+            self._check_span(ordinal, ordinal)
         return ordinal - self._first
+
+    def _check_span(self, first: int, last: int) -> None:
+        """Raise unless every date from ordinal first to last is covered (years missing in between)."""
+        for lo, hi in self._gaps:
+            if lo <= last and first <= hi:
+                raise self._not_covered(max(lo, first))
 
     def _position(self, dt: datetime) -> int:
         """Working microseconds from the calendar's first day to the moment dt."""
@@ -178,7 +258,7 @@ class WorkCalendar:
         k, rest = divmod(position - 1, self._day_us)
         rest += 1  # 1 .. day length
         if k < 0 or k >= len(self._work_ords):
-            raise OutOfCalendarRange("The result falls outside the calendar's range.")
+            raise self._not_covered(self._first - 1 if k < 0 else self._last + 1)
         for start, end, done in self._spans:
             if rest <= done + (end - start):
                 us = start + rest - done
@@ -205,8 +285,11 @@ class WorkCalendar:
         i = self._index(d.toordinal())
         k = self._before[i] if include_today else self._before[i + 1]
         if k >= len(self._work_ords):
-            raise OutOfCalendarRange("No working day left in the calendar's range.")
-        return date.fromordinal(self._work_ords[k])
+            raise self._not_covered(self._last + 1)
+        found = self._work_ords[k]
+        if self._gaps:
+            self._check_span(d.toordinal(), found)
+        return date.fromordinal(found)
 
     def working_days_between(self, d1: date | datetime, d2: date | datetime) -> int:
         """Working days from d1 to d2, both included; 0 when d2 is before d1."""
@@ -216,7 +299,10 @@ class WorkCalendar:
             d2 = self._local(d2).date()
         if d2 < d1:
             return 0
-        return self._before[self._index(d2.toordinal()) + 1] - self._before[self._index(d1.toordinal())]
+        first, last = d1.toordinal(), d2.toordinal()
+        if self._gaps:
+            self._check_span(first, last)
+        return self._before[self._index(last) + 1] - self._before[self._index(first)]
 
     def end_of_day(self, d: date) -> datetime:
         """The end of the last office period of d (17:00 by default)."""
@@ -251,7 +337,9 @@ class WorkCalendar:
         else:
             k = self._before[i]
         if k >= len(self._work_ords):
-            raise OutOfCalendarRange("No working day left in the calendar's range.")
+            raise self._not_covered(self._last + 1)
+        if self._gaps:
+            self._check_span(ordinal, self._work_ords[k])
         return self._at(self._work_ords[k], self._first_start)
 
     # ---- adding time -------------------------------------------------------------------
@@ -275,27 +363,25 @@ class WorkCalendar:
             us = amount * scale
         else:
             us = self._to_us(amount, scale)
+        return self._add_us(dt, us)
+
+    def _add_us(self, dt: datetime, us: int) -> datetime:
         if us < 0:
             raise ValueError("The amount of time must not be negative.")
         if us == 0:
             return self.next_working_moment(dt)
-        return self._moment(self._position(dt) + us)
+        due = self._moment(self._position(dt) + us)
+        if self._gaps:
+            self._check_span(self._local(dt).toordinal(), due.toordinal())
+        return due
 
     def add_working_minutes(self, dt: datetime, minutes: int | float | Decimal) -> datetime:
         us = minutes * _US_PER_MINUTE if type(minutes) is int else self._to_us(minutes, _US_PER_MINUTE)
-        if us < 0:
-            raise ValueError("The amount of time must not be negative.")
-        if us == 0:
-            return self.next_working_moment(dt)
-        return self._moment(self._position(dt) + us)
+        return self._add_us(dt, us)
 
     def add_working_time(self, dt: datetime, duration: timedelta) -> datetime:
         us = (duration.days * 86400 + duration.seconds) * _US_PER_SECOND + duration.microseconds
-        if us < 0:
-            raise ValueError("The amount of time must not be negative.")
-        if us == 0:
-            return self.next_working_moment(dt)
-        return self._moment(self._position(dt) + us)
+        return self._add_us(dt, us)
 
     def add_calendar_days(self, dt: datetime, days: int | float | Decimal) -> datetime:
         """Civil-code style: the limit ends at the end of the last day; a day off as last day
@@ -307,7 +393,11 @@ class WorkCalendar:
             days = math.ceil(days)
         if days < 0:
             raise ValueError("The amount of time must not be negative.")
-        last = self._local(dt).date() + timedelta(days=days)
+        received = self._local(dt).date()
+        self._index(received.toordinal())
+        last = received + timedelta(days=days)
+        if self._gaps:
+            self._check_span(received.toordinal(), last.toordinal())
         return self.end_of_day(self.next_working_day(last, include_today=True))
 
     @staticmethod
@@ -322,22 +412,29 @@ class WorkCalendar:
 
     # ---- between moments, pauses, same day ---------------------------------------------
 
+    def _between(self, a: datetime, b: datetime) -> int:
+        """Working microseconds from a to b (negative when b is before a)."""
+        if self._gaps:
+            first, last = sorted((self._local(a).toordinal(), self._local(b).toordinal()))
+            self._check_span(first, last)
+        return self._position(b) - self._position(a)
+
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Working time from a to b; zero (never negative) when b is before a."""
-        us = self._position(b) - self._position(a)
+        us = self._between(a, b)
         return timedelta(microseconds=us) if us > 0 else timedelta(0)
 
     def working_minutes_between(self, a: datetime, b: datetime) -> float:
         """Working minutes from a to b (fractional when seconds are involved); 0 when b < a."""
-        us = self._position(b) - self._position(a)
+        us = self._between(a, b)
         return us / _US_PER_MINUTE if us > 0 else 0.0
 
     def shift_by_pause(self, due: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
         """The due date moved forward by the working time that elapsed during the pause."""
-        paused = self._position(resumed_at) - self._position(paused_at)
+        paused = self._between(paused_at, resumed_at)
         if paused <= 0:
             return self._local(due)
-        return self._moment(self._position(due) + paused)
+        return self._add_us(due, paused)
 
     def same_day_due(self, received: datetime, cutoff: time | None = None) -> datetime:
         """Same-day procedures: received on a working day before the cut-off (15:00) -> end of
@@ -369,6 +466,7 @@ class OpeningCalendar:
             same_day_cutoff=legal.same_day_cutoff,
             first_day=date.fromordinal(legal._first),
             last_day=date.fromordinal(legal._last),
+            covered_years=legal.covered_years if legal._error is YearNotCovered else None,
         )
         self.hours = dict(hours or {})
 

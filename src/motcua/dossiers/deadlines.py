@@ -10,6 +10,7 @@ The classification rules (early / on time / late by date) are pure functions her
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from decimal import Decimal
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from motcua.calendar.services import legal_calendar
+from motcua.calendar.services import OutOfCalendarRange, legal_calendar, not_covered_message
 from motcua.catalog import models as catalog
 from motcua.catalog.services import effective_limit
 
@@ -52,7 +53,7 @@ class IntakeProfile:
     procedure_id: int
     field_id: int
     name: str
-    is_same_day: bool
+    is_same_day: bool  # the procedure's flag: due the same day (the cut-off applies) ...
     limit: tuple  # (amount, unit) at the counter / by post
     online_limit: tuple  # (amount, unit) online
     accepts: frozenset  # channels accepted (Channel values)
@@ -64,9 +65,19 @@ class IntakeProfile:
     documents: tuple = field(default_factory=tuple)
     fee_total: int = 0
     online_fee_discount_percent: int = 0
+    # ... unless the case has a limit of its own: (at the counter / by post, online)
+    case_has_limit: bool = False
+    case_has_online_limit: bool = False
 
     def limit_for(self, channel: int) -> tuple:
         return self.online_limit if channel == Channel.ONLINE else self.limit
+
+    def same_day_for(self, channel: int) -> bool:
+        """The same-day rule applies only when the procedure's own limit applies: a case's own limit
+        (e.g. "Đăng ký khai sinh quá hạn", 3 working days) always wins over the same-day flag."""
+        if not self.is_same_day:
+            return False
+        return not (self.case_has_online_limit if channel == Channel.ONLINE else self.case_has_limit)
 
     def fee_for(self, channel: int) -> int:
         if channel == Channel.ONLINE and self.online_fee_discount_percent:
@@ -130,9 +141,7 @@ def _build_profile(version, case) -> IntakeProfile:
         procedure_id=version.procedure_id,
         field_id=version.field_id,
         name=version.name,
-        is_same_day=version.is_same_day,
-        limit=effective_limit(version, case, online=False),
-        online_limit=effective_limit(version, case, online=True),
+        **limits_of(version, case),
         accepts=frozenset(c for c, ok in accepts.items() if ok),
         competent_agency_ids=tuple(pk for pk, _ in competent),
         competent_level_ids=dict(competent),
@@ -148,6 +157,19 @@ def _build_profile(version, case) -> IntakeProfile:
         fee_total=sum(f.amount for f in fees),
         online_fee_discount_percent=version.online_fee_discount_percent,
     )
+
+
+def limits_of(version: catalog.ProcedureVersion, case: catalog.ProcedureCase | None) -> dict:
+    """The time-limit fields of an intake profile (no query): the applicable limits, the
+    procedure's same-day flag and whether the case has limits of its own (they win over it)."""
+    return {
+        "is_same_day": version.is_same_day,
+        "limit": effective_limit(version, case, online=False),
+        "online_limit": effective_limit(version, case, online=True),
+        "case_has_limit": case is not None and case.time_limit is not None,
+        "case_has_online_limit": case is not None
+        and (case.time_limit is not None or case.online_time_limit is not None),
+    }
 
 
 for _model in (
@@ -192,24 +214,40 @@ for _through in (catalog.ProcedureVersion.competent_agencies.through, catalog.Pr
 # --- deadlines --------------------------------------------------------------------------------
 
 
+@contextmanager
+def calendar_covered():
+    """Turn a date the working calendar does not cover (its year's days off were never entered)
+    into the engine's refusal: DossierActionError(code="calendar_not_covered") with a clear
+    message, never a guessed due date and never a server error."""
+    try:
+        yield
+    except OutOfCalendarRange as error:
+        from .services import DossierActionError  # services imports this module
+
+        raise DossierActionError("calendar_not_covered", not_covered_message(error)) from error
+
+
 def due_at_receipt(profile: IntakeProfile, channel: int, received_at: datetime) -> tuple[datetime, datetime]:
     """(clock start, due moment) for a dossier received at `received_at` through `channel`.
 
-    The clock starts at the next working moment (after hours, a day off); same-day procedures are
-    due at the end of the day, or of the next working day when received after the cut-off.
+    The clock starts at the next working moment (after hours, a day off). Same-day procedures are
+    due at the end of the day, or of the next working day when received after the cut-off, unless
+    the case has a limit of its own, which always wins (see IntakeProfile.same_day_for).
     """
-    calendar = legal_calendar()
-    start = calendar.next_working_moment(received_at)
-    if profile.is_same_day:
-        return start, calendar.same_day_due(received_at)
-    amount, unit = profile.limit_for(channel)
-    return start, calendar.add(received_at, amount, unit)
+    with calendar_covered():
+        calendar = legal_calendar()
+        start = calendar.next_working_moment(received_at)
+        if profile.same_day_for(channel):
+            return start, calendar.same_day_due(received_at)
+        amount, unit = profile.limit_for(channel)
+        return start, calendar.add(received_at, amount, unit)
 
 
 def step_due(started_at: datetime, budget_hours: Decimal | None) -> datetime | None:
     if budget_hours is None:
         return None
-    return legal_calendar().add(started_at, budget_hours, "working_hours")
+    with calendar_covered():
+        return legal_calendar().add(started_at, budget_hours, "working_hours")
 
 
 # --- classification ---------------------------------------------------------------------------

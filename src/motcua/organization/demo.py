@@ -597,7 +597,8 @@ def load_catalog(report: LoadReport | None = None) -> LoadReport:
 
 
 def seed_calendar(stdout=None) -> bool:
-    """Seed the working calendar for last year to next year, if the calendar app provides it."""
+    """Seed the working calendar for 2015-2035 (the seeds' periods and the demo's dossiers
+    included), widened to last year and next year: the calendar answers for covered years only."""
     from django.core.management import call_command, get_commands
     from django.utils import timezone
 
@@ -605,7 +606,8 @@ def seed_calendar(stdout=None) -> bool:
         return False
     year = timezone.localdate().year
     kwargs = {"stdout": stdout} if stdout is not None else {}
-    call_command("seed_calendar", "--from-year", str(year - 1), "--to-year", str(year + 1), **kwargs)
+    first, last = min(2015, year - 1), max(2035, year + 1)
+    call_command("seed_calendar", "--from-year", str(first), "--to-year", str(last), **kwargs)
     return True
 
 

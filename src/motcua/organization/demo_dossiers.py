@@ -131,8 +131,9 @@ def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
             # Spread receipts over the last four weeks, at working moments.
             days_back = rng.randint(1, 28)
             moment = cal.next_working_moment(now - datetime.timedelta(days=days_back, hours=rng.randint(0, 6)))
-            if moment >= now:
-                moment = cal.next_working_moment(now - datetime.timedelta(days=days_back + 3))
+            while moment >= now:  # loaded during a long break (Tết): step back until the moment is past
+                days_back += 3
+                moment = cal.next_working_moment(now - datetime.timedelta(days=days_back))
             try:
                 dossier = services.receive_at_counter(
                     counter_officer,
