@@ -243,6 +243,17 @@ def due_at_receipt(profile: IntakeProfile, channel: int, received_at: datetime) 
         return start, calendar.add(received_at, amount, unit)
 
 
+def due_after_pause(due_at: datetime | None, paused_at: datetime, resumed_at: datetime) -> datetime | None:
+    """The due moment (of a dossier or a step) when its stopped clock restarts: moved forward by
+    the working time the pause lasted, unless it had already passed when the clock stopped (a
+    supplement or payment asked for after the limit): a stopped clock gives back no time already
+    overrun, and the dossier stays overdue."""
+    if due_at is None or due_at <= paused_at:
+        return due_at
+    with calendar_covered():
+        return legal_calendar().shift_by_pause(due_at, paused_at, resumed_at)
+
+
 def step_due(started_at: datetime, budget_hours: Decimal | None) -> datetime | None:
     if budget_hours is None:
         return None

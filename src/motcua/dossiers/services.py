@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -32,7 +33,8 @@ from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 
-from .deadlines import IntakeProfile, StepPlan, agency_code, classify, due_at_receipt, intake_profile, step_due
+from .deadlines import (IntakeProfile, StepPlan, agency_code, classify, due_after_pause, due_at_receipt,
+                        intake_profile, step_due)
 from .models import (
     PAUSED_STATUSES,
     Channel,
@@ -380,10 +382,10 @@ def _end_pause(dossier: Dossier, now) -> Pause | None:
     pause.ended_at = now
     pause.working_minutes = round(minutes)
     pause.save(update_fields=["ended_at", "working_minutes"])
-    if dossier.due_at:
-        dossier.due_at = calendar.shift_by_pause(dossier.due_at, pause.started_at, now)
+    # A due moment already passed when the clock stopped does not move (deadlines.due_after_pause).
+    dossier.due_at = due_after_pause(dossier.due_at, pause.started_at, now)
     for step in DossierStep.objects.filter(dossier=dossier, finished_at__isnull=True, due_at__isnull=False):
-        step.due_at = calendar.shift_by_pause(step.due_at, pause.started_at, now)
+        step.due_at = due_after_pause(step.due_at, pause.started_at, now)
         step.save(update_fields=["due_at"])
     dossier.paused_minutes += round(minutes)
     dossier.paused_at = None
@@ -590,6 +592,7 @@ def refuse_intake(actor, dossier, *, reason: str, expected_version: int | None =
     fields = ["status"]
     if before == Status.RECEIVED:
         fields += _finish(row, now, actor)
+        row.outcome = None  # refused at intake: never received, never classified (counting.py)
     else:
         row.finished_at = now
         fields.append("finished_at")
@@ -926,15 +929,17 @@ def mark_overdue(now=None) -> dict:
     draft the apology for the responsible unit from them). Returns the counts.
     """
     now = now or timezone.now()
-    running = (Status.RECEIVED, Status.PROCESSING)
+    # Clock running, or stopped after the due moment had passed (a pause gives back no time).
+    running = Q(status__in=(Status.RECEIVED, Status.PROCESSING)) | Q(
+        status__in=PAUSED_STATUSES, paused_at__gte=F("due_at"))
     counts = {"dossiers": 0, "steps": 0}
     ids = list(
-        Dossier.objects.filter(status__in=running, is_overdue=False, due_at__lt=now).values_list("pk", flat=True)
+        Dossier.objects.filter(running, is_overdue=False, due_at__lt=now).values_list("pk", flat=True)
     )
     for pk in ids:
         with transaction.atomic():
             row = Dossier.objects.select_for_update().filter(
-                pk=pk, status__in=running, is_overdue=False, due_at__lt=now
+                running, pk=pk, is_overdue=False, due_at__lt=now
             ).first()
             if row is None:
                 continue
@@ -946,7 +951,9 @@ def mark_overdue(now=None) -> dict:
             counts["dossiers"] += 1
     steps = list(
         DossierStep.objects.filter(
-            finished_at__isnull=True, is_overdue=False, due_at__lt=now, dossier__status__in=running
+            Q(dossier__status__in=(Status.RECEIVED, Status.PROCESSING))
+            | Q(dossier__status__in=PAUSED_STATUSES, dossier__paused_at__gte=F("due_at")),
+            finished_at__isnull=True, is_overdue=False, due_at__lt=now,
         ).values_list("pk", flat=True)
     )
     for pk in steps:

@@ -153,7 +153,9 @@ def test_refuse_intake(receive, world):
     assert (online.status, online.outcome) == (Status.NOT_RECEIVED, None)  # never received: not classified
     d = receive()
     d = s.refuse_intake(world["counter"], d, reason="Thiếu chữ ký", at=at(2026, 3, 2, 10))
-    assert (d.status, d.outcome, d.finished_at) == (Status.NOT_RECEIVED, Outcome.EARLY, at(2026, 3, 2, 10))
+    # Refused at intake after the counter took it: still never received, never classified
+    # (dossiers.counting); it was classified "early" before, and counted received and resolved.
+    assert (d.status, d.outcome, d.finished_at) == (Status.NOT_RECEIVED, None, at(2026, 3, 2, 10))
     assert d.events.last().payload["reason"] == "Thiếu chữ ký"
     refused("not_allowed", s.refuse_intake, world["counter"], d, reason="lần hai")
 

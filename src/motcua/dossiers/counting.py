@@ -1,0 +1,52 @@
+"""What counts as received, finished and classified: one definition for the engine, the reports
+(06a, form 06 / tracking book, dashboard, 766 index) and the legacy import. docs/reports.md,
+"Definitions", explains it for the reader of a report.
+
+- **Received**: the dossier has a receipt moment (`received_at`) and was not refused at intake.
+  A dossier refused at intake (status 3: an online submission never accepted, or a dossier taken
+  at the counter and refused there) was never received: it is counted as received, new,
+  resolved or pending nowhere, whatever moments its row carries (the engine keeps the moment an
+  officer took it at the counter), and it gets no outcome.
+- **Finished**: received, with `finished_at`: resolved (9), result returned (10; finished when
+  resolved), withdrawn (7), stopped (8). Each is classified early / on time / late
+  (`deadlines.classify`).
+- **A refusal after the dossier was received and examined** is a negative result, not a refusal
+  at intake: the leader resolves the dossier (9) with the refusal letter as its result (its
+  description, or the signed letter as the electronic result), and it counts as resolved on
+  its date like any other result.
+
+Status 3 is final, so leaving it out by status gives a past period the same figures every day.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from .models import Status
+
+# Statuses of dossiers that were never received (1: waiting for an officer, 3: refused at intake).
+NEVER_RECEIVED_STATUSES = frozenset({Status.NEW, Status.NOT_RECEIVED})
+# Statuses of finished dossiers, each classified early / on time / late when it finished.
+FINISHED_STATUSES = frozenset({Status.WITHDRAWN, Status.STOPPED, Status.RESOLVED, Status.RETURNED})
+
+
+def counts_as_received(status: int, received_at: datetime.datetime | None) -> bool:
+    """Whether a dossier in `status` with that receipt moment counts as received."""
+    return received_at is not None and int(status) not in NEVER_RECEIVED_STATUSES
+
+
+def is_classified(status: int) -> bool:
+    """Whether a dossier ending in `status` gets an outcome (early / on time / late)."""
+    return int(status) in FINISHED_STATUSES
+
+
+def received_q(prefix: str = "") -> Q:
+    """The dossiers that count as received (through `prefix`, e.g. "dossier__", from a related
+    row). Every count of received, new, resolved or pending dossiers starts from it."""
+    return Q(**{f"{prefix}received_at__isnull": False}) & ~Q(**{f"{prefix}status": Status.NOT_RECEIVED})
+
+
+def received_between_q(start: datetime.datetime, end: datetime.datetime, prefix: str = "") -> Q:
+    """Received in [start, end)."""
+    return received_q(prefix) & Q(**{f"{prefix}received_at__gte": start, f"{prefix}received_at__lt": end})
