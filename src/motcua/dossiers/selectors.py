@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from .counting import received_between_q
 from .models import PENDING_STATUSES, Channel, Dossier, DossierEvent, DossierStep, Status
 from .receipt_sql import fetch_prepared
 from .services import agency_ids_with
@@ -146,10 +147,11 @@ def _local_day_bounds(first: datetime.date, last: datetime.date):
 
 
 def tracking_book(agency_ids, date_from: datetime.date, date_to: datetime.date) -> QuerySet[Dossier]:
-    """Form 06: every dossier received by the agencies in the period (dates inclusive), in order."""
+    """Form 06: every dossier received by the agencies in the period (dates inclusive), in order.
+    Received as everywhere (`counting.received_q`): a dossier refused at intake is not in the book."""
     start, end = _local_day_bounds(date_from, date_to)
     return (
-        Dossier.objects.filter(receiving_agency_id__in=list(agency_ids), received_at__gte=start, received_at__lt=end)
+        Dossier.objects.filter(received_between_q(start, end), receiving_agency_id__in=list(agency_ids))
         .select_related("procedure_version", "receiving_agency", "competent_agency")
         .order_by("received_at", "code")
     )

@@ -121,7 +121,9 @@ def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 
 
 def book_from_params(params: dict) -> TrackingBook:
-    """Form 06 from {date_from, date_to, queryset (dossiers to consider), agency_name, agency_ids}."""
+    """Form 06 from {date_from, date_to, queryset (dossiers to consider), agency_name, agency_ids}:
+    the dossiers received in the period (`dossiers.counting`: none refused at intake)."""
+    from motcua.dossiers.counting import received_between_q
     from motcua.dossiers.models import Dossier
 
     date_from, date_to = params["date_from"], params["date_to"]
@@ -132,7 +134,7 @@ def book_from_params(params: dict) -> TrackingBook:
         queryset = queryset.filter(receiving_agency_id__in=params["agency_ids"])
     start, end = _day_bounds(date_from, date_to)
     dossiers = (
-        queryset.filter(received_at__gte=start, received_at__lt=end)
+        queryset.filter(received_between_q(start, end))
         .select_related("procedure_version")
         .order_by("received_at", "pk")
     )

@@ -7,9 +7,10 @@ The figures are derived from the dossier's time columns only (received_at, finis
 paused_at) plus the stored outcome, never from its current status, so a past period gives the
 same figures today as on the day it ended. Definitions (docs/reports.md explains them at length):
 
-- received: `received_at` is set (status 1, not yet received, and an online dossier refused at
-  intake have none). A dossier refused after its receipt keeps `received_at` and is finished.
-- finished: `finished_at` is set (resolved, returned, withdrawn, stopped, refused after receipt).
+- received: `dossiers.counting.received_q()`: `received_at` is set (status 1, not yet received,
+  has none) and the dossier was not refused at intake (status 3, counted nowhere). A refusal
+  after the dossier was received and examined is a result (resolved, 9), counted as resolved.
+- finished: `finished_at` is set (resolved, returned, withdrawn, stopped).
 - The period is [start, end): start is 00:00 of `date_from` and end is 00:00 of the day after
   `date_to`, in Asia/Ho_Chi_Minh local time, so both dates are included to their last minute.
 - carried_over: received before start and not finished before start.
@@ -19,8 +20,9 @@ same figures today as on the day it ended. Definitions (docs/reports.md explains
   a stored outcome is classified here the same way: finish date vs due date in local time, late
   when asked to supplement more than once, on time when it has no due moment (no legal limit).
 - pending: received before end and not finished before end; pending_overdue when its due moment is
-  before end and its clock is running (a dossier paused since before end, waiting for a
-  supplement or the applicant's financial obligation, has its clock stopped: within limit).
+  before end, unless its clock was stopped before end with time left (paused, waiting for a
+  supplement or the applicant's financial obligation, before its due moment: within limit). A
+  clock stopped after the due moment had passed gives back no time: overdue.
 
 Every figure is reproducible as a list: `dossier_table_cell()` returns the queryset behind it.
 """
@@ -37,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.calendar.services import opening_calendar, working_days_between
 from motcua.catalog.models import Field, Procedure
+from motcua.dossiers.counting import received_q
 from motcua.dossiers.models import Channel, Dossier, Outcome
 from motcua.organization.models import AdministrativeLevel, Agency, ServicePoint
 
@@ -102,8 +105,10 @@ def column_conditions(start: datetime.datetime, end: datetime.datetime, finished
     if finished_in is None:
         finished_in = Q(finished_at__gte=start, finished_at__lt=end)
     pending = Q(finished_at__isnull=True) | Q(finished_at__gte=end)
-    paused_at_end = Q(paused_at__isnull=False, paused_at__lt=end)
-    overdue = pending & Q(due_at__lt=end) & ~paused_at_end
+    # Paused before end with time left: its stale due moment moves when the clock restarts. A
+    # pause that began after the due moment gives back nothing (dossiers.deadlines.due_after_pause).
+    stopped_in_time = Q(paused_at__isnull=False, paused_at__lt=end, due_at__gt=F("paused_at"))
+    overdue = pending & Q(due_at__lt=end) & ~stopped_in_time
     outcome = _outcome_conditions()
     conditions = {
         "carried_over": received_before,
@@ -125,11 +130,12 @@ def column_conditions(start: datetime.datetime, end: datetime.datetime, finished
 
 def _base(start, end, service_point=None, agency_ids=None) -> QuerySet:
     """Dossiers received before the period's end and not finished before its start: every
-    figure of the table is a subset of these (the WHERE clause of the one query)."""
+    figure of the table is a subset of these (the WHERE clause of the one query). Received is
+    `dossiers.counting.received_q()`: a dossier refused at intake (status 3) is never here."""
     # "not finished before start" written as COALESCE(finished_at, FAR_FUTURE) >= start, the
     # expression of the covering index of migration 0001 (PostgreSQL).
     qs = Dossier.objects.filter(
-        Q(received_at__isnull=False, received_at__lt=end),
+        received_q(), Q(received_at__lt=end),
         GreaterThanOrEqual(Coalesce("finished_at", Value(FAR_FUTURE, output_field=DateTimeField())), start),
     )
     if service_point is not None:
@@ -245,14 +251,18 @@ def complete(counts: dict) -> dict:
     return out
 
 
-def _labels(group_by: str, keys) -> dict:
-    """key -> (code, name) for the rows' group keys (one small query)."""
+def _labels(group_by: str, keys, day=None) -> dict:
+    """key -> (code, name) for the rows' group keys (one small query). Agencies and service points
+    bear the name in force on `day`, the period's last day (Decree 118/2025 renamed units)."""
     _column, model = GROUPS[group_by]
     ids = [k for k in keys if k is not None]
     labels = {}
     if group_by == "procedure":
         for pk, code, name in model.objects.filter(pk__in=ids).values_list("pk", "code", "current_version__name"):
             labels[pk] = (code, name or code)
+    elif hasattr(model, "name_on"):
+        for row in model.objects.filter(pk__in=ids).prefetch_related("names"):
+            labels[row.pk] = (row.code, row.name_on(day))
     else:
         for pk, code, name in model.objects.filter(pk__in=ids).values_list("pk", "code", "name"):
             labels[pk] = (code, name)
@@ -302,7 +312,7 @@ def table_from_counts(counts: list[dict], date_from, date_to, group_by: str | No
             row = grouped.setdefault(g[column], dict.fromkeys(COUNTED, 0))
             for name_ in COUNTED:
                 row[name_] += g[name_] or 0
-        labels = _labels(group_by, list(grouped))
+        labels = _labels(group_by, list(grouped), date_to)
         for key, counted in grouped.items():
             code, name = labels.get(key, ("", str(NO_GROUP_LABEL)))
             rows.append({"key": key, "code": code, "name": name, **complete(counted)})

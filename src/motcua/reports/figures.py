@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.documents.selectors import digitisation_counts
+from motcua.dossiers.counting import received_between_q
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStep, Outcome, ResultKind
 from motcua.dossiers.models import ReturnChannel, Status
 from motcua.feedback.selectors import feedback_summary, rating_summary
@@ -66,7 +67,7 @@ def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: s
     scope = {"agency_ids": agency_ids, "service_point": service_point, "level": level}
     dossiers = _scoped(Dossier.objects.all(), **scope)
 
-    received = dossiers.filter(received_at__gte=start, received_at__lt=end)
+    received = dossiers.filter(received_between_q(start, end))
     reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), digitization__in=REUSED)
     parts = [_grouped(received, column, {
         "received": Count("pk"),
@@ -354,8 +355,8 @@ def procedures_online(date_from: datetime.date, date_to: datetime.date, agency_i
     offered = set(versions.values_list("procedure_id", flat=True))
     online = set(versions.exclude(online_level=ProcedureVersion.OnlineLevel.NONE).values_list("procedure_id", flat=True))
     if used is None:  # else given by the dashboard's single pass
-        dossiers = _scoped(Dossier.objects.filter(received_at__gte=start, received_at__lt=end,
-                                                  channel_in=Channel.ONLINE), agency_ids, service_point, level)
+        dossiers = _scoped(Dossier.objects.filter(received_between_q(start, end), channel_in=Channel.ONLINE),
+                           agency_ids, service_point, level)
         used = set(dossiers.order_by().values_list("procedure_id", flat=True).distinct())
     return {
         "procedures": len(offered),
@@ -387,7 +388,7 @@ def reused_document_counts(date_from: datetime.date, date_to: datetime.date) -> 
     re-used documents of the dossiers received in the period (reads only the re-used ones)."""
     start, end = period_bounds(date_from, date_to)
     return DossierDocument.objects.filter(
-        digitization__in=REUSED, dossier__received_at__gte=start, dossier__received_at__lt=end,
+        received_between_q(start, end, prefix="dossier__"), digitization__in=REUSED,
     ).aggregate(
         reused_documents=Count("pk", filter=Q(digitization=DossierDocument.Digitization.REUSED_DOCUMENT)),
         reused_results=Count("pk", filter=Q(digitization=DossierDocument.Digitization.REUSED_RESULT)),

@@ -21,10 +21,12 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.counting import received_between_q
 from motcua.dossiers.models import Channel, Dossier
 from motcua.feedback.models import Feedback, Rating, SubjectKind
 from motcua.feedback.selectors import rating_breakdown
@@ -81,6 +83,18 @@ def weights_on(day: datetime.date) -> dict:
     }
 
 
+def feedback_late_q(now: datetime.datetime) -> Q:
+    """Feedback not handled in time: flagged overdue by a step taken late (refused, asked for
+    information or answered after its deadline, or published late) or by the sweep (still open
+    after its resolution deadline), or answered in time but published more than two working days
+    (feedback.services.PUBLISH_WITHIN) after the answer: published after `publish_due_at`, or not published and that
+    moment passed (`now`). Publishing is part of handling: an answer in time published late is
+    not handled in time."""
+    published_late = Q(publish_due_at__isnull=False) & (
+        Q(published_at__gt=F("publish_due_at")) | Q(published_at__isnull=True, publish_due_at__lt=now))
+    return Q(is_overdue=True) | published_late
+
+
 def _empty() -> dict:
     return {**dict.fromkeys(ADDITIVE, 0), **{name: set() for name in SETS}}
 
@@ -118,7 +132,7 @@ def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=N
     if agency_ids is not None:
         feedback = feedback.filter(agency_id__in=list(agency_ids))
     for row in feedback.order_by().values("agency_id").annotate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)),
+        total=Count("pk"), overdue=Count("pk", filter=feedback_late_q(timezone.now())),
         complaints=Count("pk", filter=Q(subject_kind=SubjectKind.DOSSIER, dossier__isnull=False)),
     ):
         c = counts[row["agency_id"]]
@@ -142,7 +156,7 @@ def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=N
             for name, ids in sets.items():
                 counts[agency_id][name] |= ids
         return dict(counts)
-    received = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    received = Dossier.objects.filter(received_between_q(start, end))
     if agency_ids is not None:
         received = received.filter(competent_agency_id__in=list(agency_ids))
     for agency_id, procedure_id in (received.filter(channel_in=Channel.ONLINE).order_by()

@@ -33,7 +33,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers.models import Channel, Dossier, Outcome, ReturnChannel, Status
+from motcua.dossiers.counting import FINISHED_STATUSES, counts_as_received, is_classified
+from motcua.dossiers.deadlines import classify
+from motcua.dossiers.models import PENDING_STATUSES, Channel, Dossier, ReturnChannel, Status
 from motcua.organization.models import Agency, ServicePoint
 
 from . import snapshots
@@ -45,9 +47,9 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("code", "procedure_code", "agency_code", "channel", "received_at", "status")
 PLACEHOLDER = "(dữ liệu chuyển đổi)"
 
-FINISHED = {Status.WITHDRAWN, Status.STOPPED, Status.RESOLVED, Status.RETURNED}
-PENDING = {Status.RECEIVED, Status.PROCESSING, Status.WAITING_SUPPLEMENT, Status.WAITING_PAYMENT}
-NEVER_RECEIVED = {Status.NEW, Status.NOT_RECEIVED}
+# Received, finished and classified as the engine and the reports count them (dossiers.counting).
+FINISHED = set(FINISHED_STATUSES)
+PENDING = set(PENDING_STATUSES)
 RETURN_CHANNELS = {
     "": ReturnChannel.COUNTER, "1": ReturnChannel.COUNTER, "counter": ReturnChannel.COUNTER,
     "2": ReturnChannel.ONLINE, "online": ReturnChannel.ONLINE, "3": ReturnChannel.POST, "post": ReturnChannel.POST,
@@ -229,18 +231,6 @@ def _has_field(name: str) -> bool:
     return any(f.name == name for f in Dossier._meta.concrete_fields)
 
 
-def _classify(finished_at: datetime.datetime, due_at: datetime.datetime | None) -> int | None:
-    """The engine's rule (dossiers.deadlines.classify), inlined for speed: early before the due
-    date, on time on it, late after, comparing local dates; None without a due moment."""
-    if due_at is None:
-        return None
-    tz = timezone.get_default_timezone()
-    finished_day, due_day = finished_at.astimezone(tz).date(), due_at.astimezone(tz).date()
-    if finished_day < due_day:
-        return Outcome.EARLY.value
-    return Outcome.ON_TIME.value if finished_day == due_day else Outcome.LATE.value
-
-
 def check_row(values: dict, catalogue: _Catalogue) -> dict:
     """The Dossier column values for one row, or BadValue with the first reason it is wrong."""
     code = _text(values.get("code", ""))
@@ -296,10 +286,12 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
 
     if status == Status.NOT_RECEIVED:  # refused at intake: finished when refused, never counted
         finished_at = finished_at or received_at
-    outcome = _classify(finished_at, due_at) if status in FINISHED else None
+    # The engine's rules (dossiers.counting, deadlines.classify): a refusal at intake is never
+    # received nor classified; a finished dossier is early / on time / late by local dates.
+    outcome = classify(finished_at, due_at) if is_classified(status) else None
     procedure_id, version_id, field_id = procedure
     agency_id, level_id = agency
-    received = status not in NEVER_RECEIVED
+    received = counts_as_received(status, received_at)
     row = {
         "code": code,
         "procedure_version_id": version_id,
