@@ -33,8 +33,8 @@ from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 
-from .deadlines import (IntakeProfile, StepPlan, agency_code, classify, due_after_pause, due_at_receipt,
-                        intake_profile, step_due)
+from .deadlines import (IntakeProfile, StepPlan, agency_code, calendar_covered, classify, due_after_pause,
+                        due_at_receipt, intake_profile, step_due)
 from .models import (
     PAUSED_STATUSES,
     Channel,
@@ -377,8 +377,8 @@ def _end_pause(dossier: Dossier, now) -> Pause | None:
     pause = Pause.objects.filter(dossier=dossier, ended_at__isnull=True).order_by("-started_at").first()
     if pause is None:
         return None
-    calendar = legal_calendar()
-    minutes = calendar.working_minutes_between(pause.started_at, now)
+    with calendar_covered():
+        minutes = legal_calendar().working_minutes_between(pause.started_at, now)
     pause.ended_at = now
     pause.working_minutes = round(minutes)
     pause.save(update_fields=["ended_at", "working_minutes"])
