@@ -46,6 +46,21 @@ def place_of(agency) -> str:
     return name
 
 
+def name_on(unit, day) -> str:
+    """The name of an agency or service point in force on `day` (Decree 118/2025 renamed the commune
+    one-stop units on 1 July 2025): an older dossier or period keeps the names of its time."""
+    if unit is None:
+        return ""
+    name_on = getattr(unit, "name_on", None)
+    return name_on(day) if name_on is not None else unit.name
+
+
+def dossier_day(dossier):
+    """The day whose names a dossier's forms print: its receipt, else its online submission."""
+    moment = dossier.received_at or getattr(dossier, "submitted_at", None)
+    return timezone.localdate(moment) if moment else None
+
+
 def _reason_payload(dossier, form_code: str) -> dict:
     kind = REASON_EVENTS.get(form_code)
     if not kind:
@@ -64,6 +79,7 @@ def _missing_items(payload: dict) -> list[str]:
 def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
     agency = dossier.competent_agency if form_code in COMPETENT_AGENCY_FORMS else dossier.receiving_agency
     payload = _reason_payload(dossier, form_code)
+    day = dossier_day(dossier)
     documents = [
         DocumentLine(doc.name, doc.originals, doc.certified_copies + doc.copies)
         for doc in dossier.documents.all()
@@ -71,7 +87,7 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
     steps = [
         StepLine(
             name=step.name,
-            unit=" - ".join(v for v in (step.unit, step.agency.name if step.agency_id else "") if v),
+            unit=" - ".join(v for v in (step.unit, name_on(step.agency, day) if step.agency_id else "") if v),
             given_by=person_name(step.given_by),
             given_at=step.started_at,
             taken_by=person_name(step.assignee),
@@ -85,10 +101,10 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
     ]
     return DossierSheet(
         code=dossier.code,
-        agency_name=agency.name,
-        parent_agency_name=agency.parent.name if agency.parent_id else "",
+        agency_name=name_on(agency, day),
+        parent_agency_name=name_on(agency.parent, day) if agency.parent_id else "",
         place=place_of(agency),
-        service_point_name=dossier.service_point.name if dossier.service_point_id else "",
+        service_point_name=name_on(dossier.service_point, day) if dossier.service_point_id else "",
         procedure_name=dossier.procedure_version.name,
         procedure_code=dossier.procedure.code,
         applicant_name=dossier.applicant_name,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from motcua.organization.permissions import agencies_for
 
-from .adapters import place_of
+from .adapters import name_on, place_of
 from .registry import render_form
 
 
@@ -77,8 +77,9 @@ def tracking_book(request):
         "date_to": date_to,
         "queryset": dossiers_visible_to(request.user),
         "agency_ids": [agency.pk] if agency else None,
-        "agency_name": agency.name if agency else _("Agencies you serve"),
-        "parent_agency_name": agency.parent.name if agency and agency.parent_id else "",
+        # The names in force at the end of the period (an older period keeps the names of its time).
+        "agency_name": name_on(agency, date_to) if agency else _("Agencies you serve"),
+        "parent_agency_name": name_on(agency.parent, date_to) if agency and agency.parent_id else "",
         "place": place_of(agency) if agency else "",
     }
     content = render_form("06", params)

@@ -33,7 +33,10 @@ def vn_date(day: datetime.date) -> str:
 
 
 def report_content(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
-                   unit_name: str = "Trung tâm Phục vụ hành chính công tỉnh") -> dict:
+                   unit_name: str | None = None) -> dict:
+    if unit_name is None:  # the name the service point bore at the end of the period (Decree 118/2025)
+        unit_name = service_point.name_on(date_to) if hasattr(service_point, "name_on") else \
+            "Trung tâm Phục vụ hành chính công tỉnh"
     table = dossier_table(date_from, date_to, group_by="field", service_point=service_point, agency_ids=agency_ids)
     figures = period_figures(date_from, date_to, agency_ids=agency_ids, service_point=service_point)
     index = service_index(date_from, date_to, agency_ids=agency_ids)
