@@ -6,8 +6,10 @@ A period is closed when its last day is before today (local time): every figure 
 read from time columns that no longer change with the day-to-day work (a dossier finished or
 returned today has today's moment, outside the closed period). What can still change one is a
 legacy import of old dossiers (it calls `invalidate_from` with its earliest day: every snapshot
-of a period ending on or after that day is deleted) and new index weights (every dashboard
-snapshot is deleted). The open period is always computed fresh.
+of a period ending on or after that day is deleted), an action that writes an earlier moment
+(accepting an online submission received when submitted, a back-dated action: `receivers.py`
+calls `invalidate_from` the same way) and new index weights (every dashboard snapshot is
+deleted). The open period is always computed fresh.
 """
 from __future__ import annotations
 
