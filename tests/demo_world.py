@@ -3,16 +3,21 @@ demo does not create, every object made through the apps' own service functions.
 
 Agency A is the Department of Justice (Sở Tư pháp), agency B the Department of Construction (Sở
 Xây dựng); the demo gives each a counter officer and some dossiers in every state. On top of that:
-two citizen accounts, each with one online dossier of agency A; a rating and a feedback for a
-returned dossier of each agency; a counter payment today for a dossier of each agency.
+two citizen accounts, each with one online dossier of agency A (its first document uploaded as a
+PDF); a rating and a feedback for a returned dossier of each agency; a counter payment today for a
+dossier of each agency.
 
 Only synthetic people: generated names, citizen IDs and phones.
 """
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from pypdf import PdfWriter
 
 from motcua.accounts import services as accounts
 from motcua.accounts.models import AccountKind
@@ -68,8 +73,18 @@ def _online_dossier(user, agency: Agency, applicant: dict) -> Dossier:
     documents = [{"required_document": doc.pk, "originals": doc.originals, "copies": doc.copies,
                   "certified_copies": doc.certified_copies}
                  for doc in version.documents.filter(case__isnull=True) | version.documents.filter(case=case)]
+    # The first document is uploaded (a one-page PDF in the media storage), as the portal files it.
+    documents[0].update(digitization=1, file=default_storage.save("dossiers/demo-world/don.pdf", ContentFile(_pdf())))
     return dossier_services.submit_online(user, procedure_version=version, case=case, applicant=applicant,
                                           documents=documents, competent_agency=agency)
+
+
+def _pdf() -> bytes:
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _applicant(name: str, citizen_id: str, phone: str) -> dict:

@@ -1,5 +1,6 @@
-"""Who sees what: every officer page and API of dossiers, feedback, payments reconciliation, ratings
-and printouts, and the citizen's own pages and `/api/v1/me/` endpoints, asked by five people:
+"""Who sees what: every officer page and API of dossiers, dossier files, feedback, payments
+reconciliation, ratings and printouts, and the citizen's own pages and `/api/v1/me/` endpoints,
+asked by five people:
 
     anonymous   nobody signed in
     citizen     a citizen account with one online dossier of agency A
@@ -81,6 +82,9 @@ ROWS = [
         cells(SIGN_IN, 403, 400, C(200, ("pB",)), C(200, ("pB",)))),
     Row("counter payment page of A's dossier", "/thanh-toan/quay/{paid_a}/",
         cells(SIGN_IN, 403, C(200, ("pA",)), 404, 404)),
+    Row("a file the citizen uploaded, officer URL", "/mot-cua/ho-so/{dC}/tai-lieu/{file_c}/",
+        cells(SIGN_IN, 404, 200, 404, 200)),
+    Row("document access log (managers)", "/mot-cua/nhat-ky-mo-tai-lieu/", cells(SIGN_IN, 403, 403, 403, 200)),
     # --- printouts (PDF) ----------------------------------------------------------------------------
     Row("form 01 of A as PDF", "/mot-cua/ho-so/{dA}/in/01/",
         cells(SIGN_IN, 404, C(200, ("dA",)), 404, C(200, ("dA",)))),
@@ -110,6 +114,8 @@ ROWS = [
     Row("my dossiers page", "/ca-nhan/ho-so/", cells(SIGN_IN, C(200, ("dC",)), 200, 200, 200)),
     Row("my dossier page", "/ca-nhan/ho-so/{dC}/", cells(SIGN_IN, C(200, ("dC",)), 404, 404, 404)),
     Row("another citizen's dossier page", "/ca-nhan/ho-so/{dO}/", cells(SIGN_IN, 404, 404, 404, 404)),
+    Row("my dossier's file", "/ca-nhan/ho-so/{dC}/tai-lieu/{file_c}/", cells(SIGN_IN, 200, 404, 404, 404)),
+    Row("another citizen's dossier file", "/ca-nhan/ho-so/{dO}/tai-lieu/{file_o}/", cells(SIGN_IN, *[404] * 4)),
     Row("my account page", "/tai-khoan/", cells(SIGN_IN, C(200, ("cit",)), SIGN_IN, SIGN_IN, SIGN_IN)),
 ]
 
@@ -147,17 +153,21 @@ def url_of(row: Row, world) -> str:
 
     return row.url.format(
         **marks_of(world), agency_b=world.agency_b.pk, paid_a=world.payment_a.dossier.code,
+        file_c=world.citizen_dossier.documents.exclude(file="").first().pk,
+        file_o=world.other_citizen_dossier.documents.exclude(file="").first().pk,
         since=min(timezone.localtime(d.received_at).date() for d in (world.dossier_a, world.dossier_b)).isoformat(),
         today=timezone.localdate().isoformat(),
     )
 
 
 def text_of(response) -> str:
-    """The text a person would read: HTML and JSON as they are, a PDF's extracted text."""
+    """The text a person would read: HTML and JSON as they are, a PDF's extracted text (a printout or
+    a dossier's file)."""
     kind = response.get("Content-Type", "")
+    content = b"".join(response.streaming_content) if response.streaming else response.content  # files stream
     if kind == "application/pdf":
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    return response.content.decode() if kind.startswith(("text/", "application/json")) else ""
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode() if kind.startswith(("text/", "application/json")) else ""
 
 
 @pytest.mark.django_db

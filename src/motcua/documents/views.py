@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from motcua.backoffice.access import staff_required
 from motcua.dossiers import selectors as dossier_selectors
@@ -104,17 +105,20 @@ def _serve_to_officer(request, code, document_id):
 
 
 @officer_signed_in
+@require_GET
 def officer_document_file(request, code, document_id):
     """A document of a dossier the officer's agencies hold (received, competent, current)."""
     return _serve_to_officer(request, code, document_id)
 
 
 @officer_signed_in
+@require_GET
 def officer_result_file(request, code):
     """The result file of a dossier the officer's agencies hold."""
     return _serve_to_officer(request, code, None)
 
 
+@require_GET
 def citizen_document_file(request, code, document_id):
     """A document of the signed-in person's own dossier (not recorded: it is their own)."""
     from motcua.portal.apply import citizen_login_required

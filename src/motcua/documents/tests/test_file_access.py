@@ -158,6 +158,8 @@ def test_anyone_else_gets_404_and_nothing_is_recorded(client, world, online, sca
     # The officer of the holding agency: 404 only where there is no such file.
     client.force_login(world["counter"])
     assert [client.get(url).status_code for url in urls[-4:]] == [404, 404, 404, 404]
+    # Only GET opens a file: HEAD or POST is not an opening.
+    assert (client.head(urls[0]).status_code, client.post(urls[0]).status_code) == (405, 405)
     assert DocumentOpening.objects.count() == 0
     # Anonymous: to the officer sign-in, nothing recorded.
     client.logout()
