@@ -90,6 +90,7 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         return_channel=data["return_channel"],
         delivery_address=data.get("return_address", ""),
         note=data.get("note", ""),
+        fee_exemptions=form.data.getlist("fee_exemption") if hasattr(form.data, "getlist") else (),
     )
 
 

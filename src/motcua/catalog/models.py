@@ -123,6 +123,14 @@ class ProcedureVersion(models.Model):
         ALL_DAY = "all_day", _("All day Saturday")
         MORNING = "morning", _("Saturday morning")
 
+    class FeePayableAt(models.TextChoices):
+        """When the applicant pays the fees and charges. The result is never returned while
+        anything is owed; "before the result" also holds back the result itself (resolve)."""
+
+        INTAKE = "intake", _("At intake")
+        BEFORE_RESULT = "before_result", _("Before the result is issued")
+        AT_RETURN = "at_return", _("When the result is returned")
+
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("procedure"))
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -178,6 +186,10 @@ class ProcedureVersion(models.Model):
     is_inter_agency = models.BooleanField(_("inter-agency (liên thông)"), default=False)
     online_fee_discount_percent = models.PositiveSmallIntegerField(
         _("online fee discount (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    fee_payable_at = models.CharField(
+        _("fees payable"), max_length=15, choices=FeePayableAt.choices, default=FeePayableAt.INTAKE,
+        help_text=_("When the fees and charges are paid; the result is not returned while any is owed."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -146,6 +146,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
             "is_boundary_free",
             "is_inter_agency",
             "online_fee_discount_percent",
+            "fee_payable_at",
             "competent_agencies",
             "where_to_submit",
             "cases",

@@ -84,6 +84,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("is_boundary_free", "bool"),
         ("is_inter_agency", "bool"),
         ("online_fee_discount_percent", "int"),
+        ("fee_payable_at", "default"),
     ],
     "cases": [
         ("procedure", "str"),
@@ -225,6 +226,7 @@ def export_tables() -> dict[str, list[dict]]:
                 "is_boundary_free": v.is_boundary_free,
                 "is_inter_agency": v.is_inter_agency,
                 "online_fee_discount_percent": v.online_fee_discount_percent,
+                "fee_payable_at": v.fee_payable_at,
             }
         )
 

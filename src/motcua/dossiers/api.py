@@ -2,7 +2,7 @@
 
 Authentication: session or token (`Authorization: Token ...`). Every read is scoped with
 `selectors.dossiers_visible_to`; a dossier of another agency answers 404. A refused action
-answers 409 (not allowed now, stale, second supplement), 403 (no permission) or 400 (bad input),
+answers 409 (not allowed now, stale, second supplement, a fee still owed), 403 (no permission) or 400 (bad input),
 with {"detail": message, "code": code} in the request's language.
 """
 from django.contrib.auth import get_user_model
@@ -28,6 +28,7 @@ HTTP_FOR_CODE = {
     "second_supplement": status.HTTP_409_CONFLICT,
     "forbidden": status.HTTP_403_FORBIDDEN,
     "not_found": status.HTTP_404_NOT_FOUND,
+    "fee_unpaid": status.HTTP_409_CONFLICT,
 }
 
 

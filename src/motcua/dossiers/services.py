@@ -59,7 +59,8 @@ class DossierActionError(ValidationError):
     """A refused action. `code` says why:
 
     not_allowed (the status does not allow it), stale (someone else acted first), forbidden (no
-    permission for this dossier's agency), invalid (bad input), second_supplement, not_found.
+    permission for this dossier's agency), invalid (bad input), second_supplement, not_found,
+    fee_unpaid (a fee is owed: the result is not returned, or not issued when payable before it).
     """
 
     def __init__(self, code: str, message: str):
@@ -409,8 +410,11 @@ def receive_at_counter(actor, *, procedure_version: ProcedureVersion, case: Proc
                        applicant: dict, owner: dict | None = None, documents: Iterable[dict] = (),
                        service_point=None, receiving_agency: Agency | None = None,
                        competent_agency: Agency | None = None, return_channel: str = ReturnChannel.COUNTER,
-                       delivery_address: str = "", received_at=None, note: str = "") -> Dossier:
-    """Receive a complete dossier at the counter (status 2) and give it its code and due moment."""
+                       delivery_address: str = "", received_at=None, note: str = "",
+                       fee_exemptions: Iterable[int] = ()) -> Dossier:
+    """Receive a complete dossier at the counter (status 2) and give it its code and due moment.
+    `fee_exemptions`: ids of the catalogue's fee exemptions the applicant is entitled to (checked
+    by the officer); the fee due is the quote with them (`payments.fees.compute_fee`)."""
     return _receive(
         "receive_at_counter", Channel.COUNTER, actor, procedure_version=procedure_version, case=case,
         applicant=applicant, owner=owner, documents=documents, service_point=service_point,
@@ -429,7 +433,7 @@ def receive_by_post(actor, *, procedure_version: ProcedureVersion, case: Procedu
         "receive_by_post", Channel.POST, actor, procedure_version=procedure_version, case=case,
         applicant=applicant, owner=owner, documents=documents, service_point=service_point,
         receiving_agency=receiving_agency, competent_agency=competent_agency, return_channel=return_channel,
-        delivery_address=delivery_address, at=received_at, note=note,
+        delivery_address=delivery_address, at=received_at, note=note, fee_exemptions=fee_exemptions,
     )
 
 
@@ -472,7 +476,8 @@ def _pick_agencies(profile: IntakeProfile, receiving_agency, competent_agency) -
 
 
 def _receive(action, channel, actor, *, procedure_version, case, applicant, owner, documents, service_point,
-             receiving_agency, competent_agency, return_channel, delivery_address, at, note, account=None) -> Dossier:
+             receiving_agency, competent_agency, return_channel, delivery_address, at, note, account=None,
+             fee_exemptions=()) -> Dossier:
     transition = transition_for(action)
     now = _moment(at, timezone.now())
     if not isinstance(procedure_version, ProcedureVersion):
@@ -487,6 +492,20 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
             "invalid", _("This procedure does not accept dossiers %(channel)s.") % {"channel": Channel(channel).label}
         )
     receiving_id, competent_id = _pick_agencies(profile, receiving_agency, competent_agency)
+def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fee_exemptions) -> tuple[int, list]:
+    """The fee due at receipt and the exemptions applied (their text, for the event)."""
+    ids = [int(i) for i in fee_exemptions or () if str(i).strip().isdigit()]
+    if not ids:
+        return profile.fee_for(channel), []
+    from motcua.payments.fees import FeeError, compute_fee
+
+    try:
+        quote = compute_fee(procedure_version, case, online=channel == Channel.ONLINE, exemption_ids=ids)
+    except FeeError as error:
+        raise DossierActionError("invalid", error.messages[0]) from None
+    return quote.total, quote.reasons()
+
+
     _require_permission(actor, transition, {receiving_id})
 
     parties = clean_party(applicant, "applicant")
@@ -504,6 +523,7 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
     receiving_code = (
         receiving_agency.code if receiving_agency is not None and receiving_agency.pk == receiving_id
         else agency_code(receiving_id)
+    fee_due, fee_exemptions = _fee_at_receipt(profile, procedure_version, case, channel, fee_exemptions)
     )
     status = target_status(action, 0)
     day = timezone.localdate(now)
@@ -513,7 +533,7 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
         owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
         delivery_address=delivery_address[:500], status=status, service_point=service_point,
         receiving_agency_id=receiving_id, competent_agency_id=competent_id,
-        current_agency_id=competent_id, submitted_at=now, fee_due=profile.fee_for(channel),
+        current_agency_id=competent_id, submitted_at=now, fee_due=fee_due,
         account_id=getattr(account, "pk", None), is_digitized=all_digitized(cleaned_documents), **parties,
     )
     step = None
@@ -524,7 +544,8 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
     event = DossierEvent(
         dossier=dossier, kind=action, actor=actor if getattr(actor, "pk", None) else None, at=now,
         from_status=None, to_status=status,
-        payload={"channel": channel, "due_at": _iso(dossier.due_at), "documents": len(documents), "note": note},
+        payload={"channel": channel, "due_at": _iso(dossier.due_at), "documents": len(documents), "note": note,
+                 **({"fee_due": fee_due, "fee_exemptions": fee_exemptions} if fee_exemptions else {})},
     )
     if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
         # Not inside a caller's transaction: the receipt is one statement, i.e. its own implicit
@@ -864,6 +885,34 @@ def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_descr
     row.result_kind = result_kind
     row.result_description = (result_description or "")[:500]
     if result_file:
+def fee_owed(dossier: Dossier) -> int:
+    """What the dossier still owes in fees and charges (đồng)."""
+    return max(int(dossier.fee_due or 0) - int(dossier.fee_paid or 0), 0)
+
+
+def _refuse_while_fee_owed(row: Dossier, action: str) -> None:
+    """The result is not returned while any fee is owed, nor issued while a fee payable before
+    the result is owed (the procedure version's `fee_payable_at`). Says how much and where to
+    collect it (the counter payment page; the applicant may also pay online)."""
+    owed = fee_owed(row)
+    if not owed:
+        return
+    payable_at = row.procedure_version.fee_payable_at
+    if action == "resolve" and payable_at != ProcedureVersion.FeePayableAt.BEFORE_RESULT:
+        return
+    values = {"code": row.code, "amount": f"{owed:,}".replace(",", "."),
+              "when": str(ProcedureVersion.FeePayableAt(payable_at).label).lower(), "url": f"/thanh-toan/quay/{row.code}/"}
+    if action == "resolve":
+        message = _("Dossier %(code)s still owes %(amount)s đồng in fees, payable before the result is issued; "
+                    "the result cannot be issued until it is paid. Collect it at the counter payment page "
+                    "(%(url)s), or the applicant pays online.") % values
+    else:
+        message = _("Dossier %(code)s still owes %(amount)s đồng in fees (payable: %(when)s); the result "
+                    "cannot be returned until it is paid. Collect it at the counter payment page (%(url)s), "
+                    "or the applicant pays online.") % values
+    raise DossierActionError("fee_unpaid", message)
+
+
         row.result_file = result_file
         fields.append("result_file")
     _save(row, ["status", "result_kind", "result_description", *fields])
@@ -873,6 +922,7 @@ def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_descr
     })
     return row
 
+    _refuse_while_fee_owed(row, "resolve")
 
 @transaction.atomic
 def apologise(actor, dossier, *, new_appointment, reason: str, expected_version: int | None = None,
@@ -909,7 +959,7 @@ def apologise(actor, dossier, *, new_appointment, reason: str, expected_version:
 
 @transaction.atomic
 def return_result(actor, dossier, *, note: str = "", expected_version: int | None = None, at=None) -> Dossier:
-    """The result is handed back by its channel (9 -> 10)."""
+    """The result is handed back by its channel (9 -> 10), never while a fee is owed."""
     row, _t = _locked(dossier, "return_result", actor, expected_version)
     now = _moment(at, timezone.now())
     row.status = Status.RETURNED
@@ -927,6 +977,7 @@ def mark_overdue(now=None) -> dict:
 
     Appends an `overdue` event per dossier and a `step_overdue` event per step (notifications
     draft the apology for the responsible unit from them). Returns the counts.
+    _refuse_while_fee_owed(row, "return_result")
     """
     now = now or timezone.now()
     # Clock running, or stopped after the due moment had passed (a pause gives back no time).

@@ -64,6 +64,20 @@ def rating_url(dossier) -> str:
     return signed_rating_url(dossier.code)
 
 
+def _dong(amount) -> str:
+    return f"{int(amount or 0):,}".replace(",", ".")
+
+
+def fee_context(dossier) -> dict:
+    """The fee lines of a message: due and still owed in đồng ("" when nothing), and when payable."""
+    owed = max(int(dossier.fee_due or 0) - int(dossier.fee_paid or 0), 0)
+    return {
+        "fee_due": _dong(dossier.fee_due) if dossier.fee_due else "",
+        "fee_owed": _dong(owed) if owed else "",
+        "fee_payable_at": str(dossier.procedure_version.get_fee_payable_at_display()).lower(),
+    }
+
+
 def message_context(dossier, event) -> dict:
     payload = event.payload or {}
     agency = dossier.current_agency or dossier.competent_agency
@@ -82,6 +96,7 @@ def message_context(dossier, event) -> dict:
         "step_name": dossier.current_step_name,
         "tracking_url": absolute(f"/tra-cuu/?ma={quote(dossier.code)}"),
     }
+    context.update(fee_context(dossier))
     if EVENT_KINDS.get(event.kind) == EventKind.RETURNED:
         # One message when the result is returned: it thanks and carries the rating link.
         context["rating_url"] = rating_url(dossier)

@@ -78,7 +78,7 @@ def fee(name, amount, kind="charge", exemptions=(), case=None, description=""):
 def proc(national, name, field, agencies, limit, unit="working_days", *, level="tinh", online="partial",
          saturday="none", boundary_free=False, inter_agency=False, same_day=False, on_the_spot=False,
          online_limit=None, promise=None, discount=0, documents=(), fees=(), cases=(), steps=None,
-         receiving=None, result="", legal_basis="", post=True):
+         receiving=None, result="", legal_basis="", post=True, fee_at="intake"):
     return {
         "national_code": national,
         "name": name,
@@ -97,6 +97,7 @@ def proc(national, name, field, agencies, limit, unit="working_days", *, level="
         "is_same_day": same_day,
         "is_on_the_spot": on_the_spot,
         "online_fee_discount_percent": discount,
+        "fee_payable_at": fee_at,
         "accepts_post": post,
         "documents": list(documents),
         "fees": list(fees),
@@ -201,7 +202,7 @@ PROCEDURES = [
     proc("9.000401", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong các trường hợp "
          "chuyển nhượng, cho thuê, cho thuê lại, thừa kế, tặng cho, góp vốn",
          "dat-dai", "vpdk_dat_dai", limit=10, online="partial", saturday="all_day", inter_agency=True,
-         boundary_free=True, receiving=["vpdk_dat_dai", "nnmt"], legal_basis="Luật Đất đai năm 2024",
+         boundary_free=True, fee_at="before_result", receiving=["vpdk_dat_dai", "nnmt"], legal_basis="Luật Đất đai năm 2024",
          result="Giấy chứng nhận đã xác nhận thay đổi hoặc Giấy chứng nhận mới",
          documents=[doc("Đơn đăng ký biến động đất đai, tài sản gắn liền với đất", originals=1, form="Mẫu số 11/ĐK"),
                     doc("Hợp đồng, văn bản về chuyển quyền đã công chứng, chứng thực", originals=1),
@@ -219,7 +220,7 @@ PROCEDURES = [
                 step("Trả kết quả", "counter_officer", "Bộ phận Một cửa", 4)]),
     proc("9.000402", "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu "
          "tài sản gắn liền với đất lần đầu", "dat-dai", "vpdk_dat_dai", limit=20, online="partial",
-         saturday="all_day", inter_agency=True, receiving=["vpdk_dat_dai", "nnmt"],
+         saturday="all_day", inter_agency=True, receiving=["vpdk_dat_dai", "nnmt"], fee_at="before_result",
          legal_basis="Luật Đất đai năm 2024",
          documents=[doc("Đơn đăng ký đất đai, tài sản gắn liền với đất", originals=1, form="Mẫu số 04/ĐK"),
                     doc("Giấy tờ về quyền sử dụng đất", certified=1),
@@ -274,7 +275,7 @@ PROCEDURES = [
     # --- Hoạt động xây dựng ----------------------------------------------------------------------
     proc("9.000701", "Cấp giấy phép xây dựng mới đối với công trình cấp đặc biệt, cấp I, cấp II", "hoat-dong-xay-dung",
          "xay_dung", limit=20, online="partial", legal_basis="Luật Xây dựng năm 2014, sửa đổi năm 2020",
-         result="Giấy phép xây dựng",
+         result="Giấy phép xây dựng", fee_at="at_return",
          documents=[doc("Đơn đề nghị cấp giấy phép xây dựng", originals=1, form="Mẫu số 01"),
                     doc("Giấy tờ hợp pháp về đất đai", certified=1),
                     doc("Hồ sơ thiết kế xây dựng", originals=2)],
@@ -282,7 +283,7 @@ PROCEDURES = [
                 case("theo-tuyen", "Công trình theo tuyến")],
          fees=[fee("Lệ phí cấp giấy phép xây dựng công trình", 150000)]),
     proc("9.000702", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "hoat-dong-xay-dung", "communes", level="xa",
-         limit=15, online="partial", legal_basis="Luật Xây dựng năm 2014, sửa đổi năm 2020",
+         limit=15, online="partial", legal_basis="Luật Xây dựng năm 2014, sửa đổi năm 2020", fee_at="at_return",
          documents=[doc("Đơn đề nghị cấp giấy phép xây dựng", originals=1, form="Mẫu số 01"),
                     doc("Giấy chứng nhận quyền sử dụng đất", certified=1),
                     doc("Bản vẽ thiết kế xây dựng", originals=2)],

@@ -63,11 +63,24 @@ def _documents(version: ProcedureVersion, case) -> list[dict]:
     ]
 
 
+def _pay_at_counter(officer, dossier: Dossier, moment) -> None:
+    """The applicant pays what the dossier owes at the counter, at `moment` (a past day)."""
+    from motcua.payments import services as payments
+
+    dossier.refresh_from_db()
+    owed = payments.owed(dossier)
+    if owed and officer is not None:
+        try:
+            payments.record_counter_payment(officer, dossier, owed, "cash", f"BL-{dossier.code}", at=moment)
+        except payments.PaymentError:
+            pass  # left owed, as happens
+
+
 class _NotYet(Exception):
     """The scenario's next action would lie in the future: the dossier stays where it is."""
 
 
-def _advance(dossier: Dossier, scenario: str, moment, cal, admin, now):
+def _advance(dossier: Dossier, scenario: str, moment, cal, admin, now, cashier=None):
     """Take the dossier through the scenario, each action an hour or so of working time later,
     never past `now` (a recent dossier simply has not got that far yet)."""
 
@@ -99,8 +112,12 @@ def _advance(dossier: Dossier, scenario: str, moment, cal, admin, now):
         except services.DossierActionError:
             break
         dossier.refresh_from_db()
+    payable_at = dossier.procedure_version.fee_payable_at
+    if payable_at == "before_result":
+        _pay_at_counter(cashier, dossier, later(hours + 1))
     services.resolve(admin, dossier, result_description="Kết quả giải quyết thủ tục hành chính", at=later(hours + 2))
     if scenario == "returned":
+        _pay_at_counter(cashier, dossier, later(hours + 3))  # a fee payable at return
         services.return_result(admin, dossier, at=later(hours + 3))
 
 
@@ -148,8 +165,10 @@ def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
             except services.DossierActionError:
                 continue  # e.g. a procedure this agency does not receive at the counter
             scenario = SCENARIOS[index % len(SCENARIOS)]
+            if version.fee_payable_at == "intake":
+                _pay_at_counter(counter_officer, dossier, moment)
             try:
-                _advance(dossier, scenario, moment, cal, admin, now)
+                _advance(dossier, scenario, moment, cal, admin, now, cashier=counter_officer)
             except (services.DossierActionError, _NotYet):
                 pass  # the dossier stays where it got to, as in real life
             created += 1

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.transitions import PAYMENT_GATEWAY, is_allowed
 
 from . import conf
@@ -50,6 +50,10 @@ MAX_PAYMENT = 10_000_000_000
 EXPIRY_GRACE = datetime.timedelta(minutes=15)
 
 
+# The statuses of an open dossier, for which money is taken.
+PAYABLE_STATUSES = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED)
+
+
 class PaymentError(ValidationError):
     """A refused payment. `code`: invalid, nothing_owed, too_much, not_found, forbidden."""
 
@@ -60,6 +64,31 @@ class PaymentError(ValidationError):
 
 def owed(dossier: Dossier) -> int:
     return max(int(dossier.fee_due) - int(dossier.fee_paid), 0)
+
+
+def online_payment_enabled() -> bool:
+    """Citizens can pay online: the gateway in use is configured (the simulator always is)."""
+    try:
+        return get_gateway().is_configured()
+    except Exception:  # an unknown gateway name: no online payment rather than a broken page
+        return False
+
+
+def fee_summary(dossier: Dossier) -> dict:
+    """What a dossier's pages print about its fee: the catalogue's lines for its version and
+    case (`FeeQuote`, online discount for online submissions), what is due (the dossier's own
+    `fee_due`, which an officer may have set), paid and still owed, and when it is payable."""
+    from .fees import FeeError, compute_fee
+
+    version = dossier.procedure_version
+    try:
+        quote = compute_fee(version, dossier.case_id, online=dossier.channel_in == Channel.ONLINE)
+    except FeeError:
+        quote = None
+    return {
+        "quote": quote, "due": int(dossier.fee_due), "paid": int(dossier.fee_paid), "owed": owed(dossier),
+        "payable_at": version.fee_payable_at, "payable_at_label": version.get_fee_payable_at_display(),
+    }
 
 
 def system_actor():
@@ -116,8 +145,9 @@ def _clean_amount(value) -> int:
 
 
 @transaction.atomic
-def record_counter_payment(actor, dossier, amount, method: str, receipt_number: str) -> Payment:
-    """An officer takes cash, a card or a transfer at the counter, with the receipt number."""
+def record_counter_payment(actor, dossier, amount, method: str, receipt_number: str, *, at=None) -> Payment:
+    """An officer takes cash, a card or a transfer at the counter, with the receipt number.
+    `at`: the moment it was paid (now by default; the demo loader records past days)."""
     if method not in COUNTER_METHODS:
         raise PaymentError("invalid", _("Choose cash, card or bank transfer."))
     receipt_number = (receipt_number or "").strip()
@@ -128,7 +158,7 @@ def record_counter_payment(actor, dossier, amount, method: str, receipt_number: 
     allowed = dossier_services.agency_ids_with(actor, "dossier.receive")
     if not allowed & {row.receiving_agency_id, row.current_agency_id or row.competent_agency_id}:
         raise PaymentError("forbidden", _("You do not take payments for the agency of this dossier."))
-    if row.status not in (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED):
+    if row.status not in PAYABLE_STATUSES:
         raise PaymentError("invalid", _("This dossier is closed; no payment can be recorded for it."))
     remaining = owed(row)
     if remaining == 0:
@@ -139,7 +169,7 @@ def record_counter_payment(actor, dossier, amount, method: str, receipt_number: 
         )
     payment = Payment.objects.create(
         dossier=row, amount=amount, method=method, order_ref=new_order_ref("QT"), status=PaymentStatus.PAID,
-        receipt_number=receipt_number[:50], paid_at=timezone.now(), recorded_by=actor,
+        receipt_number=receipt_number[:50], paid_at=at or timezone.now(), recorded_by=actor,
     )
     _apply_to_dossier(row, payment, actor)
     return payment
@@ -160,7 +190,7 @@ def start_online_payment(dossier, *, return_url: str, client_ip: str = "", gatew
     remaining = owed(row)
     if remaining == 0:
         raise PaymentError("nothing_owed", _("Dossier %(code)s owes nothing.") % {"code": row.code})
-    if row.status not in (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED):
+    if row.status not in PAYABLE_STATUSES:
         raise PaymentError("invalid", _("This dossier is closed; no payment can be made for it."))
     Payment.objects.filter(dossier=row, method=Method.ONLINE, status=PaymentStatus.PENDING).update(
         status=PaymentStatus.CANCELLED

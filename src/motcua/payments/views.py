@@ -38,17 +38,23 @@ def pay(request, code):
     dossier = _dossier_for_link(code, token)
     error = None
     if request.method == "POST":
-        return_url = request.build_absolute_uri(reverse("payments:return", args=[_gateway_name()]))
         try:
-            _payment, url = services.start_online_payment(dossier, return_url=return_url, client_ip=client_ip(request))
+            return start_online(request, dossier)
         except services.PaymentError as exc:
             error = exc.messages[0]
-        else:
-            return redirect(url)
     return render(request, "payments/pay.html", {
         "dossier": dossier, "token": token, "owed": services.owed(dossier), "error": error,
         "payments": dossier.payments.order_by("-created_at")[:10],
     }, status=400 if error else 200)
+
+
+def start_online(request, dossier):
+    """Make the order for what the dossier owes and send the browser to the gateway; raises
+    `PaymentError` (nothing owed, a closed dossier). Shared by the pay link and the citizen's
+    own dossier page."""
+    return_url = request.build_absolute_uri(reverse("payments:return", args=[_gateway_name()]))
+    _payment, url = services.start_online_payment(dossier, return_url=return_url, client_ip=client_ip(request))
+    return redirect(url)
 
 
 def _gateway_name() -> str:
@@ -76,6 +82,7 @@ def payment_return(request, gateway):
     return render(request, "payments/return.html", {
         "payment": payment, "dossier": payment.dossier, "Status": PaymentStatus,
         "pay_link": pay_path(payment.dossier.code), "owed": services.owed(payment.dossier),
+        "own_dossier": request.user.is_authenticated and payment.dossier.account_id == request.user.pk,
     })
 
 

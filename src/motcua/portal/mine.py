@@ -15,6 +15,8 @@ from motcua.documents.uploads import check_upload
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as engine
 from motcua.dossiers.services import DossierActionError
+from motcua.payments import services as payments
+from motcua.payments import views as payment_views
 from django.core.exceptions import ValidationError
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -68,7 +70,32 @@ def _render_dossier(request, dossier, supplement_form, status=200):
         "can_supplement": engine.citizen_can(request.user, dossier, "submit_supplement"),
         "can_withdraw": engine.citizen_can(request.user, dossier, "withdraw_by_applicant"),
         "supplement_form": supplement_form,
+        "fee": payments.fee_summary(dossier), "can_pay_online": _can_pay_online(dossier),
     }, status=status)
+
+
+def _can_pay_online(dossier) -> bool:
+    """Owed, received (an online submission is paid once accepted, so a refusal needs no refund),
+    open, and the installation takes online payments."""
+    return (bool(payments.owed(dossier)) and dossier.status != 1 and dossier.status in payments.PAYABLE_STATUSES
+            and payments.online_payment_enabled())
+
+
+@citizen_login_required
+def pay(request, code):
+    """"Thanh toán" on the citizen's own dossier page: an order for what is owed, then the gateway
+    (the same flow as the signed pay link)."""
+    dossier = _own_or_404(request.user, code)
+    if request.method != "POST":
+        return redirect("portal:my-dossier", code=code)
+    if not _can_pay_online(dossier):
+        messages.error(request, _("Nothing can be paid online for this dossier now."))
+        return redirect("portal:my-dossier", code=code)
+    try:
+        return payment_views.start_online(request, dossier)
+    except payments.PaymentError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("portal:my-dossier", code=code)
 
 
 @citizen_login_required

@@ -126,7 +126,18 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
         finished_at=dossier.finished_at,
         returned_at=dossier.returned_at,
         status=str(dossier.get_status_display()),
+        fee_due=int(dossier.fee_due or 0),
+        fee_paid=int(dossier.fee_paid or 0),
+        fee_payable_at=str(dossier.procedure_version.get_fee_payable_at_display()),
+        fee_exemptions=_fee_exemptions(dossier) if form_code == "01" else [],
     )
+
+
+def _fee_exemptions(dossier) -> list[str]:
+    """The exemptions applied at receipt (recorded on the receipt event)."""
+    event = dossier.events.filter(kind__in=("receive_at_counter", "receive_by_post", "submit_online")).order_by(
+        "at", "pk").first()
+    return [str(item) for item in (event.payload.get("fee_exemptions") or [])] if event else []
 
 
 def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:

@@ -63,6 +63,15 @@ class DossierSheet:
     returned_at: datetime | None = None
     status: str = ""
     issued_on: date | None = None  # the date printed on the form; today if None
+    # Fees and charges (đồng): due, already paid, and when payable (the catalogue's wording).
+    fee_due: int = 0
+    fee_paid: int = 0
+    fee_payable_at: str = ""
+    fee_exemptions: list[str] = field(default_factory=list)
+
+    @property
+    def fee_owed(self) -> int:
+        return max(self.fee_due - self.fee_paid, 0)
 
     @property
     def form_date(self) -> date | None:

@@ -119,6 +119,7 @@ def test_add_version_in_admin_numbers_it_and_refuses_a_second_draft(org, admin_c
         "online_level": "none",
         "saturday_service": "none",
         "online_fee_discount_percent": "0",
+        "fee_payable_at": "intake",
         "accepts_counter": "on",
     }
     for prefix in ("cases", "documents", "fees", "steps"):

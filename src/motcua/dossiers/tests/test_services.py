@@ -192,6 +192,7 @@ def test_illegal_transitions_are_refused(receive, world):
     for fn, kwargs in [(s.hand_over, {}), (s.request_supplement, {"items": ["a"], "reason": "b"}),
                        (s.stop, {"reason": "x"}), (s.withdraw, {}), (s.resolve, {}), (s.start_processing, {})]:
         refused("not_allowed", fn, world["leader"] if fn in (s.stop, s.resolve) else world["counter"], d, **kwargs)
+    s.record_payment(world["counter"], d, amount=50000, method="cash", reference="BL-1", at=at(2026, 3, 3, 10))
     d = s.return_result(world["counter"], d, at=at(2026, 3, 3, 10))
     assert (d.status, d.returned_at) == (Status.RETURNED, at(2026, 3, 3, 10))
     refused("not_allowed", s.return_result, world["counter"], d)
@@ -230,13 +231,15 @@ def test_full_path_with_supplement(receive, world):
     d = s.resolve(world["leader"], d, result_description="Giấy chứng nhận", at=at(2026, 3, 10, 15))
     assert (d.status, d.outcome, d.finished_at) == (Status.RESOLVED, Outcome.EARLY, at(2026, 3, 10, 15))
     assert d.steps.filter(finished_at__isnull=True).count() == 0
+    refused("fee_unpaid", s.return_result, world["counter"], d, at=at(2026, 3, 11, 8))  # 50.000 đ still owed
+    s.record_payment(world["counter"], d, amount=50000, method="cash", reference="BL-1", at=at(2026, 3, 11, 8))
     d = s.return_result(world["counter"], d, at=at(2026, 3, 11, 8))
     kinds = list(d.events.values_list("kind", flat=True))
     assert kinds == ["receive_at_counter", "hand_over", "request_supplement", "receive_supplement", "hand_over",
-                     "hand_over", "resolve", "return_result"]
+                     "hand_over", "resolve", "record_payment", "return_result"]
     statuses = list(d.events.values_list("to_status", flat=True))
-    assert statuses == [2, 4, 5, 4, 4, 4, 9, 10]
-    assert d.version == 8
+    assert statuses == [2, 4, 5, 4, 4, 4, 9, 9, 10]
+    assert d.version == 9
 
 
 def test_financial_obligation_pause_skips_the_weekend(receive, world):

@@ -10,7 +10,7 @@ from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import Rating
 from motcua.notifications.models import OutboxMessage
 
-from .conftest import APPLICANT, MONDAY, at
+from .conftest import APPLICANT, MONDAY, at, pay_in_full
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def test_rating_is_refused_before_the_result_is_returned(receive, world, counter
     assert dossier.status == 9
     refused("not_returned", ratings.rate, dossier, level="very_satisfied")
     assert Rating.objects.count() == 0
+    pay_in_full(world, dossier, at(2026, 3, 3, 10))
     dossier_services.return_result(world["counter"], dossier, at=at(2026, 3, 3, 10))
     rating = ratings.rate(dossier, level="satisfied", at=at(2026, 3, 3, 11))
     assert (rating.level, rating.officer, rating.counter, rating.agency) == (

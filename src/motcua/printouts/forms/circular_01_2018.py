@@ -25,6 +25,10 @@ OUTCOME_LABELS = {
 }
 
 
+def _dong(amount: int) -> str:
+    return f"{int(amount):,}".replace(",", ".")
+
+
 def _start(sheet: DossierSheet | TrackingBook, form_number: str, title: str, orientation: str = "P") -> FormPDF:
     pdf = FormPDF(f"{title} {getattr(sheet, 'code', '')}".strip(), orientation=orientation)
     pdf.national_header(
@@ -79,6 +83,13 @@ def receipt(sheet: DossierSheet) -> bytes:
     pdf.field(_("Result due at"), format_datetime(sheet.due_at))
     channel = sheet.return_channel + (f": {sheet.return_address}" if sheet.return_address else "")
     pdf.field(_("How the result is returned"), channel)
+    if sheet.fee_due or sheet.fee_paid:
+        pdf.field(_("Fees and charges"), _("%(due)s đồng, payable: %(when)s") % {
+            "due": _dong(sheet.fee_due), "when": sheet.fee_payable_at.lower()})
+        if sheet.fee_exemptions:
+            pdf.field(_("Exemptions"), "; ".join(sheet.fee_exemptions))
+        pdf.field(_("Already paid"), _("%(amount)s đồng") % {"amount": _dong(sheet.fee_paid)})
+        pdf.field(_("Still owed"), _("%(amount)s đồng") % {"amount": _dong(sheet.fee_owed)})
     if sheet.tracking_url:
         pdf.paragraph(
             _("Track the dossier by scanning the QR code or at %(url)s") % {"url": sheet.tracking_url},
