@@ -42,9 +42,15 @@ class MyDossierSerializer(serializers.ModelSerializer):
 
 
 class MyDocumentSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+
     class Meta:
         model = DossierDocument
-        fields = ["name", "digitization", "is_supplement"]
+        fields = ["name", "digitization", "is_supplement", "file_url"]
+
+    def get_file_url(self, obj) -> str | None:
+        """The owner's page that serves the document's file (null for a paper document)."""
+        return f"/ca-nhan/ho-so/{obj.dossier.code}/tai-lieu/{obj.pk}/" if obj.file else None
 
 
 class MyEventSerializer(serializers.ModelSerializer):

@@ -178,6 +178,9 @@ def test_the_owner_opens_their_own_files_and_nobody_else_does(client, world, onl
         response = client.get(url)
         assert response.status_code == 200 and body(response) == document.file.open("rb").read()
     assert client.get(f"/ca-nhan/ho-so/{online.code}/tai-lieu/999999/").status_code == 404
+    api = client.get(f"/api/v1/me/dossiers/{online.code}/").json()
+    assert sorted(d["file_url"] for d in api["documents"]) == sorted(
+        f"/ca-nhan/ho-so/{online.code}/tai-lieu/{d.pk}/" for d in online.documents.all())
     for user in (other, world["counter"]):
         client.force_login(user)
         assert client.get(f"/ca-nhan/ho-so/{online.code}/tai-lieu/{docs['upload'].pk}/").status_code == 404
