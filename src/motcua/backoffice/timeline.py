@@ -89,7 +89,8 @@ class People:
             return profile.full_name
         if account is not None:
             return account.full_name
-        return user.get_full_name() or user.get_username()
+        # Vietnamese order: family name first (the demo and the admin store it in last_name).
+        return " ".join(p for p in (user.last_name, user.first_name) if p) or user.get_username()
 
     def who(self, event) -> str:
         """Officers by name and role, citizens by name, no actor as the system."""

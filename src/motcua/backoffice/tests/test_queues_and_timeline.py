@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
@@ -97,11 +98,20 @@ def test_only_counter_officers_of_the_receiving_agency_see_online_dossiers(clien
     assert dossier.code not in html and tab_count(html, "online") is None  # no such tab
 
 
+def test_the_online_tab_says_how_long_each_dossier_has_waited(client, online_world, citizen):
+    submit(online_world, citizen, MONDAY)
+    client.force_login(online_world.counter_officer)
+    with time_machine.travel(MONDAY + datetime.timedelta(days=3, hours=2), tick=False):
+        html = client.get("/mot-cua/ho-so/", {"scope": "online"}).content.decode()
+    assert "đã chờ 3 ngày" in html
+
+
 def test_the_online_tab_in_english(client, online_world, citizen):
     submit(online_world, citizen, MONDAY)
     client.force_login(online_world.counter_officer)
     html = client.get("/mot-cua/ho-so/", {"scope": "online", "lang": "en"}).content.decode()
     assert "Online dossiers waiting for intake" in html and "2 working days (online limit)" in html
+    assert "Hoàng Thị Nộp" in html
 
 
 # --- 8. work lost between people ----------------------------------------------------------------

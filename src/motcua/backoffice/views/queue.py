@@ -77,11 +77,13 @@ def _online_intake(request, scopes):
         "procedure_version", "case", "receiving_agency", "service_point"
     )
     page_obj = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     for dossier in page_obj:
         dossier.online_limit = online_limit(dossier)
+        dossier.waiting_days = max(0, (now - dossier.submitted_at).days) if dossier.submitted_at else 0
     return render(request, "backoffice/queue.html", {
         "scopes": scopes, "scope": "online", "page_obj": page_obj, "querystring": urlencode({"scope": "online"}),
-        "now": timezone.now(),
+        "now": now,
     })
 
 
