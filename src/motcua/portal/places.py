@@ -26,7 +26,8 @@ _WORDS = re.compile(r"[^a-z0-9]+")
 def competent_agencies(version, day=None) -> list[Agency]:
     """The procedure's competent agencies in force on `day` (today by default), by name."""
     day = day or timezone.localdate()
-    return list(version.competent_agencies.valid_on(day).select_related("administrative_unit").order_by("name", "pk"))
+    agencies = version.competent_agencies.valid_on(day).select_related("administrative_unit").prefetch_related("names")
+    return sorted(agencies, key=lambda a: (fold(a.name_on(day)), a.pk))  # "Đồi Chè" next to "Dương", not after "Xã"
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def receiving_points(version, day=None) -> list[ReceivingPoint]:
     receiving = list(version.receiving_agencies.valid_on(day).order_by("pk"))
     agencies = receiving + [a for a in competent_agencies(version, day) if a not in receiving]
     wanted = {a.pk: a for a in agencies}
-    points = (ServicePoint.objects.valid_on(day).prefetch_related("counters__agencies")
-              .select_related("host_agency").order_by("kind", "name", "pk"))
+    points = (ServicePoint.objects.valid_on(day).prefetch_related("counters__agencies", "names")
+              .select_related("host_agency"))
     out = []
     for point in points:
         served = {a.pk for c in point.counters.all() if c.is_active for a in c.agencies.all()}
@@ -52,7 +53,7 @@ def receiving_points(version, day=None) -> list[ReceivingPoint]:
         match = next((a for a in agencies if a.pk in served), None)
         if match is not None:
             out.append(ReceivingPoint(point, wanted[match.pk]))
-    return out
+    return sorted(out, key=lambda p: (p.service_point.kind, fold(p.service_point.name_on(day)), p.service_point.pk))
 
 
 def _unit_in(address: str) -> AdministrativeUnit | None:
