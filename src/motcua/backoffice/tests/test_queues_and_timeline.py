@@ -14,7 +14,7 @@ from motcua.accounts.models import CitizenAccount
 from motcua.backoffice.timeline import EVENT_LABELS
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import deadlines, services
-from motcua.dossiers.models import DossierEvent, Status
+from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.dossiers.transitions import TRANSITIONS
 
 from .test_dossier_pages import page_of, receive
@@ -236,3 +236,22 @@ def test_the_citizens_history_heading_is_the_apps_too(client, online_world, citi
     client.force_login(citizen)
     html = client.get(f"/ca-nhan/ho-so/{dossier.code}/").content.decode()
     assert "<h2>Quá trình xử lý</h2>" in html and "Bản ghi nhớ" not in html
+
+
+def test_take_through_the_api_too(client, world):
+    handed = receive(world)
+    services.hand_over(world.counter_officer, handed)
+    handed.refresh_from_db()
+    client.force_login(world.counter_officer)  # receives, does not examine: not allowed
+    response = client.post(f"/api/v1/dossiers/{handed.code}/actions/take/", {"expected_version": handed.version},
+                           content_type="application/json")
+    assert response.status_code == 403
+    client.force_login(world.specialist)
+    response = client.post(f"/api/v1/dossiers/{handed.code}/actions/take/", {"expected_version": handed.version},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    handed.refresh_from_db()
+    assert handed.current_officer == world.specialist
+    again = client.post(f"/api/v1/dossiers/{handed.code}/actions/take/", {"expected_version": handed.version},
+                        content_type="application/json")
+    assert again.status_code in (400, 409) and handed.version == Dossier.objects.get(pk=handed.pk).version
