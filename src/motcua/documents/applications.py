@@ -113,6 +113,10 @@ def submit(user, draft: ApplicationDraft, *, competent_agency=None, receiving_ag
         if draft.account_id != user.pk:
             raise DossierActionError("forbidden", _("This application is not yours."))
         data = draft.data
+        if competent_agency is None and draft.procedure_version.competent_agencies.valid_on(
+                timezone.localdate()).count() > 1:
+            # Never a silent first choice: the applicant says which agency handles the dossier.
+            raise DossierActionError("invalid", _("Choose the agency that will handle your dossier."))
         documents, uploaded = _documents(draft, user)
         return_channel = data.get("return_channel") or ReturnChannel.ONLINE
         service_point = receiving_point

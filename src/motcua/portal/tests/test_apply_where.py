@@ -199,3 +199,19 @@ def test_residence_follows_a_merger():
                                       valid_to=datetime.date(2025, 6, 30))
     assert places._unit_in("Thôn 2, xã Thác Cũ, tỉnh Thử Nghiệm") == new
     assert places._unit_in("") is None
+
+
+def test_submission_without_an_agency_is_refused_by_the_service(communes):
+    from motcua.documents import applications
+    from motcua.dossiers.services import DossierActionError
+
+    user = citizen()
+    draft = applications.start_or_resume(user, communes["local"], uuid.uuid4())
+    applications.save_form(draft, {"applicant": {"name": "Trần Thị Mẫu", "id_number": "038190012345"},
+                                   "owner_same": True, "return_channel": "online"}, None)
+    with pytest.raises(DossierActionError) as excinfo:
+        applications.submit(user, draft)
+    assert "agency" in str(excinfo.value.messages) or "cơ quan" in str(excinfo.value.messages)
+    assert not Dossier.objects.exists()
+    dossier, created = applications.submit(user, draft, competent_agency=communes["agencies"][2])
+    assert created and dossier.competent_agency == communes["agencies"][2]
