@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
     WITHDRAWN = "withdrawn", _("Dossier withdrawn")
     PASSWORD_RESET = "password_reset", _("Password reset code (citizen account)")
+    ONLINE_SUBMITTED = "online_submitted", _("Online dossier waiting for intake (to the receiving counter officers)")
 
 
 class Channel(models.TextChoices):

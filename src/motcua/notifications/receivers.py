@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.site import absolute
@@ -40,6 +41,8 @@ EVENT_KINDS = {
     "submit_supplement": EventKind.SUPPLEMENT_RECEIVED,
     "withdraw": EventKind.WITHDRAWN,
     "withdraw_by_applicant": EventKind.WITHDRAWN,
+    # An online submission waits for intake: the receiving agency's counter officers are told.
+    "submit_online": EventKind.ONLINE_SUBMITTED,
 }
 OFFICER_ROLES = (Role.SPECIALIST, Role.LEADER)
 
@@ -95,6 +98,8 @@ def message_context(dossier, event) -> dict:
         "unit_name": payload.get("unit") or dossier.current_unit or agency.name,
         "step_name": dossier.current_step_name,
         "tracking_url": absolute(f"/tra-cuu/?ma={quote(dossier.code)}"),
+        "submitted_at": _local(dossier.submitted_at),
+        "officer_url": absolute(f"/mot-cua/ho-so/{quote(dossier.code)}/"),
     }
     context.update(fee_context(dossier))
     if EVENT_KINDS.get(event.kind) == EventKind.RETURNED:
@@ -124,6 +129,26 @@ def unit_recipients(dossier, agency_id=None) -> list[tuple[str, str]]:
     )
     if dossier.current_officer_id:
         user_ids.add(dossier.current_officer_id)
+    return _officer_contacts(user_ids)
+
+
+def receiving_recipients(dossier) -> list[tuple[str, str]]:
+    """The counter officers who may accept an online submission: a counter-officer role for the
+    receiving agency, or for a service point with a counter serving it."""
+    from motcua.organization.models import Counter
+
+    points = Counter.objects.filter(agencies=dossier.receiving_agency_id).values("service_point_id")
+    user_ids = set(
+        RoleAssignment.objects.valid_on(timezone.localdate())
+        .filter(role=Role.COUNTER_OFFICER)
+        .filter(Q(agency_id=dossier.receiving_agency_id) | Q(agency__isnull=True, service_point_id__in=points))
+        .values_list("user_id", flat=True)
+    )
+    return _officer_contacts(user_ids)
+
+
+def _officer_contacts(user_ids) -> list[tuple[str, str]]:
+    """An officer gets an SMS to their staff profile's mobile and an e-mail to their address."""
     from django.contrib.auth import get_user_model
 
     recipients = []
@@ -145,6 +170,8 @@ def notify_event(event) -> list:
     context = message_context(dossier, event)
     if kind == EventKind.OVERDUE:
         recipients = unit_recipients(dossier, (event.payload or {}).get("agency"))
+    elif kind == EventKind.ONLINE_SUBMITTED:
+        recipients = receiving_recipients(dossier)
     else:
         recipients = applicant_recipients(dossier)
     created = []

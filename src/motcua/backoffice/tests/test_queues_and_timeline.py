@@ -98,6 +98,27 @@ def test_only_counter_officers_of_the_receiving_agency_see_online_dossiers(clien
     assert dossier.code not in html and tab_count(html, "online") is None  # no such tab
 
 
+def test_the_receiving_counter_officers_are_told_of_a_new_online_dossier(online_world, citizen,
+                                                                          django_capture_on_commit_callbacks):
+    from motcua.notifications.models import OutboxMessage
+
+    world = online_world
+    for user, email, phone in ((world.counter_officer, "quay@example.invalid", "0912000222"),
+                               (world.outsider, "khac@example.invalid", "0912000333"),
+                               (world.specialist, "tham@example.invalid", "0912000444")):
+        user.email = email
+        user.save(update_fields=["email"])
+        user.staff_profile.phone = phone
+        user.staff_profile.save(update_fields=["phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit(world, citizen, MONDAY)
+    messages = OutboxMessage.objects.filter(dossier_code=dossier.code, event_kind="online_submitted")
+    assert sorted(messages.values_list("channel", "recipient")) == [
+        ("email", "quay@example.invalid"), ("sms", "0912000222")]
+    sms = messages.get(channel="sms").body
+    assert dossier.code in sms and "đang chờ Sở Tư pháp tiếp nhận" in sms and f"/mot-cua/ho-so/{dossier.code}/" in sms
+
+
 def test_the_online_tab_says_how_long_each_dossier_has_waited(client, online_world, citizen):
     submit(online_world, citizen, MONDAY)
     client.force_login(online_world.counter_officer)
