@@ -42,6 +42,15 @@ def receiving_agency_for(user, version):
     return candidates.order_by("pk").first() or (mine.order_by("pk").first() if version.is_boundary_free else None)
 
 
+def competent_agency_for(version, receiving_agency):
+    """The competent agency of a dossier received at the counter: the receiving agency itself when it
+    is one of the procedure's competent agencies (a commune receives its own commune-level
+    dossiers, never the first commune's); else None, and the engine applies the catalogue's."""
+    if receiving_agency is not None and version.competent_agencies.filter(pk=receiving_agency.pk).exists():
+        return receiving_agency
+    return None
+
+
 def service_point_for(user, agency):
     """Where the officer sits: their counter for that agency, else a service point of their roles."""
     today = timezone.localdate()
@@ -87,6 +96,7 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         documents=documents,
         service_point=service_point_for(user, agency) if agency else None,
         receiving_agency=agency,
+        competent_agency=competent_agency_for(version, agency),
         return_channel=data["return_channel"],
         delivery_address=data.get("return_address", ""),
         note=data.get("note", ""),
