@@ -118,3 +118,30 @@ def test_a_ten_day_limit_runs_over_tet_2025(real_calendar):
     assert due == datetime.datetime(2025, 2, 11, 9, 0, tzinfo=TZ)
     _, due = deadlines.due_at_receipt(profile_for(record, _case(record, "thong-thuong")), Channel.ONLINE, RECEIVED)
     assert due == datetime.datetime(2025, 2, 7, 9, 0, tzinfo=TZ)  # its online limit: 8 working days
+
+
+@pytest.mark.parametrize("code,due", [
+    ("qua-han", datetime.datetime(2026, 3, 6, 9, 0, tzinfo=TZ)),  # 3 working days: Friday 09:00
+    ("dung-han", datetime.datetime(2026, 3, 3, 17, 0, tzinfo=TZ)),  # same day
+])
+def test_through_the_engine_the_case_limit_wins(world, code, due):
+    """The demo's birth registration, created in the catalogue and received at the counter."""
+    from motcua.catalog import services as catalog
+    from motcua.dossiers import services
+
+    from .conftest import APPLICANT
+
+    birth = _demo("9.000101")
+    version = catalog.create_procedure(
+        "9.000101.000.00.00.H99", "9.000101", name=birth["name"], field=world["birth"].field,
+        time_limit=birth["time_limit"], time_limit_unit=birth["time_limit_unit"], is_same_day=True,
+        levels=list(world["birth"].levels.all()), competent_agencies=[world["justice"]], cases=birth["cases"],
+        steps=[{"order": 1, "name": "Tiếp nhận và giải quyết", "role": "counter_officer", "budget_hours": 8}],
+        publish=True, valid_from=datetime.date(2025, 1, 1),
+    )
+    case = version.cases.get(code=code)
+    dossier = services.receive_at_counter(
+        world["justice_counter"], procedure_version=version, case=case, applicant=APPLICANT, documents=[],
+        service_point=world["centre"], received_at=datetime.datetime(2026, 3, 3, 9, 0, tzinfo=TZ),
+    )
+    assert dossier.due_at == due
