@@ -5,11 +5,15 @@ register = template.Library()
 
 @register.filter
 def officer_name(user) -> str:
-    """The officer's full name from their staff profile, else the user name; '' for nobody."""
+    """A person's full name: an officer's staff profile, a citizen's account, else the account's
+    names (family name first) or, failing all, the user name; '' for nobody."""
     if user is None:
         return ""
-    profile = getattr(user, "staff_profile", None)
-    return profile.full_name if profile else user.get_username()
+    for holder in ("staff_profile", "citizen_account"):
+        record = getattr(user, holder, None)
+        if record is not None and record.full_name:
+            return record.full_name
+    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.get_username()
 
 
 @register.filter

@@ -276,3 +276,15 @@ def test_take_through_the_api_too(client, world):
     again = client.post(f"/api/v1/dossiers/{handed.code}/actions/take/", {"expected_version": handed.version},
                         content_type="application/json")
     assert again.status_code in (400, 409) and handed.version == Dossier.objects.get(pk=handed.pk).version
+
+
+def test_an_administrator_without_a_staff_profile_appears_by_name_not_username(client, world):
+    admin = get_user_model().objects.create_superuser(username="root-7f3a", password="x", first_name="Quản Trị",
+                                                      last_name="Nguyễn")
+    dossier = receive(world)
+    services.hand_over(admin, dossier, to_officer=world.specialist)
+    html = page_of(client, world.specialist, dossier).content.decode()
+    assert "root-7f3a" not in html
+    assert "Nguyễn Quản Trị (Quản trị viên)" in html  # timeline
+    steps = html[html.index('id="steps"'):html.index('id="timeline"')]
+    assert "Nguyễn Quản Trị" in steps  # "handed over by" on the process control sheet
