@@ -167,7 +167,8 @@ def test_api_never_answers_5xx_and_keeps_its_schema(case, callers):
 PAGE_ROUTES = [
     "/", "/thu-tuc/", "/thu-tuc/{procedure}/", "/thu-tuc/{procedure}/nop-truc-tuyen/", "/tra-cuu/",
     "/nop-ho-so/{text}/", "/ca-nhan/ho-so/", "/ca-nhan/ho-so/{dossier}/", "/ca-nhan/ho-so/{dossier}/bo-sung/",
-    "/ca-nhan/ho-so/{dossier}/rut/", "/ca-nhan/ho-so/{dossier}/ket-qua/", "/ca-nhan/kho-du-lieu/",
+    "/ca-nhan/ho-so/{dossier}/rut/", "/ca-nhan/ho-so/{dossier}/ket-qua/", "/ca-nhan/ho-so/{dossier}/thanh-toan/",
+    "/ca-nhan/kho-du-lieu/",
     "/ca-nhan/kho-du-lieu/{number}/tai-ve/", "/huong-dan/",
     "/tai-khoan/", "/tai-khoan/dang-ky/", "/tai-khoan/dang-nhap/", "/tai-khoan/vneid/callback/",
     "/danh-gia/", "/danh-gia/quay/{number}/", "/danh-gia/{text}/", "/phan-anh/", "/phan-anh/gui/",
@@ -189,7 +190,7 @@ PARAMETER_NAMES = [
     "status", "trang_thai", "qua_han", "chua_giao", "xac_minh", "field", "procedure", "code", "ma", "ho_so",
     "citizen_id", "key", "t", "next", "error", "column", "form", "version", "reason", "note", "level", "comment",
     "action", "amount", "method", "receipt_number", "content", "subject_kind", "sender_phone", "phone", "email",
-    "password", "full_name", "birth_date", "expected_version", "lang",
+    "password", "full_name", "birth_date", "expected_version", "lang", "fee_exemption",
 ]
 # Text a person might type or paste, including NUL (PostgreSQL refuses it in text columns) and
 # very long values; no lone surrogates (they cannot be sent as UTF-8 at all).
