@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validators import RefuseOverlongMixin, validate_organisation_name, validate_person_name_characters
+
 from .models import AccountKind, CitizenAccount
 from .validators import (
     normalise_email,
@@ -31,6 +33,16 @@ class AccountFieldsMixin:
     def _others(self):
         others = CitizenAccount.objects.all()
         return others.exclude(pk=self.account.pk) if self.account else others
+
+    def clean_full_name(self):
+        name = (self.cleaned_data.get("full_name") or "").strip()
+        validate_person_name_characters(name)
+        return name
+
+    def clean_business_name(self):
+        name = (self.cleaned_data.get("business_name") or "").strip()
+        validate_organisation_name(name)
+        return name
 
     def clean_phone(self):
         value = (self.cleaned_data.get("phone") or "").strip()
@@ -80,7 +92,7 @@ class AccountFieldsMixin:
                                   code="no_identifier")
 
 
-class SignUpForm(AccountFieldsMixin, forms.Form):
+class SignUpForm(RefuseOverlongMixin, AccountFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Account for"), choices=AccountKind.choices, initial=AccountKind.PERSON,
                              widget=forms.RadioSelect)
     full_name = forms.CharField(label=_("Full name"), max_length=150,
@@ -125,7 +137,7 @@ class LoginForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class ProfileForm(AccountFieldsMixin, forms.ModelForm):
+class ProfileForm(RefuseOverlongMixin, AccountFieldsMixin, forms.ModelForm):
     birth_date = forms.DateField(label=_("Date of birth"), required=False, input_formats=DATE_INPUT_FORMATS,
                                  widget=DateInput())
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False,

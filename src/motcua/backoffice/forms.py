@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validators import PERSON_NAME_MAX_LENGTH, RefuseOverlongMixin, validate_person_name_characters
+
 CITIZEN_ID = re.compile(r"^\d{12}$")
 
 
@@ -26,21 +28,23 @@ class ReturnChannel:
     ]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(RefuseOverlongMixin, forms.Form):
     """The counter intake form; the document checklist fields are added per procedure case."""
 
     procedure = forms.CharField(widget=forms.HiddenInput)
     case = forms.CharField(widget=forms.HiddenInput, required=False)
 
     applicant_citizen_id = forms.CharField(label=_("Citizen ID"), max_length=20)
-    applicant_name = forms.CharField(label=_("Full name"), max_length=200)
+    applicant_name = forms.CharField(label=_("Full name"), max_length=PERSON_NAME_MAX_LENGTH,
+                                     validators=[validate_person_name_characters])
     applicant_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
     owner_same = forms.BooleanField(label=_("The owner is the applicant"), required=False, initial=True)
     owner_citizen_id = forms.CharField(label=_("Owner's citizen ID"), max_length=20, required=False)
-    owner_name = forms.CharField(label=_("Owner's full name"), max_length=200, required=False)
+    owner_name = forms.CharField(label=_("Owner's full name"), max_length=PERSON_NAME_MAX_LENGTH, required=False,
+                                 validators=[validate_person_name_characters])
     owner_phone = forms.CharField(label=_("Owner's phone"), max_length=30, required=False)
     owner_address = forms.CharField(label=_("Owner's address"), max_length=300, required=False)
 

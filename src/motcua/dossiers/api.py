@@ -6,6 +6,7 @@ answers 409 (not allowed now, stale, second supplement, a fee still owed), 403 (
 with {"detail": message, "code": code} in the request's language.
 """
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion
+from motcua.core.validators import validate_party_name
 from motcua.organization.models import Agency, ServicePoint
 
 from . import selectors, services
@@ -141,6 +143,14 @@ class DossierPartySerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, allow_blank=True, required=False)
     email = serializers.CharField(max_length=254, allow_blank=True, required=False)
     address = serializers.CharField(max_length=500, allow_blank=True, required=False)
+
+    def validate(self, attrs):
+        """A person's name: letters, spaces and ' - . (at most 200); a business's: no markup."""
+        try:
+            validate_party_name(attrs.get("name", ""), attrs.get("kind", "person"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"name": exc.messages}) from None
+        return attrs
 
 
 class DossierDocumentInputSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.calendar.services import legal_calendar
+from motcua.core.validators import check_length, validate_party_name
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
@@ -149,6 +150,15 @@ def _require_permission(actor, transition: Transition, agency_ids: Iterable[int]
 _PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
 
 
+def _within(value: str, limit: int, label) -> str:
+    """`value` if it has at most `limit` characters; refused with the maximum, never cut."""
+    try:
+        check_length(value, limit, label)
+    except ValidationError as exc:
+        raise DossierActionError("invalid", exc.messages[0]) from None
+    return value
+
+
 def clean_party(data: dict | None, role: str) -> dict:
     """Validate an applicant or owner dict and return it as `{role}_*` model fields."""
     label = _("applicant") if role == "applicant" else _("owner")
@@ -159,6 +169,10 @@ def clean_party(data: dict | None, role: str) -> dict:
     name = (data.get("name") or "").strip()
     if not name:
         raise DossierActionError("invalid", _("The name of the %(who)s is required.") % {"who": label})
+    try:
+        validate_party_name(name, kind, _("Name of the %(who)s") % {"who": label})
+    except ValidationError as exc:
+        raise DossierActionError("invalid", exc.messages[0]) from None
     birth_date = data.get("birth_date") or None
     if isinstance(birth_date, str):
         birth_date = parse_date(birth_date)
@@ -185,12 +199,13 @@ def clean_party(data: dict | None, role: str) -> dict:
             ) from None
     return {
         f"{role}_kind": kind,
-        f"{role}_name": name[:255],
+        f"{role}_name": name,
         f"{role}_id_number": id_number,
         f"{role}_birth_date": birth_date if kind == PartyKind.PERSON else None,
         f"{role}_phone": phone,
         f"{role}_email": email,
-        f"{role}_address": (data.get("address") or "").strip()[:500],
+        f"{role}_address": _within((data.get("address") or "").strip(), 500,
+                                   _("Address of the %(who)s") % {"who": label}),
     }
 
 
@@ -223,7 +238,8 @@ def _clean_documents(profile: IntakeProfile, documents: Iterable[dict], *, check
         if plan is not None and (sum(counts.values()) > 0 or digitization > 0 or item.get("file")):
             handed_in.add(required_id)
         cleaned.append(
-            {"required_document_id": required_id, "name": name[:500], "digitization": digitization,
+            {"required_document_id": required_id, "name": _within(name, 500, _("Document name")),
+             "digitization": digitization,
              "file": item.get("file") or "", **counts}
         )
     if check_required:
@@ -514,7 +530,7 @@ def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fe
     cleaned_documents = _clean_documents(profile, documents, check_required=True)
     if return_channel not in ReturnChannel.values:
         raise DossierActionError("invalid", _("Unknown return channel."))
-    delivery_address = (delivery_address or "").strip()
+    delivery_address = _within((delivery_address or "").strip(), 500, _("Delivery address"))
     if return_channel == ReturnChannel.POST:
         delivery_address = delivery_address or parties["applicant_address"]
         if not delivery_address:
@@ -531,7 +547,7 @@ def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fe
         procedure_version=procedure_version, case=case, procedure_id=profile.procedure_id,
         field_id=profile.field_id, level_id=profile.competent_level_ids.get(competent_id),
         owner_same_as_applicant=same_owner, channel_in=channel, return_channel=return_channel,
-        delivery_address=delivery_address[:500], status=status, service_point=service_point,
+        delivery_address=delivery_address, status=status, service_point=service_point,
         receiving_agency_id=receiving_id, competent_agency_id=competent_id,
         current_agency_id=competent_id, submitted_at=now, fee_due=fee_due,
         account_id=getattr(account, "pk", None), is_digitized=all_digitized(cleaned_documents), **parties,
@@ -883,7 +899,7 @@ def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_descr
     fields = _finish(row, now, actor)
     row.status = Status.RESOLVED
     row.result_kind = result_kind
-    row.result_description = (result_description or "")[:500]
+    row.result_description = _within(result_description or "", 500, _("Result description"))
     if result_file:
 def fee_owed(dossier: Dossier) -> int:
     """What the dossier still owes in fees and charges (đồng)."""
@@ -1069,6 +1085,7 @@ def submit_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: s
     documents = list(documents or ())
     if not documents:
         raise DossierActionError("invalid", _("Attach at least one document to answer the request."))
+    note = _within((note or "").strip(), 1000, _("Note"))
     row, _t = _locked_for_owner(dossier, "submit_supplement", actor, expected_version)
     now = _moment(at, timezone.now())
     profile = intake_profile(row.procedure_version, row.case)
@@ -1081,7 +1098,7 @@ def submit_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: s
     _save(row, ["status", "due_at", "paused_at", "paused_minutes", "is_digitized"])
     _event(row, "submit_supplement", actor, now, before, {
         "paused_minutes": pause.working_minutes if pause else 0, "old_due_at": _iso(old_due),
-        "due_at": _iso(row.due_at), "documents": len(cleaned), "note": (note or "").strip()[:1000],
+        "due_at": _iso(row.due_at), "documents": len(cleaned), "note": note,
     })
     return row
 
@@ -1091,6 +1108,7 @@ def withdraw_by_applicant(actor, dossier, *, reason: str = "", expected_version:
                           at=None) -> Dossier:
     """The applicant withdraws their own dossier from the portal (-> 7). A dossier not yet received
     (status 1) has no clock, so it is not classified."""
+    reason = _within((reason or "").strip(), 1000, _("Reason"))
     row, _t = _locked_for_owner(dossier, "withdraw_by_applicant", actor, expected_version)
     now = _moment(at, timezone.now())
     before = row.status
@@ -1102,7 +1120,7 @@ def withdraw_by_applicant(actor, dossier, *, reason: str = "", expected_version:
     row.status = Status.WITHDRAWN
     _save(row, ["status", *fields])
     _event(row, "withdraw_by_applicant", actor, now, before,
-           {"reason": (reason or "").strip()[:1000], "outcome": row.outcome})
+           {"reason": reason, "outcome": row.outcome})
     return row
 
 

@@ -61,7 +61,7 @@ def rate(dossier: Dossier, *, level: str, reasons=(), comment: str = "", channel
     if channel not in RatingChannel.values:
         raise FeedbackError("invalid", _("Unknown rating channel."))
     reasons = _clean_reasons(reasons)
-    comment = clean_text(comment, 2000)
+    comment = clean_text(comment, 2000, _("Comment"))
     now = at or timezone.now()
     with transaction.atomic():
         # Locking the dossier row serialises two ratings of the same dossier.

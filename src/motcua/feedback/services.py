@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from motcua.calendar.services import legal_calendar
 from motcua.catalog.models import Procedure
+from motcua.core.validators import PERSON_NAME_MAX_LENGTH, validate_person_name_characters
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency, Role
 from motcua.organization.permissions import active_assignments, agencies_for
@@ -117,8 +118,8 @@ def _locked(feedback: Feedback, allowed_states) -> Feedback:
     return row
 
 
-def _required_text(value, message, max_length=5000) -> str:
-    text = clean_text(value, max_length)
+def _required_text(value, message, max_length=5000, label=None) -> str:
+    text = clean_text(value, max_length, label)
     if not text:
         raise FeedbackError("invalid", message)
     return text
@@ -158,8 +159,12 @@ def _resolve_refs(subject_kind, dossier_code, procedure_code, officer):
 
 
 def _sender(is_anonymous, name, phone, email, address, *, contact_required: bool) -> dict:
-    name, phone = clean_text(name, 200), clean_text(phone, 20)
-    email, address = clean_text(email, 254), clean_text(address, 300)
+    try:  # the name as typed: markup is refused, not stripped
+        validate_person_name_characters(" ".join((name or "").split()))
+    except ValidationError as exc:
+        raise FeedbackError("invalid", exc.messages[0]) from None
+    name, phone = clean_text(name, PERSON_NAME_MAX_LENGTH, _("Your name")), clean_text(phone, 20, _("Phone"))
+    email, address = clean_text(email, 254, _("E-mail")), clean_text(address, 300, _("Address"))
     if email:
         try:
             validate_email(email)
@@ -193,7 +198,7 @@ def _create(*, channel, subject_kind, title, content, sender: dict, is_anonymous
 
 
 def _title(title, content) -> str:
-    title = clean_text(title, 300)
+    title = clean_text(title, 300, _("Title"))
     return title or (content[:80] + ("…" if len(content) > 80 else ""))
 
 
@@ -206,7 +211,7 @@ def submit_from_portal(*, subject_kind: str, content: str, title: str = "", is_a
                        user=None, client_ip: str = "", at: datetime.datetime | None = None) -> Feedback:
     """Feedback sent from the portal, with or without an account; throttled per client address."""
     now = at or timezone.now()
-    content = _required_text(content, _("Write the content of the feedback."))
+    content = _required_text(content, _("Write the content of the feedback."), label=_("Content"))
     sender = _sender(is_anonymous, sender_name, sender_phone, sender_email, sender_address, contact_required=True)
     if is_anonymous:
         sender = {key: "" for key in sender}
@@ -247,7 +252,7 @@ def log_by_officer(actor, *, channel: str, subject_kind: str, content: str, titl
     now = received_at or timezone.now()
     if now > timezone.now() + datetime.timedelta(minutes=5):
         raise FeedbackError("invalid", _("The date of receipt cannot be in the future."))
-    content = _required_text(content, _("Write the content of the feedback."))
+    content = _required_text(content, _("Write the content of the feedback."), label=_("Content"))
     sender = _sender(is_anonymous, sender_name, sender_phone, sender_email, sender_address, contact_required=False)
     dossier, procedure, officer = _resolve_refs(subject_kind, dossier_code, procedure_code, officer)
     if agency is not None and not is_province_wide(actor) and agency.pk not in handler_agency_ids(actor):
@@ -408,7 +413,7 @@ def rate_answer(feedback: Feedback, *, level: str, comment: str = "", user=None,
         row = _locked(feedback, (State.ANSWERED, State.PUBLISHED))
         if row.answer_rating:
             raise FeedbackError("not_allowed", _("The answer has already been rated."))
-        row.answer_rating, row.answer_rating_comment = level, clean_text(comment, 2000)
+        row.answer_rating, row.answer_rating_comment = level, clean_text(comment, 2000, _("Comment"))
         row.answer_rated_at = now
         row.save(update_fields=["answer_rating", "answer_rating_comment", "answer_rated_at", "updated_at"])
         _event(row, "rate_answer", user if getattr(user, "is_authenticated", False) else None, now, row.state,

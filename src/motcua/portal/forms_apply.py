@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.validators import PERSON_NAME_MAX_LENGTH, RefuseOverlongMixin, validate_person_name_characters
 from motcua.documents import applications, services as store
 from motcua.documents.uploads import check_upload
 from motcua.dossiers.models import ReturnChannel
@@ -21,7 +22,8 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 def _party_fields(prefix: str, required: bool) -> dict:
     return {
-        f"{prefix}_name": forms.CharField(label=gettext_lazy("Full name"), max_length=255, required=required),
+        f"{prefix}_name": forms.CharField(label=gettext_lazy("Full name"), max_length=PERSON_NAME_MAX_LENGTH,
+                                          required=required, validators=[validate_person_name_characters]),
         f"{prefix}_id_number": forms.CharField(
             label=gettext_lazy("Citizen ID (12 digits) or tax code"), max_length=14, required=required),
         f"{prefix}_birth_date": forms.DateField(
@@ -58,7 +60,7 @@ def initial_from_draft(draft) -> dict:
     return initial
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(RefuseOverlongMixin, forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, version, user, *args, draft=None, **kwargs):
@@ -226,7 +228,7 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(RefuseOverlongMixin, forms.Form):
     """Answer a supplement request: up to five files, stored documents, and a note."""
 
     name = forms.CharField(label=gettext_lazy("What the files are"), max_length=300, required=False)

@@ -237,7 +237,8 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
     if not code:
         raise BadValue(_("code is required."))
     if len(code) > CODE_MAX_LENGTH:
-        raise BadValue(_("code “%(code)s” is too long.") % {"code": code})
+        raise BadValue(_("code “%(code)s…” is too long: at most %(limit)d characters, but %(length)d were given.")
+                       % {"code": code[:CODE_MAX_LENGTH], "limit": CODE_MAX_LENGTH, "length": len(code)})
     procedure_code = _text(values.get("procedure_code", ""))
     procedure = catalogue.procedures.get(procedure_code)
     if procedure is None:
