@@ -435,7 +435,7 @@ def receive_at_counter(actor, *, procedure_version: ProcedureVersion, case: Proc
         "receive_at_counter", Channel.COUNTER, actor, procedure_version=procedure_version, case=case,
         applicant=applicant, owner=owner, documents=documents, service_point=service_point,
         receiving_agency=receiving_agency, competent_agency=competent_agency, return_channel=return_channel,
-        delivery_address=delivery_address, at=received_at, note=note,
+        delivery_address=delivery_address, at=received_at, note=note, fee_exemptions=fee_exemptions,
     )
 
 
@@ -443,7 +443,8 @@ def receive_by_post(actor, *, procedure_version: ProcedureVersion, case: Procedu
                     applicant: dict, owner: dict | None = None, documents: Iterable[dict] = (),
                     service_point=None, receiving_agency: Agency | None = None,
                     competent_agency: Agency | None = None, return_channel: str = ReturnChannel.POST,
-                    delivery_address: str = "", received_at=None, note: str = "") -> Dossier:
+                    delivery_address: str = "", received_at=None, note: str = "",
+                    fee_exemptions: Iterable[int] = ()) -> Dossier:
     """Receive a dossier brought by the postal service (channel 3), status 2."""
     return _receive(
         "receive_by_post", Channel.POST, actor, procedure_version=procedure_version, case=case,
@@ -491,6 +492,20 @@ def _pick_agencies(profile: IntakeProfile, receiving_agency, competent_agency) -
     return receiving_id, competent_id
 
 
+def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fee_exemptions) -> tuple[int, list]:
+    """The fee due at receipt and the exemptions applied (their text, for the event)."""
+    ids = [int(i) for i in fee_exemptions or () if str(i).strip().isdigit()]
+    if not ids:
+        return profile.fee_for(channel), []
+    from motcua.payments.fees import FeeError, compute_fee
+
+    try:
+        quote = compute_fee(procedure_version, case, online=channel == Channel.ONLINE, exemption_ids=ids)
+    except FeeError as error:
+        raise DossierActionError("invalid", error.messages[0]) from None
+    return quote.total, quote.reasons()
+
+
 def _receive(action, channel, actor, *, procedure_version, case, applicant, owner, documents, service_point,
              receiving_agency, competent_agency, return_channel, delivery_address, at, note, account=None,
              fee_exemptions=()) -> Dossier:
@@ -508,21 +523,8 @@ def _receive(action, channel, actor, *, procedure_version, case, applicant, owne
             "invalid", _("This procedure does not accept dossiers %(channel)s.") % {"channel": Channel(channel).label}
         )
     receiving_id, competent_id = _pick_agencies(profile, receiving_agency, competent_agency)
-def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fee_exemptions) -> tuple[int, list]:
-    """The fee due at receipt and the exemptions applied (their text, for the event)."""
-    ids = [int(i) for i in fee_exemptions or () if str(i).strip().isdigit()]
-    if not ids:
-        return profile.fee_for(channel), []
-    from motcua.payments.fees import FeeError, compute_fee
-
-    try:
-        quote = compute_fee(procedure_version, case, online=channel == Channel.ONLINE, exemption_ids=ids)
-    except FeeError as error:
-        raise DossierActionError("invalid", error.messages[0]) from None
-    return quote.total, quote.reasons()
-
-
     _require_permission(actor, transition, {receiving_id})
+    fee_due, fee_exemptions = _fee_at_receipt(profile, procedure_version, case, channel, fee_exemptions)
 
     parties = clean_party(applicant, "applicant")
     same_owner = not owner
@@ -539,7 +541,6 @@ def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fe
     receiving_code = (
         receiving_agency.code if receiving_agency is not None and receiving_agency.pk == receiving_id
         else agency_code(receiving_id)
-    fee_due, fee_exemptions = _fee_at_receipt(profile, procedure_version, case, channel, fee_exemptions)
     )
     status = target_status(action, 0)
     day = timezone.localdate(now)
@@ -885,22 +886,6 @@ def withdraw(actor, dossier, *, reason: str = "", expected_version: int | None =
                 expected_version=expected_version, at=at)
 
 
-@transaction.atomic
-def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_description: str = "",
-            result_file=None, expected_version: int | None = None, at=None) -> Dossier:
-    """The result is issued (-> 9), on paper or as an electronic file; the dossier is classified."""
-    if result_kind not in ResultKind.values:
-        raise DossierActionError("invalid", _("The result is on paper or an electronic file."))
-    if result_kind == ResultKind.ELECTRONIC and not result_file:
-        raise DossierActionError("invalid", _("Attach the electronic result file."))
-    row, _t = _locked(dossier, "resolve", actor, expected_version)
-    now = _moment(at, timezone.now())
-    before = row.status
-    fields = _finish(row, now, actor)
-    row.status = Status.RESOLVED
-    row.result_kind = result_kind
-    row.result_description = _within(result_description or "", 500, _("Result description"))
-    if result_file:
 def fee_owed(dossier: Dossier) -> int:
     """What the dossier still owes in fees and charges (đồng)."""
     return max(int(dossier.fee_due or 0) - int(dossier.fee_paid or 0), 0)
@@ -929,6 +914,23 @@ def _refuse_while_fee_owed(row: Dossier, action: str) -> None:
     raise DossierActionError("fee_unpaid", message)
 
 
+@transaction.atomic
+def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_description: str = "",
+            result_file=None, expected_version: int | None = None, at=None) -> Dossier:
+    """The result is issued (-> 9), on paper or as an electronic file; the dossier is classified."""
+    if result_kind not in ResultKind.values:
+        raise DossierActionError("invalid", _("The result is on paper or an electronic file."))
+    if result_kind == ResultKind.ELECTRONIC and not result_file:
+        raise DossierActionError("invalid", _("Attach the electronic result file."))
+    row, _t = _locked(dossier, "resolve", actor, expected_version)
+    _refuse_while_fee_owed(row, "resolve")
+    now = _moment(at, timezone.now())
+    before = row.status
+    fields = _finish(row, now, actor)
+    row.status = Status.RESOLVED
+    row.result_kind = result_kind
+    row.result_description = _within(result_description or "", 500, _("Result description"))
+    if result_file:
         row.result_file = result_file
         fields.append("result_file")
     _save(row, ["status", "result_kind", "result_description", *fields])
@@ -938,7 +940,6 @@ def _refuse_while_fee_owed(row: Dossier, action: str) -> None:
     })
     return row
 
-    _refuse_while_fee_owed(row, "resolve")
 
 @transaction.atomic
 def apologise(actor, dossier, *, new_appointment, reason: str, expected_version: int | None = None,
@@ -977,6 +978,7 @@ def apologise(actor, dossier, *, new_appointment, reason: str, expected_version:
 def return_result(actor, dossier, *, note: str = "", expected_version: int | None = None, at=None) -> Dossier:
     """The result is handed back by its channel (9 -> 10), never while a fee is owed."""
     row, _t = _locked(dossier, "return_result", actor, expected_version)
+    _refuse_while_fee_owed(row, "return_result")
     now = _moment(at, timezone.now())
     row.status = Status.RETURNED
     row.returned_at = now
@@ -993,7 +995,6 @@ def mark_overdue(now=None) -> dict:
 
     Appends an `overdue` event per dossier and a `step_overdue` event per step (notifications
     draft the apology for the responsible unit from them). Returns the counts.
-    _refuse_while_fee_owed(row, "return_result")
     """
     now = now or timezone.now()
     # Clock running, or stopped after the due moment had passed (a pause gives back no time).
