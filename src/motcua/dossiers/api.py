@@ -28,9 +28,9 @@ HTTP_FOR_CODE = {
     "not_allowed": status.HTTP_409_CONFLICT,
     "stale": status.HTTP_409_CONFLICT,
     "second_supplement": status.HTTP_409_CONFLICT,
+    "fee_unpaid": status.HTTP_409_CONFLICT,
     "forbidden": status.HTTP_403_FORBIDDEN,
     "not_found": status.HTTP_404_NOT_FOUND,
-    "fee_unpaid": status.HTTP_409_CONFLICT,
 }
 
 
@@ -175,6 +175,9 @@ class DossierReceiptSerializer(serializers.Serializer):
     return_channel = serializers.ChoiceField(choices=["counter", "online", "post"], default="counter")
     delivery_address = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    fee_exemptions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20,
+        help_text="Ids of the procedure's fee exemptions the applicant is entitled to (the fee due is the quote with them)")
 
 
 class DossierActionSerializer(serializers.Serializer):
@@ -304,7 +307,7 @@ class DossierListCreate(generics.ListAPIView):
                 owner=data.get("owner"), documents=data["documents"], service_point=service_point,
                 receiving_agency=_agency(data.get("receiving_agency", "")),
                 competent_agency=_agency(data.get("competent_agency", "")), return_channel=data["return_channel"],
-                delivery_address=data["delivery_address"], note=data["note"],
+                delivery_address=data["delivery_address"], note=data["note"], fee_exemptions=data["fee_exemptions"],
             )
         except DossierActionError as exc:
             return error_response(exc)

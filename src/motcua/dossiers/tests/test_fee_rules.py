@@ -111,3 +111,22 @@ def test_an_exemption_of_another_procedure_is_refused(receive, world):
         receive(fee_exemptions=[foreign.pk])
     assert refused.value.code == "invalid"
     assert not Dossier.objects.exists()  # nothing half-saved
+
+
+def test_api_receipt_takes_the_exemptions(world):
+    from .conftest import APPLICANT, documents_for
+
+    fee = world["version"].fees.get()
+    poor = FeeExemption.objects.bulk_create([FeeExemption(fee=fee, beneficiary="Hộ nghèo", percent=100)])[0]
+    client = APIClient()
+    client.force_authenticate(world["counter"])
+    body = {"procedure": world["version"].procedure.code, "service_point": "trung-tam",
+            "applicant": {**APPLICANT, "birth_date": "1990-05-17"}, "documents": documents_for(world)}
+    response = client.post("/api/v1/dossiers/", {**body, "fee_exemptions": [poor.pk]}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["fee_due"], response.json()["fee_paid"]) == (0, 0)
+    by_post = client.post("/api/v1/dossiers/", {**body, "channel": "post", "return_channel": "post"}, format="json")
+    assert by_post.status_code == 201 and by_post.json()["fee_due"] == 50000
+    bad = client.post("/api/v1/dossiers/", {**body, "fee_exemptions": [poor.pk + 1000]}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert Dossier.objects.count() == 2
