@@ -14,27 +14,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcessStep
+from motcua.core.validators import RefuseOverlongMixin
 from motcua.dossiers import services
 from motcua.dossiers.models import ResultKind
 
 
-class NoteForm(forms.Form):
+class NoteForm(RefuseOverlongMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(RefuseOverlongMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(RefuseOverlongMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(RefuseOverlongMixin, forms.Form):
     pass
 
 
-class SupplementRequestForm(forms.Form):
+class SupplementRequestForm(RefuseOverlongMixin, forms.Form):
     items = forms.CharField(
         label=_("Missing items (one per line)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -71,7 +72,7 @@ class OfficerChoiceField(forms.ModelChoiceField):
         return _officer_label(obj)
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(RefuseOverlongMixin, forms.Form):
     to_step = forms.TypedChoiceField(label=_("Send to step"), coerce=int)
     to_officer = OfficerChoiceField(label=_("Officer (optional)"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -97,7 +98,7 @@ class HandOverForm(forms.Form):
         self.fields["to_officer"].queryset = _officers_of(agency_ids)
 
 
-class AssignForm(forms.Form):
+class AssignForm(RefuseOverlongMixin, forms.Form):
     officer = OfficerChoiceField(label=_("Officer"), queryset=None)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -106,23 +107,23 @@ class AssignForm(forms.Form):
         self.fields["officer"].queryset = _officers_of({dossier.current_agency_id or dossier.competent_agency_id})
 
 
-class PaymentRequestForm(forms.Form):
+class PaymentRequestForm(RefuseOverlongMixin, forms.Form):
     amount = forms.IntegerField(label=_("Amount (VND)"), min_value=0, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class PaymentConfirmForm(forms.Form):
+class PaymentConfirmForm(RefuseOverlongMixin, forms.Form):
     amount_paid = forms.IntegerField(label=_("Amount paid (VND)"), min_value=0, required=False)
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=50, required=False)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(RefuseOverlongMixin, forms.Form):
     result_kind = forms.ChoiceField(label=_("Result"), choices=ResultKind.choices, initial=ResultKind.PAPER)
     result_description = forms.CharField(label=_("Description of the result"), max_length=500, required=False)
     result_file = forms.FileField(label=_("Electronic result file"), required=False)
 
 
-class ApologyForm(forms.Form):
+class ApologyForm(RefuseOverlongMixin, forms.Form):
     new_appointment = forms.DateField(label=_("New appointment date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason for the delay"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 

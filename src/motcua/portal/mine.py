@@ -125,7 +125,7 @@ def withdraw(request, code):
     dossier = _own_or_404(request.user, code)
     if request.method == "POST":
         try:
-            engine.withdraw_by_applicant(request.user, dossier, reason=request.POST.get("reason", "")[:1000],
+            engine.withdraw_by_applicant(request.user, dossier, reason=request.POST.get("reason", ""),
                                          expected_version=request.POST.get("version") or None)
         except DossierActionError as exc:
             messages.error(request, exc.messages[0])

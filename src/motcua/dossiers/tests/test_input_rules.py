@@ -67,3 +67,21 @@ def test_the_api_answers_400_with_the_message_and_saves_nothing(world, applicant
     assert response.status_code == 400, response.content
     assert field_message in response.content.decode()
     assert Dossier.objects.count() == 0 and DossierEvent.objects.count() == 0
+
+
+def test_the_applicants_withdrawal_reason_and_supplement_note_are_refused_not_cut(world, client):
+    from django.contrib.auth import get_user_model
+
+    from motcua.dossiers.models import Status
+
+    citizen = get_user_model().objects.create_user(username="citizen", password="x")
+    online = services.submit_online(citizen, procedure_version=world["version"], applicant=APPLICANT,
+                                    documents=documents_for(world))
+    with translation.override("en"), pytest.raises(DossierActionError) as info:
+        services.withdraw_by_applicant(citizen, online, reason="x" * 1001)
+    assert info.value.messages == ["Reason: at most 1000 characters, but 1001 were given."]
+    client.force_login(citizen)
+    response = client.post(f"/ca-nhan/ho-so/{online.code}/rut/", {"reason": "Nộp nhầm. " * 101}, follow=True)
+    assert "Lý do: tối đa 1000 ký tự, nhưng đã nhập 1009 ký tự." in response.content.decode()
+    online.refresh_from_db()
+    assert online.status == Status.NEW and not online.events.filter(kind="withdraw_by_applicant").exists()
