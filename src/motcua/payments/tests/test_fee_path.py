@@ -81,6 +81,8 @@ def test_receipt_and_officer_page_show_what_is_owed_and_lead_to_collection(clien
 
     # Paid at the counter: nothing owed, no link.
     client.force_login(world["counter"])
+    counter_page = client.get(f"/thanh-toan/quay/{dossier.code}/").content.decode()
+    assert "Khi tiếp nhận hồ sơ" in counter_page and f'href="/mot-cua/ho-so/{dossier.code}/"' in counter_page
     client.post(f"/thanh-toan/quay/{dossier.code}/", {"amount": "50000", "method": "cash", "receipt_number": "BL-7"})
     page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
     assert collect not in page and "còn phải nộp" not in page
