@@ -92,6 +92,15 @@ def online_intake_queue(user) -> QuerySet[Dossier]:
     ).order_by("submitted_at", "pk")
 
 
+def results_to_return_queue(user) -> QuerySet[Dossier]:
+    """Resolved dossiers (status 9) whose result the user hands back: those received by an agency
+    the user may receive for (returning is the receiving counter's act), resolved first, first."""
+    ids = agency_ids_with(user, "dossier.receive")
+    if not ids:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(status=Status.RESOLVED, receiving_agency_id__in=ids).order_by("finished_at", "pk")
+
+
 def unassigned_agency_ids(user) -> frozenset[int]:
     """The agencies whose unassigned dossiers the user may take: those they examine or approve for."""
     return agency_ids_with(user, "dossier.examine") | agency_ids_with(user, "dossier.approve")
@@ -115,8 +124,9 @@ def unassigned_queue(user) -> QuerySet[Dossier]:
 
 
 def queue_tab_counts(user) -> dict:
-    """The counts on the queue tabs that are not filtered: unassigned and online intake."""
-    return {"unassigned": unassigned_queue(user).order_by().count(), "online": online_intake_queue(user).order_by().count()}
+    """The counts on the queue tabs that are not filtered: unassigned, online intake, results to return."""
+    return {"unassigned": unassigned_queue(user).order_by().count(), "online": online_intake_queue(user).order_by().count(),
+            "return": results_to_return_queue(user).order_by().count()}
 
 
 def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | None = None, **filters) -> dict:

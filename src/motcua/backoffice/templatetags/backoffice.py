@@ -30,5 +30,5 @@ def queue_badges(user) -> dict:
     from motcua.dossiers import selectors
 
     if not getattr(user, "is_authenticated", False):
-        return {"online": 0, "unassigned": 0}
+        return {"online": 0, "unassigned": 0, "return": 0}
     return selectors.queue_tab_counts(user)

@@ -288,3 +288,26 @@ def test_an_administrator_without_a_staff_profile_appears_by_name_not_username(c
     assert "Nguyễn Quản Trị (Quản trị viên)" in html  # timeline
     steps = html[html.index('id="steps"'):html.index('id="timeline"')]
     assert "Nguyễn Quản Trị" in steps  # "handed over by" on the process control sheet
+
+
+# --- results waiting to be handed back ------------------------------------------------------------
+
+
+def test_resolved_dossiers_wait_in_the_receiving_counter_officers_return_tab(client, world):
+    dossier = receive(world)
+    services.resolve(world.leader, dossier)  # the leader decides; the counter hands the result back
+    client.force_login(world.counter_officer)
+    html = client.get("/mot-cua/ho-so/?scope=return").content.decode()
+    assert tab_count(html, "return") == 1 and dossier.code in html
+    assert 'id="nav-results-to-return"' in html
+    client.force_login(world.specialist)  # not the specialist's act: no such tab
+    html = client.get("/mot-cua/ho-so/?scope=return").content.decode()
+    assert tab_count(html, "return") is None and 'id="nav-results-to-return"' not in html
+    client.force_login(world.outsider)
+    assert dossier.code not in client.get("/mot-cua/ho-so/?scope=return").content.decode()
+
+    dossier.refresh_from_db()
+    services.return_result(world.counter_officer, dossier)
+    client.force_login(world.counter_officer)
+    html = client.get("/mot-cua/ho-so/?scope=return").content.decode()
+    assert tab_count(html, "return") == 0 and dossier.code not in html

@@ -19,6 +19,7 @@ SCOPES = [
     ("unit", _("My unit")),
     ("unassigned", _("Unassigned in my unit")),
     ("online", _("Online dossiers waiting for intake")),
+    ("return", _("Results to hand back")),
 ]
 DUE_FILTERS = [
     ("", _("All")),
@@ -54,6 +55,7 @@ def _scopes_for(user) -> list[dict]:
         "unassigned": bool(selectors.unassigned_agency_ids(user)),
         "online": bool(services.agency_ids_with(user, "dossier.receive")),
     }
+    shown["return"] = shown["online"]
     counts["mine"] = selectors.work_queue(user, scope="mine").order_by().count()
     counts["unit"] = selectors.work_queue(user, scope="unit").order_by().count()
     return [{"key": key, "label": label, "count": counts[key]} for key, label in SCOPES if shown[key]]
@@ -87,6 +89,17 @@ def _online_intake(request, scopes):
     })
 
 
+def _results_to_return(request, scopes):
+    queue = selectors.results_to_return_queue(request.user).select_related("procedure_version", "case")
+    page_obj = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    for dossier in page_obj:
+        dossier.owed = max(0, dossier.fee_due - dossier.fee_paid)  # the engine refuses to return while owed
+    return render(request, "backoffice/queue.html", {
+        "scopes": scopes, "scope": "return", "page_obj": page_obj, "querystring": urlencode({"scope": "return"}),
+        "now": timezone.now(),
+    })
+
+
 @staff_required
 def work_queue(request):
     scopes = _scopes_for(request.user)
@@ -94,6 +107,8 @@ def work_queue(request):
     scope = request.GET.get("scope") if request.GET.get("scope") in keys else "mine"
     if scope == "online":
         return _online_intake(request, scopes)
+    if scope == "return":
+        return _results_to_return(request, scopes)
     due = request.GET.get("due", "") if request.GET.get("due", "") in dict(DUE_FILTERS) else ""
     procedure_code = request.GET.get("procedure", "")
     field_code = request.GET.get("field", "")
