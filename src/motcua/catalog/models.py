@@ -85,6 +85,11 @@ class Procedure(models.Model):
         _("code"), max_length=60, unique=True, help_text=_("Province variant code, e.g. 1.001612.000.00.00.H56")
     )
     national_code = models.CharField(_("national code"), max_length=20, db_index=True, help_text=_("e.g. 1.001612"))
+    is_sensitive = models.BooleanField(
+        _("sensitive"), default=False,
+        help_text=_("The procedure's name reveals something private (criminal record, death registration...): "
+                    "public tracking shows it only to whoever proves the applicant's phone or citizen ID."),
+    )
     current_version = models.OneToOneField(
         "ProcedureVersion",
         on_delete=models.SET_NULL,

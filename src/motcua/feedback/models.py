@@ -229,3 +229,58 @@ class FeedbackEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Feedback events are never deleted."), code="event_immutable")
+
+
+class CounterDevice(models.Model):
+    """A tablet registered to one counter: the only kind of device, besides the session of an officer
+    seated at that counter, on which the counter's rating page works (`devices.py`).
+
+    The device keeps a signed cookie holding its id and a random token; only a keyed hash of the
+    token is stored here, so a copy of this table cannot impersonate a tablet."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="rating_devices",
+                                verbose_name=_("counter"))
+    name = models.CharField(_("device name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by"),
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["counter", "-registered_at", "-pk"]
+        verbose_name = _("counter rating device")
+        verbose_name_plural = _("counter rating devices")
+
+    def __str__(self):
+        return f"{self.name} ({self.counter})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ApplicantProofFailure(models.Model):
+    """One wrong phone number or citizen ID typed to prove being a dossier's applicant (public
+    tracking page and API, the portal rating form). Counted per client address and per dossier
+    code to throttle guessing (`proofs.py`); both are kept only as keyed hashes. Rows older than a
+    day are deleted as new ones come."""
+
+    client_key = models.CharField(max_length=40)
+    code_key = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client_key", "at"], name="proof_failure_client"),
+            models.Index(fields=["code_key", "at"], name="proof_failure_code"),
+            models.Index(fields=["at"], name="proof_failure_at"),
+        ]
+        verbose_name = _("wrong applicant proof")
+        verbose_name_plural = _("wrong applicant proofs")
