@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.backoffice.access import is_active_staff
+from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.api import error_response
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
@@ -179,7 +180,9 @@ class DigitiseDocument(APIView):
 
     @extend_schema(
         request={"multipart/form-data": DigitiseInputSerializer},
+        parameters=IDEMPOTENCY_PARAMETERS,
         responses={
+            **IDEMPOTENCY_RESPONSES,
             200: DigitisedDocumentSerializer,
             400: OpenApiResponse(description="Bad input: a field's errors, or {detail, code} with code invalid, "
                                              "too_large, empty, bad_type, mismatch or infected (upload checks)"),
@@ -190,6 +193,7 @@ class DigitiseDocument(APIView):
             409: OpenApiResponse(ERROR, description="The dossier changed (stale) or its status does not allow it"),
         },
     )
+    @idempotent
     def post(self, request, code, document_id):
         dossier = dossier_selectors.visible_dossier(request.user, code)
         document = dossier.documents.filter(pk=document_id).first() if dossier else None

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion
+from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.core.validators import validate_party_name
 from motcua.organization.models import Agency, ServicePoint
 
@@ -31,6 +32,8 @@ HTTP_FOR_CODE = {
     "fee_unpaid": status.HTTP_409_CONFLICT,
     "forbidden": status.HTTP_403_FORBIDDEN,
     "not_found": status.HTTP_404_NOT_FOUND,
+    "nothing_owed": status.HTTP_409_CONFLICT,
+    "too_much": status.HTTP_409_CONFLICT,
 }
 
 
@@ -199,6 +202,8 @@ class DossierActionSerializer(serializers.Serializer):
     amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     amount_paid = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     receipt_number = serializers.CharField(required=False, allow_blank=True, default="")
+    method = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="record_payment: cash, card or transfer")
     result_kind = serializers.ChoiceField(choices=["paper", "electronic"], default="paper")
     result_description = serializers.CharField(required=False, allow_blank=True, default="")
     result_file = serializers.FileField(required=False, allow_null=True)
@@ -256,6 +261,20 @@ def _action_kwargs(action: str, data: dict) -> dict:
     return v  # accept_online, start_processing
 
 
+def _record_payment(user, dossier, data: dict) -> None:
+    """A payment taken at the counter (amount, method cash/card/transfer, receipt_number): through
+    the payments app, as on the counter payment page, so that it has its payment row (receipt,
+    reconciliation) and resumes a dossier waiting for exactly this amount."""
+    from motcua.payments import services as payments  # the payments app builds on this one
+
+    if data.get("amount") is None:
+        raise DossierActionError("invalid", _("Give the amount paid."))
+    try:
+        payments.record_counter_payment(user, dossier, data["amount"], data["method"], data["receipt_number"])
+    except payments.PaymentError as exc:
+        raise DossierActionError(exc.code, exc.messages[0]) from None
+
+
 # Digitising needs a document and a file: it has its own endpoint, owned by the documents app.
 DIGITISE = "digitise_document"
 ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses and a != DIGITISE)
@@ -279,7 +298,9 @@ class DossierListCreate(generics.ListAPIView):
             qs = qs.filter(status=int(status_param))
         return qs.order_by("-received_at", "-pk")
 
-    @extend_schema(request=DossierReceiptSerializer, responses={201: DossierDetailSerializer})
+    @extend_schema(request=DossierReceiptSerializer, parameters=IDEMPOTENCY_PARAMETERS,
+                   responses={201: DossierDetailSerializer, **IDEMPOTENCY_RESPONSES})
+    @idempotent
     def post(self, request):
         serializer = DossierReceiptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -334,9 +355,10 @@ class DossierAction(APIView):
 
     @extend_schema(
         request=DossierActionSerializer,
-        responses=DossierDetailSerializer,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
+        responses={200: DossierDetailSerializer, **IDEMPOTENCY_RESPONSES},
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS), *IDEMPOTENCY_PARAMETERS],
     )
+    @idempotent
     def post(self, request, code, action):
         if action == DIGITISE:
             return Response({"detail": _("Digitising a document has its own endpoint: POST (multipart, with the "
@@ -351,8 +373,11 @@ class DossierAction(APIView):
         serializer = DossierActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            kwargs = _action_kwargs(action, serializer.validated_data)
-            dossier = getattr(services, action)(request.user, dossier, **kwargs)
+            if action == "record_payment":
+                _record_payment(request.user, dossier, serializer.validated_data)
+            else:
+                kwargs = _action_kwargs(action, serializer.validated_data)
+                dossier = getattr(services, action)(request.user, dossier, **kwargs)
         except DossierActionError as exc:
             return error_response(exc)
         dossier = Dossier.objects.get(pk=dossier.pk)

@@ -1,10 +1,19 @@
-"""Counter intake: find the procedure, tick the checklist, identify the applicant, receive."""
+"""Counter intake: find the procedure, tick the checklist, identify the applicant, receive.
+
+The intake form carries a one-time token (`form_token`): the dossier it received is remembered
+with it (`core.idempotency`), so a double click or a browser's resend gives the same receipt page,
+not a second dossier."""
+import re
+import uuid
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.idempotency import claim_form_token, form_fingerprint
 from motcua.core.text import fold
 from motcua.documents import services as documents_services
 from motcua.integrations import population
@@ -80,6 +89,7 @@ def intake(request):
     documents = procedures.checklist(version, case) if version and (case or not cases) else []
     initial = {"procedure": procedure_code, "case": case.code if case else "", "owner_same": True}
 
+    form_token = _token(request.POST) or uuid.uuid4().hex
     store_for = _store_citizen_id(request.POST) if request.method == "POST" and documents else ""
     stored = documents_services.reusable_at_counter(request.user, store_for) if store_for else []
     posted = None
@@ -100,11 +110,13 @@ def intake(request):
             form.add_error(None, _("Choose the case of the procedure."))
         elif form.is_valid():
             try:
-                dossier = engine.receive_at_counter(request.user, version, case, form)
+                code = _receive_once(request, version, case, form)
             except ValidationError as error:
                 _attach_errors(form, error)
             else:
-                return redirect("backoffice:receipt", code=dossier.code)
+                if code:
+                    return redirect("backoffice:receipt", code=code)
+                form_token = uuid.uuid4().hex  # the old one is spent: sending again makes a new dossier
         status = 400
     else:
         form = IntakeForm(documents=documents, initial=initial)
@@ -123,8 +135,36 @@ def intake(request):
         "store_for": store_for,
         "applicant_fields": [form[name] for name in APPLICANT_FIELDS],
         "owner_fields": [form[name] for name in OWNER_FIELDS],
+        "form_token": form_token,
     }
     return render(request, "backoffice/intake.html", context, status=status)
+
+
+def _token(post) -> str:
+    token = post.get("form_token", "")
+    return token if re.fullmatch(r"[0-9a-f]{32}", token) else ""
+
+
+def _receive_once(request, version, case, form) -> str | None:
+    """Receive the dossier, once per form token: the code of the dossier received (now, or by an
+    earlier sending of the same form); None when the token was spent on other data (the form then
+    says which dossier it received)."""
+    token = _token(request.POST)
+    with transaction.atomic():
+        if token:
+            outcome, record = claim_form_token(request.user, token, "intake", form_fingerprint(request.POST))
+            if outcome == "same":
+                return record.body["code"]
+            if outcome == "other":
+                form.add_error(None, _("This form was already sent: dossier %(code)s was received from it. To "
+                                       "receive another dossier, check the data and send the form again.")
+                               % {"code": record.body["code"]})
+                return None
+        dossier = engine.receive_at_counter(request.user, version, case, form)
+        if token:
+            record.status_code, record.body = 302, {"code": dossier.code}
+            record.save(update_fields=["status_code", "body"])
+    return dossier.code
 
 
 def _attach_errors(form, error: ValidationError):
