@@ -43,8 +43,12 @@ def _own_or_404(user, code):
 
 @citizen_login_required
 def my_dossiers(request):
+    dossiers = list(selectors.dossiers_of(request.user))
+    for dossier in dossiers:
+        # What is still owed, on open dossiers only (a refused or withdrawn dossier owes nothing).
+        dossier.fee_owed = payments.owed(dossier) if dossier.status in payments.PAYABLE_STATUSES else 0
     return render(request, "portal/mine/list.html", {
-        "dossiers": selectors.dossiers_of(request.user), "drafts": selectors.open_drafts(request.user),
+        "dossiers": dossiers, "drafts": selectors.open_drafts(request.user),
     })
 
 
