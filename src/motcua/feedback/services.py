@@ -9,7 +9,9 @@ States:  received -> in_progress (route) -> answered (answer) -> published (publ
 
 Deadlines (DOMAIN.md section 7), in working days of the legal calendar from receipt: refuse within
 2, ask for more information within 5, resolve within 15; publish within 2 after the answer. An
-action after its deadline still goes through and flags the feedback overdue.
+action after its deadline still goes through and flags the feedback overdue. A date the working
+calendar does not cover (its year's days off were never entered) is refused with the calendar's
+message (FeedbackError code `calendar_not_covered`, a 400), never a guessed deadline.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.calendar.services import legal_calendar
+from motcua.calendar.services import OutOfCalendarRange, legal_calendar, not_covered_message
 from motcua.catalog.models import Procedure
 from motcua.core.validators import PERSON_NAME_MAX_LENGTH, validate_person_name_characters
 from motcua.dossiers.models import Dossier
@@ -77,13 +80,24 @@ def _require_handler(user, feedback: Feedback) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+@contextmanager
+def calendar_covered():
+    """A date the working calendar does not cover becomes FeedbackError("calendar_not_covered")
+    with the calendar's clear message (views and the API answer 400), never a server error."""
+    try:
+        yield
+    except OutOfCalendarRange as error:
+        raise FeedbackError("calendar_not_covered", not_covered_message(error)) from error
+
+
 def deadlines(received_at: datetime.datetime) -> dict:
-    cal = legal_calendar()
-    return {
-        "refuse_due_at": cal.add(received_at, REFUSE_WITHIN, "working_days"),
-        "info_due_at": cal.add(received_at, ASK_INFO_WITHIN, "working_days"),
-        "resolve_due_at": cal.add(received_at, RESOLVE_WITHIN, "working_days"),
-    }
+    with calendar_covered():
+        cal = legal_calendar()
+        return {
+            "refuse_due_at": cal.add(received_at, REFUSE_WITHIN, "working_days"),
+            "info_due_at": cal.add(received_at, ASK_INFO_WITHIN, "working_days"),
+            "resolve_due_at": cal.add(received_at, RESOLVE_WITHIN, "working_days"),
+        }
 
 
 def client_key(ip: str) -> str:
@@ -365,7 +379,8 @@ def answer(actor, feedback: Feedback, *, text: str, at=None) -> Feedback:
             raise FeedbackError("invalid", _("Route the feedback to an agency first."))
         before, late = row.state, now > row.resolve_due_at
         row.state, row.answer, row.answered_by, row.answered_at = State.ANSWERED, text, actor, now
-        row.publish_due_at = legal_calendar().add(now, PUBLISH_WITHIN, "working_days")
+        with calendar_covered():
+            row.publish_due_at = legal_calendar().add(now, PUBLISH_WITHIN, "working_days")
         row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "answer", "answered_by", "answered_at", "publish_due_at", "is_overdue",
                                 "updated_at"])

@@ -37,7 +37,7 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, Les
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.calendar.services import opening_calendar, working_days_between
+from motcua.calendar.services import OutOfCalendarRange, not_covered_message, opening_calendar, working_days_between
 from motcua.catalog.models import Field, Procedure
 from motcua.dossiers.counting import received_q
 from motcua.dossiers.models import Channel, Dossier, Outcome
@@ -277,10 +277,22 @@ def _service_point_of(service_point):
 
 def working_days(date_from, date_to, service_point=None) -> int:
     """The days the figures are averaged over: the service point's opening days (e.g. Monday to
-    Saturday, no Sundays or days off), or the legal working days when no service point is chosen."""
-    if service_point is None:
-        return working_days_between(date_from, date_to)
-    return opening_calendar(service_point).open_days_between(date_from, date_to)
+    Saturday, no Sundays or days off), or the legal working days when no service point is chosen.
+
+    A period the working calendar does not cover (a year whose days off were never entered) is a
+    ReportError with the calendar's message (`not_covered_message`), never a guessed count."""
+    try:
+        if service_point is None:
+            return working_days_between(date_from, date_to)
+        return opening_calendar(service_point).open_days_between(date_from, date_to)
+    except OutOfCalendarRange as error:
+        raise ReportError(not_covered_message(error)) from error
+
+
+def check_period_covered(date_from, date_to, service_point=None) -> None:
+    """ReportError (with the calendar's message) when the working calendar does not cover every
+    day of the period: checked where a report is asked for, before anything is computed or stored."""
+    working_days(date_from, date_to, _service_point_of(service_point))
 
 
 def table_counts(start, end, columns=(), service_point=None, agency_ids=None) -> list[dict]:

@@ -19,7 +19,8 @@ from motcua.organization.models import Role
 from motcua.organization.permissions import active_assignments, agencies_for, has_permission
 
 from .charts import bar_chart, hbar_chart
-from .dossier_table import COLUMNS, GROUPS, ReportError, dossier_table, dossier_table_cell, period_bounds
+from .dossier_table import (COLUMNS, GROUPS, ReportError, check_period_covered, dossier_table, dossier_table_cell,
+                            period_bounds)
 from .exports import to_xlsx
 from .dashboard import dashboard_data
 from .periodic import report_content, to_docx, to_pdf
@@ -51,11 +52,32 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
     return date_from, date_to, ""
 
 
+def _not_covered(request, date_from, date_to, group_by, agency_ids):
+    """When the working calendar does not cover the period (a year whose days off were never
+    entered): the dashboard page with the calendar's message and no figures, 400, nothing computed
+    or stored. None when it covers the period."""
+    try:
+        check_period_covered(date_from, date_to)
+    except ReportError as error:
+        return render(request, "reports/dashboard.html", {
+            "error": str(error), "not_covered": True, "date_from": date_from, "date_to": date_to,
+            "group_by": group_by, "groups": TABLE_GROUPS, "province_wide": agency_ids is None,
+        }, status=400)
+    return None
+
+
+def _group_by(request) -> str:
+    return request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
+
+
 @staff_required
 def dashboard(request):
     agency_ids = report_scope(request.user)
     date_from, date_to, error = _period(request)
-    group_by = request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
+    group_by = _group_by(request)
+    refused = _not_covered(request, date_from, date_to, group_by, agency_ids)
+    if refused is not None:
+        return refused
     data = dashboard_data(date_from, date_to, group_by, agency_ids)
     table, index, ranking, trend, figures = (data[k] for k in ("table", "index", "ranking", "trend", "figures"))
     query = {"from": date_from.isoformat(), "to": date_to.isoformat()}
@@ -113,7 +135,10 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 def download_table(request):
     agency_ids = report_scope(request.user)
     date_from, date_to, _error = _period(request)
-    group_by = request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
+    group_by = _group_by(request)
+    refused = _not_covered(request, date_from, date_to, group_by, agency_ids)
+    if refused is not None:
+        return refused
     table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
     return _download(to_xlsx(table), f"bieu-06a_{date_from}_{date_to}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -125,6 +150,9 @@ def download_report(request, fmt: str):
         raise Http404
     agency_ids = report_scope(request.user)
     date_from, date_to, _error = _period(request)
+    refused = _not_covered(request, date_from, date_to, _group_by(request), agency_ids)
+    if refused is not None:
+        return refused
     content = report_content(date_from, date_to, agency_ids=agency_ids)
     if fmt == "pdf":
         return _download(to_pdf(content), f"bao-cao_{date_from}_{date_to}.pdf", "application/pdf")

@@ -7,12 +7,13 @@ which deletes the snapshots it can change). `--clear` deletes every snapshot fir
 """
 import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.reports import snapshots
 from motcua.reports.dashboard import dashboard_data
+from motcua.reports.dossier_table import ReportError, check_period_covered
 from motcua.reports.models import ReportSnapshot
 
 
@@ -40,6 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         year = options["year"] or timezone.localdate().year - 1
         with translation.override(options["lang"]):
+            try:  # a year the working calendar does not cover: its message, nothing stored
+                check_period_covered(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            except ReportError as error:
+                raise CommandError(str(error)) from None
             if options["clear"]:
                 deleted, _detail = ReportSnapshot.objects.all().delete()
                 self.stdout.write(_("%(count)d snapshots deleted.") % {"count": deleted})
