@@ -143,6 +143,24 @@ def submit(user, draft: ApplicationDraft, *, competent_agency=None, receiving_ag
     return dossier, True
 
 
+def receiving_unit_name(dossier, day=None) -> str:
+    """The name in force on `day` (today) of the unit that checks an online dossier: the service
+    point that receives for its receiving agency (the one chosen for a boundary-free procedure,
+    else the point the agency runs, else one with an active counter serving it), e.g. "Trung tâm
+    Phục vụ hành chính công phường Bến Đò" since Decree 118/2025; the receiving agency's name when
+    no service point receives for it."""
+    day = day or timezone.localdate()
+    agency = dossier.receiving_agency
+    points = ServicePoint.objects.valid_on(day).prefetch_related("names")
+    serving = points.filter(counters__is_active=True, counters__agencies=agency)
+    chosen = dossier.service_point
+    if chosen is not None and (chosen.host_agency_id == agency.pk or serving.filter(pk=chosen.pk).exists()):
+        return chosen.name_on(day)
+    point = (points.filter(host_agency=agency).order_by("pk").first()
+             or serving.order_by("kind", "pk").first())
+    return point.name_on(day) if point is not None else agency.name_on(day)
+
+
 def supplement_entries(user, dossier, uploads: list[tuple[str, CheckedFile]], picks: list[StoredDocument]) -> list[dict]:
     """The documents of a supplement answered online: new files (digitised) and stored ones (re-used)."""
     entries = []

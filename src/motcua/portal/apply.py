@@ -111,8 +111,10 @@ def _handle_post(request, draft):
             form.add_error(None, exc.messages[0])
         else:
             if created:
-                messages.success(request, _("Your dossier %(code)s has been submitted. The one-stop unit will "
-                                            "check it and tell you.") % {"code": dossier.code})
+                # The unit that checks it by its name in force (Decree 118/2025: no fixed "Bộ phận Một cửa").
+                messages.success(request, _("Your dossier %(code)s has been submitted. %(unit)s will check it "
+                                            "and tell you.") % {"code": dossier.code,
+                                                                "unit": applications.receiving_unit_name(dossier)})
             return redirect("portal:my-dossier", code=dossier.code)
     if not form.errors:
         messages.success(request, _("Your draft has been saved. You can come back to it from \"My dossiers\"."))
