@@ -37,6 +37,9 @@ class PermanentFailure(Exception):
 class Provider:
     name = ""
     channels: tuple[str, ...] = ()
+    # A stand-in that delivers to no one (console outbox, SMS simulator): selectable only where
+    # simulators may run (motcua.core.simulators).
+    simulator = False
 
     def send(self, message) -> str:
         raise NotImplementedError
@@ -52,18 +55,42 @@ def register(cls: type[Provider]) -> type[Provider]:
 
 def get_provider(name: str) -> Provider:
     try:
-        return _registry[name]()
+        cls = _registry[name]
     except KeyError:
         raise PermanentFailure(f"unknown notification provider {name!r}") from None
+    if cls.simulator:
+        from motcua.core.simulators import require_simulators_allowed
+
+        require_simulators_allowed("notification provider", name)
+    return cls()
 
 
 def registered() -> list[str]:
     return sorted(_registry)
 
 
+# The real provider of each channel, the default where simulators may not run.
+REAL_DEFAULTS = {"sms": "sms_gateway", "email": "smtp"}
+
+
 def provider_name_for(channel: str) -> str:
-    default = getattr(settings, "MOTCUA_NOTIFICATION_PROVIDERS", {}).get(channel, "console")
+    """The provider of a channel: MOTCUA_<CHANNEL>_PROVIDER, else MOTCUA_NOTIFICATION_PROVIDERS,
+    else the console outbox where simulators may run and the real provider otherwise."""
+    from motcua.core.simulators import simulators_allowed
+
+    fallback = "console" if simulators_allowed() else REAL_DEFAULTS.get(channel, "console")
+    default = getattr(settings, "MOTCUA_NOTIFICATION_PROVIDERS", {}).get(channel, fallback)
     return os.environ.get(f"MOTCUA_{channel.upper()}_PROVIDER", default)
+
+
+def selected_simulators() -> list[tuple[str, str]]:
+    """For the system check (core/checks.py): the simulators the settings select."""
+    found = []
+    for channel in ("sms", "email"):
+        name = provider_name_for(channel)
+        if name in _registry and _registry[name].simulator:
+            found.append((f"{channel} provider", name))
+    return found
 
 
 def outbox_log_path():
@@ -86,6 +113,7 @@ class ConsoleProvider(Provider):
 
     name = "console"
     channels = ("sms", "email")
+    simulator = True
 
     def send(self, message) -> str:
         message_id = f"console-{uuid.uuid4().hex[:16]}"
@@ -186,6 +214,7 @@ class SmsSimulatorProvider(Provider):
 
     name = "sms_simulator"
     channels = ("sms",)
+    simulator = True
 
     def send(self, message) -> str:
         try:

@@ -1,7 +1,8 @@
 """Payment settings, read from Django settings first and then the environment, with defaults
 that make the embedded run and the tests work without any outside service.
 
-PAYMENT_GATEWAY                  name of the default gateway ("vnpay_simulator")
+PAYMENT_GATEWAY                  name of the default gateway ("vnpay_simulator" where simulators may
+                                 run, see motcua.core.simulators; else "vnpay")
 PAYMENT_ONLINE_DISCOUNT_PERCENT  global online discount used when a procedure version sets none (0)
 PAYMENT_LINK_MAX_AGE_DAYS        how long a signed pay link stays valid (30)
 PAYMENT_VNPAY_TMN_CODE           merchant code given by VNPay
@@ -31,7 +32,9 @@ def get(name: str, default: str = "") -> str:
 
 
 def default_gateway() -> str:
-    return get("PAYMENT_GATEWAY", "vnpay_simulator")
+    from motcua.core.simulators import simulators_allowed
+
+    return get("PAYMENT_GATEWAY", "") or ("vnpay_simulator" if simulators_allowed() else "vnpay")
 
 
 def online_discount_percent() -> int:
@@ -68,8 +71,27 @@ def simulator_secret() -> str:
     return hmac.new(settings.SECRET_KEY.encode(), b"motcua.payments.simulator", hashlib.sha256).hexdigest()
 
 
+def simulator_flag() -> bool:
+    return str(get("PAYMENT_SIMULATOR_ENABLED", "")).strip().lower() in {"1", "true", "yes", "on"}
+
+
 def simulator_enabled() -> bool:
-    """The simulator pages and its IPN answer only where it is the gateway in use, or when
+    """The simulator pages and its IPN answer only where simulators may run at all
+    (motcua.core.simulators), and there only where it is the gateway in use, or when
     PAYMENT_SIMULATOR_ENABLED=1 (a demo next to a real gateway)."""
-    flag = str(get("PAYMENT_SIMULATOR_ENABLED", "")).strip().lower() in {"1", "true", "yes", "on"}
-    return flag or default_gateway() == "vnpay_simulator"
+    from motcua.core.simulators import simulators_allowed
+
+    return simulators_allowed() and (simulator_flag() or default_gateway() == "vnpay_simulator")
+
+
+def selected_simulators() -> list[tuple[str, str]]:
+    """For the system check (core/checks.py): the payment simulators the settings select."""
+    from .gateways import registered
+
+    found = []
+    gateway = registered().get(default_gateway())
+    if gateway is not None and gateway.simulator:
+        found.append(("payment gateway", gateway.name))
+    if simulator_flag() and not found:
+        found.append(("payment gateway", "vnpay_simulator (PAYMENT_SIMULATOR_ENABLED)"))
+    return found

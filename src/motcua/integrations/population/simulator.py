@@ -78,6 +78,7 @@ def _by_citizen_id() -> dict[str, PersonRecord]:
 
 @register("simulator")
 class SimulatedPopulationRegister(PopulationRegister):
+    simulator = True  # synthetic people: only where simulators may run (motcua.core.simulators)
     MODES = ("normal", "unavailable", "timeout")
 
     def __init__(self, mode: str | None = None):

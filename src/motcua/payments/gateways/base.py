@@ -61,6 +61,8 @@ class OrderQuery:
 class Gateway:
     name: str = ""
     label = _("Payment gateway")
+    # A stand-in that takes no money: selectable only where simulators may run (core.simulators).
+    simulator = False
 
     def is_configured(self) -> bool:
         """False when the installation lacks what the gateway needs (e.g. its secret): its
@@ -111,6 +113,11 @@ def registered() -> dict[str, type[Gateway]]:
 def get_gateway(name: str | None = None) -> Gateway:
     name = name or conf.default_gateway()
     try:
-        return _REGISTRY[name]()
+        cls = _REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown payment gateway {name!r}; registered: {sorted(_REGISTRY)}") from None
+    if cls.simulator:
+        from motcua.core.simulators import require_simulators_allowed
+
+        require_simulators_allowed("payment gateway", name)
+    return cls()

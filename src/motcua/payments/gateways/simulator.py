@@ -19,6 +19,7 @@ API_PATH = "merchant_webapi/api/transaction"
 class VNPaySimulatorGateway(VNPayGateway):
     name = "vnpay_simulator"
     label = _("Payment gateway simulator")
+    simulator = True
 
     def is_configured(self) -> bool:
         return True  # its secret is always there (configured or derived from SECRET_KEY)
