@@ -1,5 +1,5 @@
-"""The daily reconciliation as an Excel workbook (openpyxl): a sheet of payments, one of the day's
-refunds, and one of totals (received, refunded, net) per channel and per agency."""
+"""The daily reconciliation as an Excel workbook (openpyxl): a sheet of payments (with their
+"refund due" flag), one of the day's refunds, one of the refunds still due, and one of totals (received, refunded, net) per channel and per agency."""
 from io import BytesIO
 
 from django.utils import timezone
@@ -15,13 +15,15 @@ def reconciliation_workbook(data: dict, channel_labels: dict) -> bytes:
     sheet = wb.active
     sheet.title = _("Payments")[:31]
     header = [_("Paid at"), _("Order reference"), _("Dossier code"), _("Agency"), _("Gateway or method"),
-              _("Amount (đồng)"), _("Receipt number"), _("Gateway transaction number"), _("Recorded by")]
+              _("Amount (đồng)"), _("Receipt number"), _("Gateway transaction number"), _("Recorded by"),
+              _("Refund due")]
     sheet.append(header)
     for p in data["payments"]:
         sheet.append([
             timezone.localtime(p.paid_at).strftime("%d/%m/%Y %H:%M:%S"), p.order_ref, p.dossier.code,
             p.dossier.receiving_agency.name, str(channel_labels.get(channel_of(p), channel_of(p))), p.amount,
             p.receipt_number, p.gateway_transaction_no, p.recorded_by.get_username() if p.recorded_by else "",
+            _("Refund due") if p.refund_due else "",
         ])
     sheet.append([_("Total"), "", "", "", "", data["amount"]])
     refunds = wb.create_sheet(_("Refunds")[:31])
@@ -48,7 +50,16 @@ def reconciliation_workbook(data: dict, channel_labels: dict) -> bytes:
     for row in data["by_agency"]:
         totals.append([row["agency"].name, row["count"], row["amount"], row["refunded"], row["net"]])
     totals.append([_("Total"), data["count"], data["amount"], data["refund_amount"], data["net"]])
-    for ws in (sheet, refunds, totals):
+    due = wb.create_sheet(_("Refunds due")[:31])
+    due.append([_("Paid at"), _("Order reference"), _("Dossier code"), _("Agency"), _("Gateway or method"),
+                _("Amount (đồng)"), _("Can still be refunded"), _("Gateway transaction number")])
+    for p in data.get("refunds_due", []):
+        due.append([
+            timezone.localtime(p.paid_at).strftime("%d/%m/%Y %H:%M:%S"), p.order_ref, p.dossier.code,
+            p.dossier.receiving_agency.name, str(channel_labels.get(channel_of(p), channel_of(p))), p.amount,
+            p.left, p.gateway_transaction_no,
+        ])
+    for ws in (sheet, refunds, totals, due):
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for column in ("A", "B", "C", "D", "E", "F"):

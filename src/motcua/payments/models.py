@@ -48,6 +48,9 @@ class Payment(models.Model):
     gateway_response_code = models.CharField(_("gateway response code"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # The gateway took money that the dossier does not take (an order replaced by a newer one, a
+    # dossier closed meanwhile, more than was owed): an officer gives it back (services.refund_payment).
+    refund_due = models.BooleanField(_("refund due"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("recorded by"),

@@ -48,9 +48,26 @@ def refunds_of(date_from: datetime.date, date_to: datetime.date, agency_ids=None
     return qs
 
 
+def refunds_due(agency_ids=None) -> list[Payment]:
+    """Paid online payments flagged "refund due" (an order replaced by a newer one, a dossier closed
+    meanwhile, more than was owed) with something still to give back, oldest first, whatever
+    their day: each has `left` (what may still be refunded)."""
+    qs = Payment.objects.filter(status=PaymentStatus.PAID, method=Method.ONLINE, refund_due=True)
+    if agency_ids is not None:
+        qs = qs.filter(dossier__receiving_agency_id__in=list(agency_ids))
+    due = []
+    for payment in qs.select_related("dossier__receiving_agency").prefetch_related("refunds").order_by("paid_at", "pk"):
+        held = sum(r.amount for r in payment.refunds.all() if r.status in (RefundStatus.REQUESTED, RefundStatus.SUCCEEDED))
+        payment.left = max(payment.amount - held, 0)
+        if payment.left:
+            due.append(payment)
+    return due
+
+
 def daily_reconciliation(day: datetime.date, agency_ids=None, channel: str | None = None) -> dict:
-    """One day's paid payments with totals per channel (gateway or counter method) and per agency,
-    and the day's refunds apart (`refunds`, `refund_amount`; per channel and agency `refunded` and
+    """One day's paid payments with totals per channel (gateway or counter method) and per agency
+    (a payment's `refund_due` flag is shown with it), the refunds still due (`refunds_due`, any
+    day), and the day's refunds apart (`refunds`, `refund_amount`; per channel and agency `refunded` and
     `net`), so that a gateway's statement of the day (payments in, refunds out) can be matched."""
     qs = paid_payments(day, day, agency_ids).select_related("dossier__receiving_agency", "recorded_by")
     if channel in COUNTER_METHODS:
@@ -99,4 +116,7 @@ def daily_reconciliation(day: datetime.date, agency_ids=None, channel: str | Non
         "refund_count": len(refunds),
         "refund_amount": refund_amount,
         "net": amount - refund_amount,
+        # outstanding whatever their day, for the channel chosen (counter methods have none)
+        "refunds_due": [p for p in refunds_due(agency_ids)
+                        if not channel or (channel not in COUNTER_METHODS and p.gateway == channel)],
     }

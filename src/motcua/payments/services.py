@@ -19,8 +19,9 @@ import logging
 import secrets
 from collections import Counter
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,8 @@ MAX_PAYMENT = 10_000_000_000
 # An order the gateway still has no payment for is closed this long after its vnp_ExpireDate
 # (a payment finishing at the bank at the last moment, clocks that differ a little).
 EXPIRY_GRACE = datetime.timedelta(minutes=15)
+# Orders replaced by a newer one are asked about (lost notification of a second tab) this long.
+SUPERSEDED_LOOKBACK = datetime.timedelta(days=2)
 
 
 # The statuses of an open dossier, for which money is taken.
@@ -239,29 +242,61 @@ def _process_ipn(gateway, params):
     payment = Payment.objects.select_for_update().get(pk=found[0])
     if result.amount is None or result.amount != payment.amount:
         return (*IPN_INVALID_AMOUNT, payment, f"amount {params.get('vnp_Amount')} != {payment.amount * 100}", True)
+    if superseded(payment):
+        # An order replaced by a newer one on our side only: the gateway may still have taken it
+        # (a second tab). Money it took is recorded and given back, never lost.
+        if result.success:
+            return (*IPN_OK, payment, _settle(row, payment, result, paid_at=timezone.now()), True)
+        _note_unpaid(payment, result)
     if payment.status != PaymentStatus.PENDING:
         return (*IPN_ALREADY_CONFIRMED, payment, f"order already {payment.status}", True)
     reason = _settle(row, payment, result, paid_at=timezone.now())
     return (*IPN_OK, payment, reason, True)
 
 
+def superseded(payment: Payment) -> bool:
+    """An online order we cancelled ourselves when a newer order of the dossier was made
+    (`start_online_payment`), about which the gateway has told us nothing yet."""
+    return (payment.method == Method.ONLINE and payment.status == PaymentStatus.CANCELLED
+            and not payment.gateway_response_code and not payment.gateway_transaction_no)
+
+
+def _note_unpaid(payment: Payment, result: GatewayResult, code: str = "") -> None:
+    """Keep the gateway's "not paid" about a superseded order: it is not asked about again."""
+    payment.gateway_response_code = (code or result.response_code or "--")[:10]
+    payment.gateway_transaction_no = result.transaction_no[:50]
+    payment.save(update_fields=["gateway_response_code", "gateway_transaction_no"])
+
+
 def _settle(row: Dossier, payment: Payment, result: GatewayResult, *, paid_at) -> str:
     """Apply a verified final result to a pending order: paid (and the dossier through the
     engine), or failed / cancelled. The one code path of the IPN and reconciliation; call with
-    the dossier then the payment locked and the payment seen pending. Returns the log's reason."""
+    the dossier then the payment locked and the payment seen pending (or `superseded`). Returns
+    the log's reason."""
+    was_superseded = superseded(payment)
     payment.gateway_transaction_no = result.transaction_no
     payment.gateway_response_code = result.response_code
     if result.success:
         payment.status = PaymentStatus.PAID
         payment.paid_at = paid_at
-        payment.save(update_fields=["status", "paid_at", "gateway_transaction_no", "gateway_response_code"])
+        fields = ["status", "paid_at", "gateway_transaction_no", "gateway_response_code", "refund_due"]
+        if was_superseded:
+            # A second tab: the citizen paid an order replaced by a newer one. The dossier takes
+            # only the order in force (never the same fee twice); this money waits for a refund.
+            payment.refund_due = True
+            payment.save(update_fields=fields)
+            return "paid; order replaced by a newer one, not applied to the dossier (refund due)"
         if not is_allowed("record_payment", row.status):
             # The gateway has the money but the dossier was closed meanwhile (withdrawn, stopped,
             # refused): the engine takes no payment for it, so the money waits for a refund.
+            payment.refund_due = True
+            payment.save(update_fields=fields)
             return f"paid; dossier closed (status {row.status}), not applied to it (refund due)"
         reason = "paid"
         if payment.amount > owed(row):
             reason = f"paid; dossier owed only {owed(row)} (refund due)"
+            payment.refund_due = True
+        payment.save(update_fields=fields)
         _apply_to_dossier(row, payment, system_actor())
         return reason
     payment.status = PaymentStatus.CANCELLED if result.cancelled else PaymentStatus.FAILED
@@ -304,9 +339,14 @@ def reconcile_pending(older_than_minutes: int = 15) -> dict:
     or the gateway could not be reached or not be trusted), unchanged (settled meanwhile, e.g.
     by a late IPN), unsupported (a gateway without a status query). Every query is logged.
     """
-    cutoff = timezone.now() - datetime.timedelta(minutes=max(int(older_than_minutes), 0))
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(minutes=max(int(older_than_minutes), 0))
     pending = Payment.objects.filter(
-        method=Method.ONLINE, status=PaymentStatus.PENDING, created_at__lte=cutoff,
+        Q(status=PaymentStatus.PENDING)
+        # orders replaced by a newer one that the gateway may still have taken (a second tab)
+        | Q(status=PaymentStatus.CANCELLED, gateway_response_code="", gateway_transaction_no="",
+            created_at__gte=now - SUPERSEDED_LOOKBACK),
+        method=Method.ONLINE, created_at__lte=cutoff,
     ).order_by("created_at", "pk").values_list("pk", flat=True)
     counts = Counter({"paid": 0, "closed": 0, "pending": 0, "unchanged": 0, "unsupported": 0})
     for pk in list(pending):
@@ -321,8 +361,8 @@ def reconcile_payment(payment_pk: int) -> str:
     payment = Payment.objects.get(pk=payment_pk)
     try:
         gateway = get_gateway(payment.gateway)
-    except KeyError:
-        logger.warning("order %s: gateway %r is not registered; left pending", payment.order_ref, payment.gateway)
+    except (KeyError, ImproperlyConfigured) as exc:  # unknown, or a simulator where none may run
+        logger.warning("order %s: gateway %r is not usable (%s); left pending", payment.order_ref, payment.gateway, exc)
         return "unsupported"
     order = OrderQuery(order_ref=payment.order_ref, amount=payment.amount, created_at=payment.created_at)
     try:
@@ -355,7 +395,8 @@ def _apply_query(payment: Payment, result: GatewayResult) -> tuple[str, str, Pay
         return "pending", f"left pending: {result.error or 'answer not verified'}", payment
     row = _lock_dossier(payment.dossier_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.status != PaymentStatus.PENDING:
+    replaced = superseded(payment)
+    if payment.status != PaymentStatus.PENDING and not replaced:
         return "unchanged", f"order already {payment.status}; nothing changed", payment
     now = timezone.now()
     if result.pending:
@@ -363,6 +404,9 @@ def _apply_query(payment: Payment, result: GatewayResult) -> tuple[str, str, Pay
         if now < expires + EXPIRY_GRACE:
             return "pending", f"left pending: no completed transaction at the gateway yet (code {result.response_code})", \
                 payment
+        if replaced:
+            _note_unpaid(payment, result)
+            return "closed", f"replaced order expired: no payment at the gateway (code {result.response_code})", payment
         payment.status = PaymentStatus.FAILED
         payment.gateway_response_code = result.response_code
         payment.save(update_fields=["status", "gateway_response_code"])
@@ -373,6 +417,9 @@ def _apply_query(payment: Payment, result: GatewayResult) -> tuple[str, str, Pay
     # The gateway's own payment moment: the clock restarts when the citizen paid, as it would have
     # with a timely IPN, not when we got round to asking (bounded by the order and the pause).
     paid_at = min(max(result.paid_at or now, payment.created_at, row.paused_at or payment.created_at), now)
+    if replaced and not result.success:
+        _note_unpaid(payment, result)
+        return "closed", f"replaced order not paid (code {result.response_code}) (reconciled)", payment
     reason = _settle(row, payment, result, paid_at=paid_at)
     return ("paid" if result.success else "closed"), f"{reason} (reconciled)", payment
 

@@ -102,6 +102,11 @@ def test_a_new_order_cancels_the_older_pending_one(waiting):
     second, _ = start(waiting)
     first.refresh_from_db()
     assert (first.status, second.status) == (PaymentStatus.CANCELLED, PaymentStatus.PENDING)
+    # The gateway still takes the older order (a second tab, issue 17): paid, "refund due", and
+    # not applied to the dossier (test_second_tab.py); a replay of it changes nothing.
+    assert services.handle_ipn(GW, ipn_params(first))["RspCode"] == "00"
+    first.refresh_from_db()
+    assert (first.status, first.refund_due) == (PaymentStatus.PAID, True)
     assert services.handle_ipn(GW, ipn_params(first))["RspCode"] == "02"
     assert services.handle_ipn(GW, ipn_params(second))["RspCode"] == "00"
     waiting.refresh_from_db()
