@@ -196,12 +196,14 @@ def create_procedure(
     publish: bool = False,
     decision: PublicationDecision | None = None,
     valid_from: datetime.date | None = None,
+    is_sensitive: bool = False,
     **content,
 ) -> ProcedureVersion:
-    """Create a procedure with its first version (a draft, or published when `publish`)."""
+    """Create a procedure with its first version (a draft, or published when `publish`).
+    `is_sensitive`: the name is hidden from public tracking until the applicant is proven."""
     if Procedure.objects.filter(code=code).exists():
         raise ValidationError(_("A procedure with code %(code)s already exists.") % {"code": code})
-    procedure = Procedure(code=code, national_code=national_code)
+    procedure = Procedure(code=code, national_code=national_code, is_sensitive=is_sensitive)
     procedure.full_clean()
     procedure.save()
     version = ProcedureVersion(procedure=procedure, number=1, field=_field(field), **content)

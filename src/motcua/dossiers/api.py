@@ -8,7 +8,7 @@ with {"detail": message, "code": code} in the request's language.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -119,8 +119,9 @@ class TrackingStepSerializer(serializers.Serializer):
 
 class TrackingSerializer(serializers.Serializer):
     code = serializers.CharField()
-    procedure = serializers.CharField()
-    applicant = serializers.CharField(help_text="masked")
+    procedure = serializers.CharField(allow_null=True, help_text="null while hidden (sensitive, not verified)")
+    procedure_hidden = serializers.BooleanField(help_text="the catalogue marks the procedure sensitive")
+    applicant = serializers.CharField(help_text="initials only ('N*** V*** A'), the full name once verified")
     status = serializers.IntegerField()
     status_label = serializers.CharField()
     receiving_agency = serializers.CharField()
@@ -393,11 +394,38 @@ class PublicTracking(APIView):
     parser_classes: list = []
 
     @extend_schema(
-        responses=TrackingSerializer,
-        parameters=[OpenApiParameter("secret", str, description="The applicant's phone or citizen ID (for steps)")],
+        responses={
+            200: TrackingSerializer,
+            404: OpenApiResponse(description="No dossier has this code."),
+            429: OpenApiResponse(
+                response=inline_serializer("TrackingThrottled", {"detail": serializers.CharField(),
+                                                                 "code": serializers.CharField()}),
+                description="Too many wrong secrets from this address or for this code (code `throttled`)."),
+        },
+        parameters=[OpenApiParameter(
+            "secret", str, description="The applicant's phone or citizen ID: the procedure, the name and the steps. "
+            "Wrong ones are throttled (5 per 10 minutes per client address and per code).")],
     )
     def get(self, request, code):
-        data = selectors.public_tracking(code, request.query_params.get("secret"))
+        from motcua.feedback.proofs import ProofThrottled, attempt
+
+        secret = request.query_params.get("secret")
+        if not secret:
+            data = selectors.public_tracking(code)
+        else:
+            found = {}
+
+            def proven() -> bool:
+                found["data"] = selectors.public_tracking(code, secret)
+                return bool(found["data"] and found["data"]["verified"])
+
+            try:
+                attempt(code, request.META.get("REMOTE_ADDR", ""), proven)
+            except ProofThrottled as throttled:
+                return Response({"detail": throttled.message, "code": "throttled"},
+                                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                                headers={"Retry-After": str(throttled.retry_after)})
+            data = found.get("data")
         if data is None:
             return Response({"detail": _("No dossier has this code.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(_tracking_representation(data))

@@ -184,11 +184,12 @@ def latest_event(dossier: Dossier, kind: str) -> DossierEvent | None:
 
 
 def mask_name(name: str) -> str:
-    """'Trần Thị Mẫu' -> 'T. T. Mẫu': initials, and the given name in full."""
+    """'Nguyễn Văn An' -> 'N*** V*** A': initials only, no part of the name in full (a guessed
+    code must not give a person's given name away)."""
     parts = (name or "").split()
-    if len(parts) <= 1:
-        return (parts[0][0] + "***") if parts else ""
-    return " ".join(p[0] + "." for p in parts[:-1]) + " " + parts[-1]
+    if not parts:
+        return ""
+    return " ".join([*(p[0] + "***" for p in parts[:-1]), parts[-1][0]])
 
 
 def _digits(value: str) -> str:
@@ -216,28 +217,34 @@ _TRACKING_COLUMNS = (
 )
 
 
-_TRACKING_NAMES = (*_TRACKING_COLUMNS, "procedure_name", "receiving_agency_name", "competent_agency_name")
+_TRACKING_NAMES = (*_TRACKING_COLUMNS, "procedure_name", "receiving_agency_name", "competent_agency_name",
+                   "procedure_is_sensitive")
 
 
 @functools.cache
 def _tracking_sql() -> str:
-    from motcua.catalog.models import ProcedureVersion
+    from motcua.catalog.models import Procedure, ProcedureVersion
     from motcua.organization.models import Agency
 
     qn = connection.ops.quote_name
     columns = ", ".join(f"d.{qn(Dossier._meta.get_field(name).column)}" for name in _TRACKING_COLUMNS)
     return (
-        f"SELECT {columns}, p.{qn('name')}, r.{qn('name')}, c.{qn('name')} FROM {qn(Dossier._meta.db_table)} d "
+        f"SELECT {columns}, p.{qn('name')}, r.{qn('name')}, c.{qn('name')}, pr.{qn('is_sensitive')} "
+        f"FROM {qn(Dossier._meta.db_table)} d "
         f"JOIN {qn(ProcedureVersion._meta.db_table)} p ON p.id = d.procedure_version_id "
+        f"JOIN {qn(Procedure._meta.db_table)} pr ON pr.id = p.procedure_id "
         f"JOIN {qn(Agency._meta.db_table)} r ON r.id = d.receiving_agency_id "
         f"JOIN {qn(Agency._meta.db_table)} c ON c.id = d.competent_agency_id WHERE d.{qn('code')} = $1"
     )
 
 
 def public_tracking(code: str, secret: str | None = None) -> dict | None:
-    """What anyone may know about a dossier from its code: status and dates, the masked name.
+    """What anyone may know about a dossier from its code: status and dates, the name masked to
+    initials, and the procedure's name unless the catalogue marks it sensitive (criminal record,
+    death registration...; then None and `procedure_hidden`).
 
-    With `secret` (the applicant's phone or citizen ID), the steps too. None if no such code.
+    With `secret` (the applicant's phone or citizen ID) proven: the procedure, the applicant's
+    name and the steps. None if no such code. Callers throttle wrong secrets (feedback.proofs).
     """
     # The public, busiest read: one indexed lookup of the unique code fetching only the shown
     # columns, no model instances; on PostgreSQL a statement prepared once per connection.
@@ -252,14 +259,17 @@ def public_tracking(code: str, secret: str | None = None) -> dict | None:
             Dossier.objects.filter(code=code).order_by()
             .values(*_TRACKING_COLUMNS, procedure_name=F("procedure_version__name"),
                     receiving_agency_name=F("receiving_agency__name"),
-                    competent_agency_name=F("competent_agency__name"))[:1]
+                    competent_agency_name=F("competent_agency__name"),
+                    procedure_is_sensitive=F("procedure_version__procedure__is_sensitive"))[:1]
         ), None)
     if row is None:
         return None
     dossier = SimpleNamespace(**row)
+    hidden = bool(dossier.procedure_is_sensitive)
     data = {
         "code": dossier.code,
-        "procedure": dossier.procedure_name,
+        "procedure": None if hidden else dossier.procedure_name,
+        "procedure_hidden": hidden,
         "applicant": mask_name(dossier.applicant_name),
         "status": dossier.status,
         "status_label": str(Status(dossier.status).label),
@@ -276,6 +286,8 @@ def public_tracking(code: str, secret: str | None = None) -> dict | None:
     }
     if secret and applicant_matches(dossier, secret):
         data["verified"] = True
+        data["procedure"], data["procedure_hidden"] = dossier.procedure_name, False
+        data["applicant"] = dossier.applicant_name
         data["steps"] = [
             {
                 "order": s.order,

@@ -24,6 +24,7 @@ STATUS_OF = {
     "not_found": status.HTTP_404_NOT_FOUND,
     "not_returned": status.HTTP_409_CONFLICT,
     "window_closed": status.HTTP_409_CONFLICT,
+    "already_rated": status.HTTP_409_CONFLICT,
     "not_allowed": status.HTTP_409_CONFLICT,
     "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
 }

@@ -4,6 +4,12 @@ A rating is accepted only once the result has been returned (status 10), never b
 ratings given at submission mean little). One rating per dossier; within
 RATING_CHANGE_WINDOW_HOURS of the first rating a new one replaces it (the old one is kept in
 `history`), later it is refused.
+
+Which channel wins (a tablet rating is given by whoever stands at the counter, the link and the
+portal form prove the applicant: the link was sent to their phone or e-mail, the form asks their
+phone or citizen ID): a rating by link or portal replaces a tablet rating at any time, even after
+the change window, and a tablet rating never replaces one by link or portal. The tablet itself
+rates only the dossier just served at its counter (`kiosk_offer`).
 """
 from __future__ import annotations
 
@@ -20,6 +26,12 @@ from . import conf
 from .errors import FeedbackError
 from .models import Level, Rating, RatingChannel, Reason
 from .text import clean_text
+
+# The channels that prove the applicant (module docstring): they override a tablet rating.
+PROVEN_CHANNELS = (RatingChannel.LINK, RatingChannel.PORTAL)
+# What an officer does with the person in front of the counter: the last of these closes the
+# tablet's offer of the dossier served before.
+SERVED_KINDS = ("receive_at_counter", "receive_supplement", "refuse_intake", "record_payment", "return_result")
 
 
 def served_by(dossier: Dossier):
@@ -74,8 +86,11 @@ def rate(dossier: Dossier, *, level: str, reasons=(), comment: str = "", channel
             )
         existing = Rating.objects.filter(dossier=row).first()
         if existing is not None:
+            if channel == RatingChannel.KIOSK and existing.channel in PROVEN_CHANNELS:
+                raise FeedbackError("already_rated", _("The applicant has already rated this dossier."))
             window = datetime.timedelta(hours=conf.rating_change_window_hours())
-            if now - existing.created_at > window:
+            proven_over_tablet = channel in PROVEN_CHANNELS and existing.channel == RatingChannel.KIOSK
+            if now - existing.created_at > window and not proven_over_tablet:
                 raise FeedbackError(
                     "window_closed",
                     _("This dossier was already rated; a rating can be changed only within %(hours)s hours.")
@@ -110,34 +125,25 @@ def kiosk_officer_ids(counter: Counter, on: datetime.date | None = None) -> list
     )
 
 
-def kiosk_offer(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
-    """The dossier last returned by an officer of this counter (within the look-back), not yet rated."""
+def last_served(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
+    """The dossier of the person last served by an officer seated at this counter (received, refused
+    at intake, supplemented, paid or returned), within RATING_KIOSK_WINDOW_MINUTES."""
     now = now or timezone.now()
     officer_ids = kiosk_officer_ids(counter, timezone.localdate(now))
     if not officer_ids:
         return None
-    since = now - datetime.timedelta(hours=conf.kiosk_lookback_hours())
+    since = now - datetime.timedelta(minutes=conf.kiosk_window_minutes())
     event = (
-        DossierEvent.objects.filter(
-            kind="return_result", actor_id__in=officer_ids, at__gte=since, at__lte=now,
-            dossier__status=Status.RETURNED, dossier__rating__isnull=True,
-        )
+        DossierEvent.objects.filter(kind__in=SERVED_KINDS, actor_id__in=officer_ids, at__gte=since, at__lte=now)
         .select_related("dossier__procedure_version").order_by("-at", "-pk").first()
     )
     return event.dossier if event else None
 
 
-def kiosk_dossier(counter: Counter, code: str) -> Dossier | None:
-    """A dossier typed at the kiosk: only one received at this counter's service point or for an
-    agency the counter serves, so a kiosk cannot rate the whole province's dossiers."""
-    code = (code or "").strip()
-    if not code:
+def kiosk_offer(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
+    """The only dossier the counter's tablet may rate: the one just served there, once its result
+    has been returned and while nobody has rated it yet."""
+    dossier = last_served(counter, now)
+    if dossier is None or dossier.status != Status.RETURNED or Rating.objects.filter(dossier=dossier).exists():
         return None
-    dossier = Dossier.objects.select_related("procedure_version").filter(code=code).first()
-    if dossier is None:
-        return None
-    if dossier.service_point_id == counter.service_point_id:
-        return dossier
-    if counter.agencies.filter(pk__in=[dossier.receiving_agency_id, dossier.competent_agency_id]).exists():
-        return dossier
-    return None
+    return dossier

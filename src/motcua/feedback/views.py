@@ -1,4 +1,6 @@
 """Public pages: rating (signed link, portal, counter kiosk) and feedback (submit, track, published)."""
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,11 +14,11 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import applicant_matches, mask_name
 from motcua.organization.models import Counter
 
-from . import ratings, selectors, services
+from . import devices, proofs, ratings, selectors, services
 from .errors import FeedbackError
 from .forms import AnswerRatingForm, FeedbackForm, PortalRatingForm, ProvideInfoForm, RatingForm
 from .links import code_from_token
-from .models import Feedback, Level, Rating, RatingChannel, Reason, State
+from .models import CounterDevice, Feedback, Level, Rating, RatingChannel, Reason, State
 
 
 def client_ip(request) -> str:
@@ -24,20 +26,24 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _officer_name(user) -> str:
+def officer_initials(user) -> str:
+    """'Nguyễn Thị Quầy' -> 'N.T.Q.': public pages never show an officer's full name."""
     if user is None:
         return ""
     profile = getattr(user, "staff_profile", None)
-    return profile.full_name if profile else (user.get_full_name() or user.username)
+    name = profile.full_name if profile else user.get_full_name()
+    return "".join(part[0].upper() + "." for part in (name or "").split())
 
 
-def _dossier_facts(dossier: Dossier) -> dict:
+def _dossier_facts(dossier: Dossier, *, public_screen: bool = False) -> dict:
+    procedure = dossier.procedure_version
+    sensitive = public_screen and procedure.procedure.is_sensitive
     return {
         "code": dossier.code,
-        "procedure": dossier.procedure_version.name,
+        "procedure": "" if sensitive else procedure.name,
         "applicant": mask_name(dossier.applicant_name),
         "returned_at": dossier.returned_at,
-        "officer": _officer_name(ratings.served_by(dossier)),
+        "officer": officer_initials(ratings.served_by(dossier)),
     }
 
 
@@ -74,57 +80,104 @@ def _rating_page(request, dossier, form, extra=None):
 
 @require_http_methods(["GET", "POST"])
 def rate_portal(request):
-    """Rating from the portal: the dossier code and the applicant's phone or citizen ID."""
+    """Rating from the portal: the dossier code and the applicant's phone or citizen ID (wrong
+    proofs throttled like public tracking, `proofs.py`)."""
     form = PortalRatingForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        dossier = Dossier.objects.filter(code=data["code"].strip()).first()
-        if dossier is None or not applicant_matches(dossier, data["secret"]):
-            form.add_error(None, _("No dossier matches this code and phone or citizen ID."))
+        code = data["code"].strip()
+        dossier = Dossier.objects.filter(code=code).first()
+        try:
+            proven = proofs.attempt(code, client_ip(request),
+                                    lambda: dossier is not None and applicant_matches(dossier, data["secret"]))
+        except proofs.ProofThrottled as throttled:
+            form.add_error(None, throttled.message)
+            status = 429
         else:
-            try:
-                ratings.rate(dossier, level=data["level"], reasons=data["reasons"], comment=data["comment"],
-                             channel=RatingChannel.PORTAL)
-            except FeedbackError as error:
-                form.add_error(None, error.message)
+            if not proven:
+                form.add_error(None, _("No dossier matches this code and phone or citizen ID."))
             else:
-                messages.success(request, _("Thank you: your rating of dossier %(code)s was recorded.")
-                                 % {"code": dossier.code})
-                return HttpResponseRedirect(request.path)
-    return render(request, "feedback/rate_portal.html", {"form": form}, status=400 if form.errors else 200)
+                try:
+                    ratings.rate(dossier, level=data["level"], reasons=data["reasons"], comment=data["comment"],
+                                 channel=RatingChannel.PORTAL)
+                except FeedbackError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("Thank you: your rating of dossier %(code)s was recorded.")
+                                     % {"code": dossier.code})
+                    return HttpResponseRedirect(request.path)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "feedback/rate_portal.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def kiosk(request, counter_id):
-    """The tablet at a counter: the officer's last returned dossier is offered; big buttons."""
+    """The tablet at a counter: only on a device registered to the counter (or in the session of an
+    officer seated there), and only for the dossier just served there; big buttons."""
     counter = get_object_or_404(Counter.objects.select_related("service_point"), pk=counter_id, is_active=True)
+    if not devices.tablet_allowed(request, counter):
+        return render(request, "feedback/kiosk_unregistered.html",
+                      {"counter": counter, "may_manage": devices.may_manage(request.user, counter)}, status=403)
     error = ""
     thanks = False
+    offer = ratings.kiosk_offer(counter)
     if request.method == "POST":
-        dossier = ratings.kiosk_dossier(counter, request.POST.get("code", ""))
-        if dossier is None:
-            error = _("No dossier with this code was handled at this counter.")
+        if offer is None or request.POST.get("code", "").strip() != offer.code:
+            error = _("Only the dossier just served at this counter can be rated on this tablet. To rate another "
+                      "dossier, use the link in the message you received or the rating page of the portal.")
         else:
             try:
-                ratings.rate(dossier, level=request.POST.get("level", ""), reasons=request.POST.getlist("reasons"),
+                ratings.rate(offer, level=request.POST.get("level", ""), reasons=request.POST.getlist("reasons"),
                              comment=request.POST.get("comment", ""), channel=RatingChannel.KIOSK, counter=counter)
             except FeedbackError as error_:
                 error = error_.message
             else:
-                thanks = True
-    typed = request.GET.get("ma", "").strip()
-    if typed and not thanks:
-        dossier = ratings.kiosk_dossier(counter, typed)
-        if dossier is None:
-            error = _("No dossier with this code was handled at this counter.")
-    else:
-        dossier = None if thanks else ratings.kiosk_offer(counter)
+                thanks, offer = True, None
     context = {
-        "counter": counter, "dossier": _dossier_facts(dossier) if dossier else None,
-        "dossier_returned": bool(dossier and dossier.status == 10), "error": error, "thanks": thanks,
-        "levels": Level.choices, "reasons": Reason.choices,
+        "counter": counter, "dossier": _dossier_facts(offer, public_screen=True) if offer else None,
+        "error": error, "thanks": thanks, "levels": Level.choices, "reasons": Reason.choices,
     }
-    return render(request, "feedback/kiosk.html", context, status=400 if error and request.method == "POST" else 200)
+    return render(request, "feedback/kiosk.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def kiosk_devices(request, counter_id):
+    """Register this browser as the counter's rating tablet, or revoke one (officers of the counter,
+    its service point's managers, province administrators)."""
+    counter = get_object_or_404(Counter.objects.select_related("service_point"), pk=counter_id, is_active=True)
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('backoffice:login')}?{urlencode({'next': request.get_full_path()})}")
+    if not devices.may_manage(request.user, counter):
+        return render(request, "feedback/kiosk_unregistered.html", {"counter": counter, "may_manage": False,
+                                                                    "forbidden": True}, status=403)
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                typed = request.POST.get("device", "")
+                device = CounterDevice.objects.filter(pk=int(typed), counter=counter).first() if (
+                    typed.isascii() and typed.isdigit() and len(typed) < 12) else None
+                if device is None:
+                    raise FeedbackError("not_found", _("No such device at this counter."))
+                devices.revoke(request.user, device)
+                messages.success(request, _("The device %(name)s was revoked.") % {"name": device.name})
+                return HttpResponseRedirect(request.path)
+            device, token = devices.register(request.user, counter, request.POST.get("name", ""))
+        except FeedbackError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("This device is now the rating tablet of counter %(number)s.")
+                             % {"number": counter.number})
+            response = HttpResponseRedirect(reverse("feedback:kiosk", args=[counter.pk]))
+            devices.set_cookie(response, counter, device, token)
+            return response
+    context = {
+        "counter": counter, "error": error, "this_device": devices.device_of(request, counter),
+        "devices": CounterDevice.objects.filter(counter=counter).select_related("registered_by", "revoked_by"),
+    }
+    return render(request, "feedback/kiosk_devices.html", context, status=400 if error else 200)
 
 
 # --- feedback ---------------------------------------------------------------------------------

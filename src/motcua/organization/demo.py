@@ -530,6 +530,7 @@ def procedure_arguments(data: dict) -> dict:
     online = data["online_level"]
     steps = data["steps"] or default_steps(data)
     return {
+        "is_sensitive": data.get("is_sensitive", False),
         "field": data["field"],
         "levels": [data["level"]],
         "competent_agencies": _agency_codes(data["agencies"]),
@@ -593,6 +594,9 @@ def load_catalog(report: LoadReport | None = None) -> LoadReport:
             code, data["national_code"], publish=True, decision=decision, **procedure_arguments(data)
         )
         report.count("procedures", True)
+    # The catalogue flag of sensitive procedures, also on a database loaded before it existed.
+    sensitive = [procedure_code(data) for data in PROCEDURES if data.get("is_sensitive")]
+    Procedure.objects.filter(code__in=sensitive, is_sensitive=False).update(is_sensitive=True)
     return report
 
 

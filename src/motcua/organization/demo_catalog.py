@@ -78,9 +78,10 @@ def fee(name, amount, kind="charge", exemptions=(), case=None, description=""):
 def proc(national, name, field, agencies, limit, unit="working_days", *, level="tinh", online="partial",
          saturday="none", boundary_free=False, inter_agency=False, same_day=False, on_the_spot=False,
          online_limit=None, promise=None, discount=0, documents=(), fees=(), cases=(), steps=None,
-         receiving=None, result="", legal_basis="", post=True, fee_at="intake"):
+         receiving=None, result="", legal_basis="", post=True, fee_at="intake", sensitive=False):
     return {
         "national_code": national,
+        "is_sensitive": sensitive,
         "name": name,
         "field": field,
         "agencies": agencies if isinstance(agencies, (list, tuple)) else [agencies],
@@ -144,6 +145,7 @@ PROCEDURES = [
          cases=[case("trong-nuoc", "Kết hôn giữa công dân Việt Nam cư trú trong nước"),
                 case("can-xac-minh", "Trường hợp cần xác minh", limit=5)]),
     proc("9.000103", "Đăng ký khai tử", "ho-tich", "communes", level="xa", online="full", boundary_free=True,
+         sensitive=True,
          **SAME_DAY, legal_basis=HOUSEHOLD, result="Trích lục khai tử",
          documents=[doc("Tờ khai đăng ký khai tử", originals=1, form="Mẫu tờ khai đăng ký khai tử"),
                     doc("Giấy báo tử hoặc giấy tờ thay giấy báo tử", originals=1)]),
@@ -163,7 +165,7 @@ PROCEDURES = [
          documents=[doc("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", originals=1), id_card()],
          fees=[fee("Lệ phí cấp Giấy xác nhận tình trạng hôn nhân", 15000, exemptions=[(POOR, 100)])]),
     proc("9.000107", "Đăng ký nhận cha, mẹ, con", "ho-tich", "communes", level="xa", online="partial",
-         boundary_free=True, limit=3, legal_basis=HOUSEHOLD,
+         boundary_free=True, limit=3, legal_basis=HOUSEHOLD, sensitive=True,
          documents=[doc("Tờ khai đăng ký nhận cha, mẹ, con", originals=1),
                     doc("Văn bản giám định ADN hoặc chứng cứ chứng minh quan hệ cha, mẹ, con", certified=1)],
          fees=[fee("Lệ phí đăng ký nhận cha, mẹ, con", 15000, exemptions=[(POOR, 100), (MERIT, 100)])]),
@@ -185,7 +187,7 @@ PROCEDURES = [
          fees=[fee("Phí chứng thực hợp đồng, giao dịch", 50000, kind="fee")]),
     # --- Lý lịch tư pháp -------------------------------------------------------------------------
     proc("9.000301", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
-         "ly-lich-tu-phap", "tu_phap", limit=10, online="full", saturday="morning", boundary_free=True,
+         "ly-lich-tu-phap", "tu_phap", limit=10, online="full", saturday="morning", boundary_free=True, sensitive=True,
          discount=50, legal_basis="Luật Lý lịch tư pháp năm 2009", result="Phiếu lý lịch tư pháp số 1 hoặc số 2",
          documents=[doc("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", originals=1, form="Mẫu số 03/2013/TT-LLTP"),
                     doc("Bản chụp giấy tờ tùy thân", copies=1, reusable=True),
@@ -196,7 +198,8 @@ PROCEDURES = [
                    exemptions=[(CHILD, 100), (ELDERLY, 100), (DISABLED, 100), (POOR, 100), (STUDENT, 50),
                                (MERIT, 50)])]),
     proc("9.000302", "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng", "ly-lich-tu-phap", "tu_phap",
-         limit=10, online="partial", saturday="morning", post=False, legal_basis="Luật Lý lịch tư pháp năm 2009",
+         limit=10, online="partial", saturday="morning", post=False, sensitive=True,
+         legal_basis="Luật Lý lịch tư pháp năm 2009",
          documents=[doc("Văn bản yêu cầu cấp Phiếu lý lịch tư pháp của cơ quan tiến hành tố tụng", originals=1)]),
     # --- Đất đai (Văn phòng Đăng ký đất đai, with the tax office in between) ---------------------
     proc("9.000401", "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong các trường hợp "

@@ -121,11 +121,15 @@ def test_rating_summary_figures(returned, world, receive):
         ("counter", 3, 66.67), ("justice_counter", 1, 100.0)}
 
 
-def test_kiosk_offers_the_officers_last_returned_dossier(client, returned, world, counter, time_machine):
+def test_kiosk_offers_the_dossier_just_returned_at_the_counter(client, returned, world, counter, time_machine):
+    """The officer seated at the counter may open the tablet page in their own session; a
+    registered device is the other way in (tests/security/test_tablet_and_tracking.py)."""
     older = returned()
     latest = returned(MONDAY.replace(day=9))  # returned Tuesday 10 March 10:00
-    time_machine.move_to(at(2026, 3, 10, 10, 30), tick=False)
+    time_machine.move_to(at(2026, 3, 10, 10, 10), tick=False)
     url = reverse("feedback:kiosk", args=[counter.pk])
+    assert client.get(url).status_code == 403  # nobody signed in, no registered device
+    client.force_login(world["counter"])
     page = client.get(url).content.decode()
     assert latest.code in page and older.code not in page
 
@@ -134,19 +138,22 @@ def test_kiosk_offers_the_officers_last_returned_dossier(client, returned, world
     rating = Rating.objects.get(dossier=latest)
     assert (rating.channel, rating.counter, rating.officer, rating.reasons) == (
         "kiosk", counter, world["counter"], ["courteous"])
-    # Rated: nothing is offered any more; the other dossier can still be typed in.
+    # Rated: nothing is offered any more; an older dossier cannot be typed in.
     assert latest.code not in client.get(url).content.decode()
-    assert older.code in client.get(url, {"ma": older.code}).content.decode()
+    assert older.code not in client.get(url, {"ma": older.code}).content.decode()
+    assert client.post(url, {"code": older.code, "level": "satisfied"}).status_code == 400
+    assert Rating.objects.count() == 1
 
 
-def test_kiosk_refuses_a_dossier_of_another_service_point(client, returned, world, counter):
+def test_kiosk_of_another_counter_is_refused(client, returned, world, counter):
     from motcua.organization.models import Counter, ServicePoint
 
     other_point = ServicePoint.objects.create(code="xa-a", name="Bộ phận Một cửa xã A", kind="commune")
     other = Counter.objects.create(service_point=other_point, number=1, name="Tư pháp")
     dossier = returned()
+    client.force_login(world["counter"])  # seated at `counter`, not at `other`
     response = client.post(reverse("feedback:kiosk", args=[other.pk]), {"code": dossier.code, "level": "satisfied"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert Rating.objects.count() == 0
     assert client.get(reverse("feedback:kiosk", args=[9999])).status_code == 404
 
