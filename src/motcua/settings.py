@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "motcua.accounts.middleware.OfficerSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,6 +141,20 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted per identity, not per spelling: a phone typed as +84 912..., 0912.000.002 or
+# an e-mail in capitals is the account it names (motcua.accounts.lockout, docs/accounts.md).
+AXES_USERNAME_CALLABLE = "motcua.accounts.lockout.username_callable"
+AXES_HANDLER = "motcua.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
+# Password spraying: failures for this many distinct identities from one client address within the
+# window block that address for every identity while that holds (0 = off).
+SIGN_IN_SPRAY_LIMIT = int(os.environ.get("SIGN_IN_SPRAY_LIMIT", "10"))
+SIGN_IN_SPRAY_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_SPRAY_WINDOW_MINUTES", "15"))
+# Sessions: officers (users without a citizen account) are signed out after this many idle minutes
+# and when the browser closes (counter PCs are shared); citizens keep SESSION_COOKIE_AGE.
+OFFICER_SESSION_IDLE_MINUTES = int(os.environ.get("OFFICER_SESSION_IDLE_MINUTES", "30"))
+OFFICER_SESSION_AT_BROWSER_CLOSE = env_bool("OFFICER_SESSION_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 LOGIN_URL = "/admin/login/"
 
 # Vietnamese first; English on request (?lang=en, the language cookie, or Accept-Language on the API).
@@ -194,14 +209,6 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
 }
 
-# Simulators (payment gateway, SMS/console outbox, population register ...) run only where
-# allowed: by default under DEBUG; with DEBUG off only with the explicit override, logged at start
-# (motcua.core.simulators; `check` fails with motcua.E010 otherwise; docs/running.md).
-ALLOW_SIMULATORS_IN_PRODUCTION = env_bool("MOTCUA_ALLOW_SIMULATORS_IN_PRODUCTION")
-ALLOW_SIMULATORS = env_bool("MOTCUA_ALLOW_SIMULATORS", DEBUG or ALLOW_SIMULATORS_IN_PRODUCTION)
-# The payment gateway of new online orders; empty: the simulator where allowed, else "vnpay".
-PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "")
-
 # The province this installation serves: its code prefixes agency identifiers (e.g. H56).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "H99")
 
@@ -219,8 +226,7 @@ OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile")
 OIDC_CLAIM_CITIZEN_ID = os.environ.get("OIDC_CLAIM_CITIZEN_ID", "citizen_id")
 OIDC_CLAIM_NAME = os.environ.get("OIDC_CLAIM_NAME", "name")
 OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
-# Empty: the simulator where simulators may run (ALLOW_SIMULATORS), else "http" with POPULATION_REGISTER_URL.
-POPULATION_REGISTER = os.environ.get("POPULATION_REGISTER", "")
+POPULATION_REGISTER = os.environ.get("POPULATION_REGISTER", "simulator")
 POPULATION_REGISTER_URL = os.environ.get("POPULATION_REGISTER_URL", "")
 POPULATION_REGISTER_TOKEN = os.environ.get("POPULATION_REGISTER_TOKEN", "")
 POPULATION_SIMULATOR_MODE = os.environ.get("POPULATION_SIMULATOR_MODE", "normal")

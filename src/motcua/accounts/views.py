@@ -3,7 +3,6 @@ password."""
 import functools
 import logging
 
-from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.integrations.population import RegisterUnavailable, prefill
 
 from . import oidc, services
+from .lockout import lockout_message
 from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignUpForm
 from .models import CitizenAccount
 from .validators import validate_citizen_id
@@ -99,15 +99,6 @@ def sign_up(request):
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _lockout_message(request) -> str:
-    cool_off = get_cool_off(request)
-    minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
-    if minutes:
-        return _("Too many failed sign-in attempts. Try again in %(minutes)s minutes, or contact the service "
-                 "centre.") % {"minutes": minutes}
-    return _("Too many failed sign-in attempts. Contact the service centre to unlock your account.")
-
-
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     next_url = _safe_next(request, reverse("accounts:profile"))
@@ -118,7 +109,7 @@ def sign_in(request):
         if getattr(request, "axes_locked_out", False):
             # Answer ourselves, in the page's language, instead of axes' generic lockout page.
             request.axes_locked_out = False
-            form.add_error(None, _lockout_message(request))
+            form.add_error(None, lockout_message(request))
             status = 429
         elif user is None:
             form.add_error(None, _("Wrong phone/e-mail or password."))
