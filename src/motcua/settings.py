@@ -209,6 +209,14 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
 }
 
+# Simulators (payment gateway, SMS/console outbox, population register ...) run only where
+# allowed: by default under DEBUG; with DEBUG off only with the explicit override, logged at start
+# (motcua.core.simulators; `check` fails with motcua.E010 otherwise; docs/running.md).
+ALLOW_SIMULATORS_IN_PRODUCTION = env_bool("MOTCUA_ALLOW_SIMULATORS_IN_PRODUCTION")
+ALLOW_SIMULATORS = env_bool("MOTCUA_ALLOW_SIMULATORS", DEBUG or ALLOW_SIMULATORS_IN_PRODUCTION)
+# The payment gateway of new online orders; empty: the simulator where allowed, else "vnpay".
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "")
+
 # The province this installation serves: its code prefixes agency identifiers (e.g. H56).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "H99")
 
@@ -226,7 +234,8 @@ OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile")
 OIDC_CLAIM_CITIZEN_ID = os.environ.get("OIDC_CLAIM_CITIZEN_ID", "citizen_id")
 OIDC_CLAIM_NAME = os.environ.get("OIDC_CLAIM_NAME", "name")
 OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
-POPULATION_REGISTER = os.environ.get("POPULATION_REGISTER", "simulator")
+# Empty: the simulator where simulators may run (ALLOW_SIMULATORS), else "http" with POPULATION_REGISTER_URL.
+POPULATION_REGISTER = os.environ.get("POPULATION_REGISTER", "")
 POPULATION_REGISTER_URL = os.environ.get("POPULATION_REGISTER_URL", "")
 POPULATION_REGISTER_TOKEN = os.environ.get("POPULATION_REGISTER_TOKEN", "")
 POPULATION_SIMULATOR_MODE = os.environ.get("POPULATION_SIMULATOR_MODE", "normal")
