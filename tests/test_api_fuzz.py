@@ -171,7 +171,7 @@ PAGE_ROUTES = [
     "/ca-nhan/kho-du-lieu/",
     "/ca-nhan/kho-du-lieu/{number}/tai-ve/", "/huong-dan/",
     "/tai-khoan/", "/tai-khoan/dang-ky/", "/tai-khoan/dang-nhap/", "/tai-khoan/vneid/callback/",
-    "/danh-gia/", "/danh-gia/quay/{number}/", "/danh-gia/{text}/", "/phan-anh/", "/phan-anh/gui/",
+    "/danh-gia/", "/danh-gia/quay/{number}/", "/danh-gia/quay/{number}/thiet-bi/", "/danh-gia/{text}/", "/phan-anh/", "/phan-anh/gui/",
     "/phan-anh/tra-cuu/", "/phan-anh/{feedback}/",
     "/mot-cua/tiep-nhan/", "/mot-cua/tiep-nhan/cong-dan/", "/mot-cua/tiep-nhan/{dossier}/giay-tiep-nhan/",
     "/mot-cua/ho-so/", "/mot-cua/ho-so/{dossier}/", "/mot-cua/ho-so/{dossier}/thao-tac/{dossier_action}/",
@@ -190,7 +190,7 @@ PARAMETER_NAMES = [
     "status", "trang_thai", "qua_han", "chua_giao", "xac_minh", "field", "procedure", "code", "ma", "ho_so",
     "citizen_id", "key", "t", "next", "error", "column", "form", "version", "reason", "note", "level", "comment",
     "action", "amount", "method", "receipt_number", "content", "subject_kind", "sender_phone", "phone", "email",
-    "password", "full_name", "birth_date", "expected_version", "lang", "fee_exemption",
+    "password", "full_name", "birth_date", "expected_version", "lang", "fee_exemption", "device", "name",
 ]
 # Text a person might type or paste, including NUL (PostgreSQL refuses it in text columns) and
 # very long values; no lone surrogates (they cannot be sent as UTF-8 at all).

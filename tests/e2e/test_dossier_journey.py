@@ -122,14 +122,15 @@ def test_dossier_journey(page, browser, live_server):
     assert dossier.status == Status.RETURNED and dossier.returned_at is not None
     assert page.locator("form[data-action]").count() == 0  # nothing left to do
 
-    # 7. The public tracking page shows the whole path, with the name masked.
+    # 7. The public tracking page: the code alone shows initials; with the phone, the name and the whole path.
     public = browser.new_context(locale="vi-VN").new_page()
-    public.goto(f"{base}/tra-cuu/")
-    public.fill("#id_ma", code)
+    public.goto(f"{base}/tra-cuu/?ma={code}")
+    result = public.inner_text("#tracking-result")
+    assert "Trình" not in result and "V*** T*** H*** T" in result
     public.fill("#id_xac_minh", PHONE)
     public.click("form[role=search] button")
     result = public.inner_text("#tracking-result")
-    assert APPLICANT not in result and "V. T. H. Trình" in result
+    assert APPLICANT in result
     rows = public.locator("#tracking-steps tbody tr").all_inner_texts()
     assert [r.split("\t")[1] for r in rows] == ["Tiếp nhận hồ sơ", "Thẩm định hồ sơ", "Phê duyệt"]
     assert len(rows) == DossierStep.objects.filter(dossier=dossier).count()

@@ -2,9 +2,11 @@
 (2) a citizen files feedback on the portal, an officer answers and publishes it, and the answer
 appears on the public list without the sender's personal data."""
 import pytest
+from django.core import signing
 
 from motcua.backoffice.tests.scenario import PASSWORD, PROCEDURE_CODE, build_world
 from motcua.dossiers import services as dossier_services
+from motcua.feedback import devices
 from motcua.feedback.models import Feedback, Rating, State
 from motcua.organization.models import Counter
 
@@ -33,10 +35,16 @@ def test_rate_a_returned_dossier_on_the_counter_tablet(page, live_server):
     dossier = returned_dossier(world)
     counter = Counter.objects.get(number=1)
 
+    # The tablet was registered to the counter by its officer: it holds the device's signed cookie.
+    page.goto(f"{live_server.url}/danh-gia/quay/{counter.pk}/")
+    assert page.locator("#kiosk-unregistered").is_visible()
+    device, token = devices.register(world.counter_officer, counter)
+    value = signing.get_cookie_signer(salt=devices.COOKIE + devices._SALT).sign(f"{device.pk}:{token}")
+    page.context.add_cookies([{"name": devices.COOKIE, "value": value, "url": live_server.url}])
     page.goto(f"{live_server.url}/danh-gia/quay/{counter.pk}/")
     offered = page.inner_text("#kiosk-dossier")
-    assert dossier.code in offered and "Nguyễn Thị Quầy" in offered  # the officer who served
-    assert "Đỗ Thị Đánh Giá" not in offered  # the name is masked on a public screen
+    assert dossier.code in offered and "N.T.Q." in offered  # the initials of the officer who served
+    assert "Nguyễn Thị Quầy" not in offered and "Đánh Giá" not in offered  # no full names on a public screen
     page.get_by_label("Hướng dẫn rõ ràng").check()
     page.click("button[value=very_satisfied]")
     assert page.inner_text("#kiosk-thanks") == "Cảm ơn Ông/Bà đã đánh giá!"

@@ -191,7 +191,8 @@ def test_a_forged_or_foreign_cookie_is_refused(tablet, hand_back, counter, world
     device = CounterDevice.objects.get()
     forged = Client()
     forged.cookies[devices.COOKIE] = f"{device.pk}:guessed-token"  # unsigned
-    assert forged.get(kiosk_url(counter)).status_code == 403
+    page = forged.get(kiosk_url(counter))
+    assert page.status_code == 403 and dossier.code not in page.content.decode()
     # The cookie of counter 3's tablet does not open another counter's page.
     other = Counter.objects.create(service_point=counter.service_point, number=4, name="Tư pháp")
     CounterAssignment.objects.create(user=world["justice_counter"], counter=other, agency=world["justice"])
