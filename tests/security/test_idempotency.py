@@ -201,3 +201,34 @@ def test_parallel_intake_forms_make_exactly_one_dossier(world):
     results, errors = run_in_threads(4, send)
     assert errors == [None] * 4 and len(set(results)) == 1
     assert Dossier.objects.count() == 1
+
+
+# --- point 9: record_payment, listed as an API action, answered 500 ---------------------------
+
+
+@pytest.mark.django_db
+def test_record_payment_through_the_api_takes_a_counter_payment(receive, world):
+    from motcua.payments.models import Payment
+
+    dossier = receive(when=at(2026, 3, 2, 9))
+    owed = dossier.fee_due
+    assert owed > 0
+    client = client_for(world["counter"])
+    url = f"/api/v1/dossiers/{dossier.code}/actions/record_payment/"
+    no_method = client.post(url + "?lang=en", {"amount": owed, "receipt_number": "BL-1"}, format="json")
+    assert no_method.status_code == 400 and no_method.json()["detail"] == "Choose cash, card or bank transfer."
+    no_amount = client.post(url, {"method": "cash", "receipt_number": "BL-1"}, format="json")
+    assert no_amount.status_code == 400 and no_amount.json()["code"] == "invalid"
+    paid = client.post(url, {"amount": owed, "method": "cash", "receipt_number": "BL-1"}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="pay-BL-1")
+    assert paid.status_code == 200, paid.content
+    assert paid.json()["fee_paid"] == owed and paid.json()["status"] == dossier.status
+    again = client.post(url, {"amount": owed, "method": "cash", "receipt_number": "BL-1"}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="pay-BL-1")
+    assert again.json() == paid.json()
+    payment = Payment.objects.get(dossier=dossier)
+    assert (payment.amount, payment.method, payment.receipt_number) == (owed, "cash", "BL-1")
+    nothing = client.post(url, {"amount": 1000, "method": "cash", "receipt_number": "BL-2"}, format="json")
+    assert nothing.status_code == 409 and nothing.json()["code"] == "nothing_owed"
+    assert client_for(world["justice_counter"]).post(url, {"amount": 1000, "method": "cash", "receipt_number": "B"},
+                                                     format="json").status_code == 404

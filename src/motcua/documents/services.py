@@ -13,7 +13,7 @@ from motcua.dossiers.models import Dossier, DossierDocument, PartyKind, ResultKi
 from motcua.dossiers.services import DossierActionError, agency_ids_with
 
 from .models import DocumentOpening, Source, StoredDocument
-from .uploads import CheckedFile, sniff
+from .uploads import CheckedFile, checked_content, discard_if_unreferenced, sniff
 
 logger = logging.getLogger(__name__)
 # Who looked up whose stored documents at the counter (an audit trail; route it to a file in production).
@@ -21,7 +21,8 @@ access_logger = logging.getLogger("motcua.documents.access")
 
 
 def content_file(checked: CheckedFile) -> ContentFile:
-    return ContentFile(checked.data, name=checked.name)
+    """The checked upload's content under its safe stored name (`uploads.stored_name`)."""
+    return checked_content(checked)
 
 
 def account_of_citizen(citizen_id: str):
@@ -169,8 +170,13 @@ def file_digitised(document_id: int, **metadata) -> StoredDocument | None:
             owner = owner_account(document.dossier)
             if owner is None:
                 return None
-            StoredDocument.objects.filter(owner=owner, source_document=document).delete()
-            return store_dossier_document(owner, document, source=Source.DIGITISED, **metadata)
+            earlier = StoredDocument.objects.filter(owner=owner, source_document=document)
+            replaced = [name for name in earlier.values_list("file", flat=True) if name != document.file.name]
+            earlier.delete()
+            stored = store_dossier_document(owner, document, source=Source.DIGITISED, **metadata)
+            for name in replaced:  # the earlier scan, now referred to by nothing
+                transaction.on_commit(lambda name=name: discard_if_unreferenced(name))
+            return stored
     except Exception:  # noqa: BLE001 - the dossier is already committed; keep the request alive
         logger.exception("could not file the scan of dossier document %s in the owner's store", document_id)
         return None

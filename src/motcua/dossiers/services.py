@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from motcua.calendar.services import legal_calendar
 from motcua.core.validators import check_length, validate_party_name
+from motcua.documents.uploads import discard_if_unreferenced, ensure_checked, fit_stored_name
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
@@ -209,6 +210,25 @@ def clean_party(data: dict | None, role: str) -> dict:
     }
 
 
+def _checked_file(upload):
+    """A file given to a command: checked by the one upload check (type, size, virus scan) unless
+    it already was, under its short safe name; refused with the person's message otherwise."""
+    try:
+        return ensure_checked(upload)
+    except ValidationError as exc:
+        raise DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]) from None
+
+
+def _document_file(file):
+    """A document's file: a stored name (re-use; copied under a short name when it does not fit the
+    field) or a new file (checked)."""
+    if not file:
+        return ""
+    if isinstance(file, str):
+        return fit_stored_name(file, DossierDocument._meta.get_field("file").max_length)
+    return _checked_file(file)
+
+
 def _clean_documents(profile: IntakeProfile, documents: Iterable[dict], *, check_required: bool) -> list[dict]:
     by_id = {d.id: d for d in profile.documents}
     cleaned, handed_in = [], set()
@@ -240,7 +260,7 @@ def _clean_documents(profile: IntakeProfile, documents: Iterable[dict], *, check
         cleaned.append(
             {"required_document_id": required_id, "name": _within(name, 500, _("Document name")),
              "digitization": digitization,
-             "file": item.get("file") or "", **counts}
+             "file": _document_file(item.get("file")), **counts}
         )
     if check_required:
         missing = [d.name for d in profile.documents if d.is_required and d.id not in handed_in]
@@ -922,6 +942,8 @@ def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_descr
         raise DossierActionError("invalid", _("The result is on paper or an electronic file."))
     if result_kind == ResultKind.ELECTRONIC and not result_file:
         raise DossierActionError("invalid", _("Attach the electronic result file."))
+    if result_file:
+        result_file = _checked_file(result_file)
     row, _t = _locked(dossier, "resolve", actor, expected_version)
     _refuse_while_fee_owed(row, "resolve")
     now = _moment(at, timezone.now())
@@ -1143,12 +1165,17 @@ def digitise_document(actor, dossier, *, document=None, file=None, at=None,
         raise DossierActionError("invalid", _("Choose a document of this dossier.")) from None
     if not file:
         raise DossierActionError("invalid", _("Attach the scan of the document."))
+    file = _document_file(file)
     now = _moment(at, timezone.now())
-    replaced = bool(doc.file)
+    replaced, old_name = bool(doc.file), doc.file.name
     if isinstance(file, str):
         doc.file.name = file
     else:
         doc.file.save(getattr(file, "name", None) or "scan", file, save=False)
+    if replaced and old_name != doc.file.name:
+        # The earlier scan leaves the disk once the change has committed and nothing refers to it
+        # (a data store entry made from it is replaced after the commit, and deletes it then).
+        transaction.on_commit(lambda: discard_if_unreferenced(old_name))
     if doc.digitization == DossierDocument.Digitization.NOT_DIGITISED:
         doc.digitization = DossierDocument.Digitization.DIGITISED
     doc.save(update_fields=["file", "digitization"])
