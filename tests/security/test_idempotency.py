@@ -120,11 +120,30 @@ def test_a_retried_action_is_done_once(receive, world):
 def test_the_schema_documents_the_header_on_creating_calls(client):
     schema = client.get("/api/schema/?format=json").json()
     for path, method in [("/api/v1/dossiers/", "post"), ("/api/v1/dossiers/{code}/actions/{action}/", "post"),
-                         ("/api/v1/dossiers/{code}/documents/{document_id}/digitise/", "post")]:
+                         ("/api/v1/dossiers/{code}/documents/{document_id}/digitise/", "post"),
+                         ("/api/v1/feedback/", "post")]:
         operation = schema["paths"][path][method]
         headers = [p for p in operation["parameters"] if p["in"] == "header"]
         assert [p["name"] for p in headers] == ["Idempotency-Key"], path
         assert "422" in operation["responses"], path
+
+
+@pytest.mark.django_db
+def test_anonymous_feedback_sent_twice_is_one_feedback(client, world):
+    from motcua.feedback.models import Feedback
+
+    body = {"subject_kind": "rule", "content": "Đề nghị thêm chỗ để xe", "is_anonymous": True}
+    first = client.post("/api/v1/feedback/", body, content_type="application/json", REMOTE_ADDR="192.0.2.7",
+                        HTTP_IDEMPOTENCY_KEY="fb-1")
+    again = client.post("/api/v1/feedback/", body, content_type="application/json", REMOTE_ADDR="192.0.2.7",
+                        HTTP_IDEMPOTENCY_KEY="fb-1")
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert Feedback.objects.count() == 1
+    # Another address is another caller: the key is not shared (nor the answer it holds).
+    elsewhere = client.post("/api/v1/feedback/", body, content_type="application/json", REMOTE_ADDR="192.0.2.8",
+                            HTTP_IDEMPOTENCY_KEY="fb-1")
+    assert elsewhere.status_code == 201 and elsewhere.json()["code"] != first.json()["code"]
+    assert Feedback.objects.count() == 2
 
 
 # --- the counter intake page -------------------------------------------------------------------

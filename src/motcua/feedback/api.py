@@ -9,6 +9,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency
 
@@ -169,9 +170,11 @@ def feedback_public_data(feedback: Feedback) -> dict:
     }
 
 
-@extend_schema(request=FeedbackInSerializer, responses={201: OpenApiTypes.OBJECT})
+@extend_schema(request=FeedbackInSerializer, parameters=IDEMPOTENCY_PARAMETERS,
+               responses={201: OpenApiTypes.OBJECT, **IDEMPOTENCY_RESPONSES})
 @api_view(["POST"])
 @permission_classes([AllowAny])
+@idempotent
 def feedback_create(request):
     serializer = FeedbackInSerializer(data=request.data)
     if not serializer.is_valid():
