@@ -16,6 +16,9 @@ from .validators import (
 )
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+IDENTIFIER_TAKEN = _("This phone number, e-mail address or citizen ID cannot be used for this account. If you "
+                     "already have an account, sign in or reset your password (\"Forgot your password?\"); "
+                     "otherwise contact the service centre with your ID card.")
 
 
 class DateInput(forms.DateInput):
@@ -29,6 +32,10 @@ class AccountFieldsMixin:
     """Rules shared by sign-up and profile: formats, uniqueness, what each kind of account needs."""
 
     account: CitizenAccount | None = None
+    # Whether the phone, e-mail or citizen ID typed belongs to another account. Never told per field:
+    # one neutral message for the three (IDENTIFIER_TAKEN), so that these pages do not tell who has
+    # an account (the views also throttle such refusals per client address; docs/accounts.md).
+    identifier_taken: bool = False
 
     def _others(self):
         others = CitizenAccount.objects.all()
@@ -50,13 +57,13 @@ class AccountFieldsMixin:
             return ""
         phone = normalise_phone(value)
         if self._others().filter(phone=phone).exists():
-            raise ValidationError(_("An account with this phone number already exists."), code="phone_taken")
+            self.identifier_taken = True
         return phone
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data.get("email"))
         if email and self._others().filter(email=email).exists():
-            raise ValidationError(_("An account with this e-mail address already exists."), code="email_taken")
+            self.identifier_taken = True
         return email
 
     def clean_citizen_id(self):
@@ -80,12 +87,14 @@ class AccountFieldsMixin:
             if "citizen_id" in self.fields and not number and "citizen_id" not in self.errors:
                 self.add_error("citizen_id", _("A person's account needs the citizen ID."))
             if number and self._others().filter(kind=AccountKind.PERSON, citizen_id=number).exists():
-                self.add_error("citizen_id", _("An account with this citizen ID already exists."))
+                self.identifier_taken = True
         if kind == AccountKind.BUSINESS:
             if not cleaned.get("business_name"):
                 self.add_error("business_name", _("A business account needs the business name."))
             if not cleaned.get("tax_code") and "tax_code" not in self.errors:
                 self.add_error("tax_code", _("A business account needs the tax code."))
+        if self.identifier_taken:
+            self.add_error(None, ValidationError(IDENTIFIER_TAKEN, code="identifier_taken"))
         if "phone" in self.fields and not cleaned.get("phone") and not cleaned.get("email") \
                 and "phone" not in self.errors and "email" not in self.errors:
             raise ValidationError(_("Give a phone number or an e-mail address (or both): you sign in with it."),

@@ -137,3 +137,18 @@ class PasswordReset(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class IdentifierRefusal(models.Model):
+    """A sign-up or profile save refused because its phone, e-mail or citizen ID is another
+    account's. Only the client address and the time are kept: the refusals are counted per address
+    (`services.record_identifier_refusal`) so that the neutral answer cannot be used to sweep
+    through phone numbers or citizen IDs."""
+
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="accounts_idrefusal_ip")]
+        verbose_name = _("refused sign-up (data in use)")
+        verbose_name_plural = _("refused sign-ups (data in use)")

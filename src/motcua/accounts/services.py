@@ -12,7 +12,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from motcua.core.site import absolute
 
-from .models import AccountEvent, AccountKind, CitizenAccount, IdentitySource, PasswordReset
+from .models import AccountEvent, AccountKind, CitizenAccount, IdentifierRefusal, IdentitySource, PasswordReset
 from .validators import normalise_identifier
 
 logger = logging.getLogger(__name__)
@@ -321,3 +321,27 @@ def _check_code(reset: PasswordReset | None, code: str) -> str | None:
             reset.status = PasswordReset.Status.VOID
         reset.save(update_fields=["failed_attempts", "status"])
     return "void" if reset.status == PasswordReset.Status.VOID else "wrong"
+
+
+# Sign-up and profile: a phone, e-mail or citizen ID already in use gets one neutral message
+# (forms.IDENTIFIER_TAKEN); such refusals are counted per client address (docs/accounts.md).
+IDENTIFIER_REFUSALS_PER_ADDRESS = 10  # per IDENTIFIER_REFUSAL_WINDOW
+IDENTIFIER_REFUSAL_WINDOW = timedelta(hours=1)
+
+
+def identifier_refusals_exceeded(ip_address: str | None) -> bool:
+    """This address was refused IDENTIFIER_REFUSALS_PER_ADDRESS times lately: its sign-ups and
+    profile saves are all answered 429 (whatever they hold) until the window has passed."""
+    if not ip_address:
+        return False
+    since = timezone.now() - IDENTIFIER_REFUSAL_WINDOW
+    return (IdentifierRefusal.objects.filter(ip_address=ip_address, created_at__gt=since).count()
+            >= IDENTIFIER_REFUSALS_PER_ADDRESS)
+
+
+@transaction.atomic
+def record_identifier_refusal(ip_address: str | None) -> None:
+    _lock(f"identifier-refusal:address:{ip_address or ''}")
+    now = timezone.now()
+    IdentifierRefusal.objects.filter(created_at__lt=now - RESET_KEPT_FOR).delete()
+    IdentifierRefusal.objects.create(ip_address=ip_address or None, created_at=now)

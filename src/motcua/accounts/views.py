@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,14 @@ from motcua.integrations.population import RegisterUnavailable, prefill
 
 from . import oidc, services
 from .lockout import lockout_message
-from .forms import LoginForm, PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignUpForm
+from .forms import (
+    IDENTIFIER_TAKEN,
+    LoginForm,
+    PasswordResetConfirmForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .models import CitizenAccount
 from .validators import validate_citizen_id
 
@@ -83,19 +91,45 @@ def citizen_required(view):
     return wrapper
 
 
+IDENTIFIER_REFUSALS_THROTTLED = gettext_lazy(
+    "Too many sign-ups or profile changes with data already in use came from this network. Try again in an "
+    "hour, or contact the service centre.")
+PASSWORD_FIELDS = {"password1", "password2"}
+
+
+def _throttled_form(form_class, request, **kwargs):
+    """An unbound form keeping what was typed (not the passwords), with the throttle's message only:
+    nothing is validated, so a refused request tells nothing about the data."""
+    initial = {key: value for key, value in request.POST.items() if key not in PASSWORD_FIELDS}
+    form = form_class(initial=initial, **kwargs)
+    form.full_clean()
+    form._errors[NON_FIELD_ERRORS] = form.error_class([IDENTIFIER_REFUSALS_THROTTLED])
+    return form
+
+
+def _refuse_identifier_taken(request, form) -> None:
+    """The form carries the neutral "cannot be used" message: count it for the client address."""
+    if form.has_error(NON_FIELD_ERRORS, "identifier_taken"):
+        services.record_identifier_refusal(client_ip(request))
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
+    if request.method == "POST" and services.identifier_refusals_exceeded(client_ip(request)):
+        return render(request, "accounts/signup.html", {"form": _throttled_form(SignUpForm, request)}, status=429)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.sign_up(form.cleaned_data, form.cleaned_data["password1"], client_ip(request))
         except IntegrityError:
             # Two sign-ups with the same phone/e-mail/citizen ID at the same moment: the database decided.
-            form.add_error(None, _("An account with this phone, e-mail or citizen ID already exists."))
+            form.add_error(None, ValidationError(IDENTIFIER_TAKEN, code="identifier_taken"))
         else:
             login(request, account.user, backend=BACKEND)
             messages.success(request, _("Your account is ready."))
             return redirect("accounts:profile")
+    if request.method == "POST":
+        _refuse_identifier_taken(request, form)
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -192,17 +226,22 @@ def profile(request):
     account = request.account
     if request.method == "POST" and "prefill" in request.POST:
         return _prefill_from_register(request, account)
+    if request.method == "POST" and services.identifier_refusals_exceeded(client_ip(request)):
+        form = _throttled_form(ProfileForm, request, account=account)
+        return render(request, "accounts/profile.html", {"form": form, "account": account}, status=429)
     form = ProfileForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.update_profile(account, form.cleaned_data, _register_match(request, form.cleaned_data),
                                               client_ip(request))
         except IntegrityError:
-            form.add_error(None, _("An account with this phone, e-mail or citizen ID already exists."))
+            form.add_error(None, ValidationError(IDENTIFIER_TAKEN, code="identifier_taken"))
         else:
             request.session.pop(SESSION_PREFILL, None)
             messages.success(request, _("Your profile is saved.") if changed else _("Nothing changed."))
             return redirect("accounts:profile")
+    if request.method == "POST":
+        _refuse_identifier_taken(request, form)
     return render(request, "accounts/profile.html", {"form": form, "account": account},
                   status=400 if form.errors else 200)
 

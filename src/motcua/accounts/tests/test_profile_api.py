@@ -53,7 +53,7 @@ def test_edit_profile_refuses_a_taken_email(client, signed_in):
     make_account(phone="0977000111", email="other@example.test", citizen_id="001090000001")
     response = client.post("/tai-khoan/", profile_data(signed_in, email="Other@example.test"))
     assert response.status_code == 400
-    assert "Đã có tài khoản dùng địa chỉ thư điện tử này." in response.content.decode()
+    assert "Không thể dùng số điện thoại, địa chỉ thư điện tử hoặc số định danh cá nhân này" in response.content.decode()
     signed_in.refresh_from_db()
     assert signed_in.email == "an.nguyen@example.test"
 
