@@ -4,6 +4,9 @@ Authentication: session or token (`Authorization: Token ...`). Every read is sco
 `selectors.dossiers_visible_to`; a dossier of another agency answers 404. A refused action
 answers 409 (not allowed now, stale, second supplement, a fee still owed), 403 (no permission) or 400 (bad input),
 with {"detail": message, "code": code} in the request's language.
+
+Creating calls (the receipt, every action) take an `Idempotency-Key` header: a retried request
+replays the first answer instead of acting twice (`core/idempotency.py`, docs/dossiers.md).
 """
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
