@@ -200,13 +200,14 @@ def usable_for(owner, today: datetime.date | None = None):
 
 
 def record_opening(officer, dossier: Dossier, *, document: DossierDocument | None = None,
-                   client_ip: str | None = None) -> DocumentOpening:
+                   client_ip: str | None = None, at=None) -> DocumentOpening:
     """Append one row to the access log: `officer` opened `document` of `dossier` (its result
-    when `document` is None) from `client_ip`. Called by the file views once the file is open,
-    never for a refused request."""
+    when `document` is None) from `client_ip`, at `at` (now by default; the demo loader dates its
+    openings in the past). Called by the file views once the file is open, never for a refused
+    request."""
     field = document.file if document is not None else dossier.result_file
     return DocumentOpening.objects.create(
-        officer=officer, at=timezone.now(), dossier=dossier, dossier_code=dossier.code[:40],
+        officer=officer, at=at or timezone.now(), dossier=dossier, dossier_code=dossier.code[:40],
         kind=DocumentOpening.Kind.DOCUMENT if document is not None else DocumentOpening.Kind.RESULT,
         document=document,
         document_name=(document.name if document is not None else dossier.result_description)[:500],

@@ -4,11 +4,24 @@ engine's own commands (so every row, step and event is what real use would produ
 Only loaded once (when the province has no dossiers yet) and only with the demo accounts, since
 every action needs an officer. Moments are in the past, on the legal calendar, so the work
 queues show dossiers due today, this week, overdue, waiting for a supplement and finished.
+
+On top of that, "a day at the centre" (`load_demo_day`): two demo citizen accounts (synthetic
+people, the demo password) whose online dossiers wait in the online intake tab of the counter
+officers of Xã Suối Bạc and Sở Tư pháp (with uploaded files, one already opened by an officer,
+so the access log has an entry), dossiers handed to a unit without naming an officer (the
+unassigned tab of chuyenvien.suoibac and chuyenvien.tuphap), and results waiting to be handed
+back, one with a fee still owed. Loaded once, when the demo citizens have no dossier yet.
 """
 import datetime
 import random
+import struct
+import zlib
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from motcua.calendar.services import legal_calendar
@@ -41,6 +54,11 @@ def synthetic_person(rng: random.Random, index: int) -> dict:
         "email": f"nguoidan{index}@demo.motcua.invalid",
         "address": f"Số {rng.randint(1, 200)}, tổ {rng.randint(1, 20)}, phường Bến Đò, tỉnh Sông Mây",
     }
+
+
+def _point_of(agency: Agency):
+    """The service point hosted by the agency (a commune's one-stop unit), if any."""
+    return ServicePoint.objects.filter(host_agency=agency).order_by("pk").first()
 
 
 def _officer(agency: Agency, role: str):
@@ -122,9 +140,14 @@ def _advance(dossier: Dossier, scenario: str, moment, cal, admin, now, cashier=N
 
 
 def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
-    """Create demo dossiers if the province has none yet. Returns how many were created."""
-    if Dossier.objects.exists():
-        return 0
+    """Create the demo dossiers: a few weeks of counter work if the province has none yet, and the
+    day's online dossiers of the demo citizens if they have none yet. Returns how many were created."""
+    created = 0 if Dossier.objects.exists() else _load_counter_work(per_agency, seed)
+    created += load_demo_day()
+    return created
+
+
+def _load_counter_work(per_agency: int, seed: int) -> int:
     admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if admin is None:
         return 0
@@ -158,7 +181,10 @@ def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
                     case=case,
                     applicant=synthetic_person(rng, created),
                     documents=_documents(version, case),
-                    service_point=centre if agency.level.rank == 1 else None,
+                    service_point=centre if agency.level.rank == 1 else _point_of(agency),
+                    # A commune's counter receives for its own commune (every commune receives a
+                    # commune-level procedure; the engine would otherwise take the first one).
+                    receiving_agency=agency if agency.level.rank > 1 else None,
                     competent_agency=agency,
                     received_at=moment,
                 )
@@ -174,3 +200,305 @@ def load_demo_dossiers(per_agency: int = 8, seed: int = 2026) -> int:
             created += 1
     services.mark_overdue()
     return created
+
+
+# --- a day at the centre: the demo citizens, online intake, unassigned, results to hand back ------
+
+
+@dataclass(frozen=True)
+class CitizenSpec:
+    """A demo citizen account (synthetic person): signs in on the portal with the phone number."""
+
+    full_name: str
+    citizen_id: str
+    birth_date: datetime.date
+    phone: str
+    email: str
+    address: str
+    commune: str  # where the person lives, for the logins table
+
+
+DEMO_CITIZENS = [
+    CitizenSpec("Đinh Thị Hoa", "025192004521", datetime.date(1992, 4, 15), "0999000901",
+                "hoa.dinh@demo.motcua.invalid", "Thôn Suối Bạc, xã Suối Bạc, tỉnh Sông Mây", "Xã Suối Bạc"),
+    CitizenSpec("Lương Văn Tiến", "026085007734", datetime.date(1985, 9, 2), "0999000902",
+                "tien.luong@demo.motcua.invalid", "Số 12 đường Bến Đò, phường Bến Đò, tỉnh Sông Mây", "Phường Bến Đò"),
+]
+
+
+def demo_citizen_accounts(password: str) -> list:
+    """The demo citizens' users, created with `password` when missing (keyed on the phone: a
+    re-run changes nothing, and keeps a changed password)."""
+    from motcua.accounts import services as accounts
+    from motcua.accounts.models import AccountKind, CitizenAccount
+
+    users = []
+    for spec in DEMO_CITIZENS:
+        account = CitizenAccount.objects.filter(phone=spec.phone).select_related("user").first()
+        if account is None:
+            account = accounts.sign_up(
+                {"kind": AccountKind.PERSON, "full_name": spec.full_name, "citizen_id": spec.citizen_id,
+                 "birth_date": spec.birth_date, "phone": spec.phone, "email": spec.email, "address": spec.address},
+                password,
+            )
+        users.append(account.user)
+    return users
+
+
+def _applicant(spec: CitizenSpec) -> dict:
+    return {"kind": "person", "name": spec.full_name, "id_number": spec.citizen_id, "birth_date": spec.birth_date,
+            "phone": spec.phone, "email": spec.email, "address": spec.address}
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF standing for a scanned form (Vietnamese text, marked as demo data)."""
+    import font_roboto
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("Roboto", "", f"{font_roboto.font_directory}/Roboto-Regular.ttf")
+    pdf.add_page()
+    pdf.set_font("Roboto", size=16)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Roboto", size=11)
+    for line in [*lines, "", "Dữ liệu minh họa của tỉnh mẫu Sông Mây: người và giấy tờ không có thật."]:
+        pdf.multi_cell(0, 7, line or " ", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def demo_png(width: int = 240, height: int = 150) -> bytes:
+    """A small PNG standing for a photographed identity card: a pale card with a darker band."""
+    rows = []
+    for y in range(height):
+        shade = (40, 90, 160) if y < height // 4 else (235, 238, 242)
+        row = bytearray([0])  # filter: none
+        for x in range(width):
+            photo = height // 3 < y < height - 20 and 16 < x < 76
+            row += bytes((150, 150, 150) if photo else shade)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+            + chunk(b"IEND", b""))
+
+
+def _upload(name: str, data: bytes, moment) -> str:
+    """Store a file where the portal files uploads of dossiers; returns its storage name."""
+    return default_storage.save(f"dossiers/{moment:%Y/%m}/{name}", ContentFile(data))
+
+
+class _Clock:
+    """Past working moments for the day's scenarios: `day(n, hour)` is n working days before
+    today at that hour (always before now, even during Tết: it counts working days back), and
+    `later(moment, hours)` adds working hours, refusing anything not in the past."""
+
+    def __init__(self, cal, now):
+        self.cal, self.now = cal, now
+
+    def day(self, working_days_back: int, hour: int, minute: int = 0):
+        day = timezone.localdate(self.now)
+        count = 0
+        while count < working_days_back:
+            day -= datetime.timedelta(days=1)
+            if self.cal.is_working_day(day):
+                count += 1
+        naive = datetime.datetime.combine(day, datetime.time(hour, minute))
+        moment = self.cal.next_working_moment(timezone.make_aware(naive, timezone.get_current_timezone()))
+        if moment >= self.now:
+            raise _NotYet
+        return moment
+
+    def later(self, moment, hours):
+        when = self.cal.add(moment, hours, "working_hours")
+        if when >= self.now:
+            raise _NotYet
+        return when
+
+
+def _version(national_code: str) -> ProcedureVersion:
+    return ProcedureVersion.objects.get(status=ProcedureVersion.Status.PUBLISHED,
+                                        procedure__national_code=national_code)
+
+
+def _case(version, order: int = 0):
+    cases = list(version.cases.order_by("order", "pk"))
+    return cases[order] if cases else None
+
+
+def _uploaded_documents(version, case, files: list[tuple[str, bytes]], moment) -> list[dict]:
+    """Every document of the version and case, each with one of `files` uploaded (in turn)."""
+    from motcua.dossiers.models import DossierDocument
+
+    documents = _documents(version, case)
+    for index, entry in enumerate(documents):
+        name, data = files[index % len(files)]
+        entry.update(digitization=DossierDocument.Digitization.DIGITISED, file=_upload(name, data, moment))
+    return documents
+
+
+def _file_in_store(user, dossier) -> None:
+    """As the portal does: each uploaded file joins its owner's data store."""
+    from motcua.documents import services as store
+    from motcua.documents.models import Source
+
+    for document in dossier.documents.all():
+        store.store_dossier_document(user, document, source=Source.UPLOAD)
+
+
+@transaction.atomic
+def load_demo_day(password: str | None = None) -> int:
+    """The day's dossiers (module docstring), once: nothing when the demo citizens already have
+    dossiers or the demo officers are missing. Returns how many dossiers were created."""
+    from motcua.documents import services as store
+
+    from .demo import DEMO_PASSWORD, code_of
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[
+        "motcua.suoibac", "chuyenvien.suoibac", "lanhdao.suoibac", "motcua.tuphap", "chuyenvien.tuphap",
+        "lanhdao.tuphap"])}
+    if len(users) < 6:
+        return 0
+    hoa_spec, tien_spec = DEMO_CITIZENS
+    hoa, tien = demo_citizen_accounts(password or DEMO_PASSWORD)
+    if Dossier.objects.filter(account__in=[hoa, tien]).exists():
+        return 0
+    suoi_bac, tu_phap = Agency.objects.get(code=code_of("ubnd_suoi_bac")), Agency.objects.get(code=code_of("tu_phap"))
+    commune_point = _point_of(suoi_bac)
+    centre = ServicePoint.objects.filter(kind=ServicePoint.Kind.PROVINCIAL_CENTRE).order_by("pk").first()
+    clock = _Clock(legal_calendar(), timezone.localtime())
+    rng = random.Random(1804)
+    before = Dossier.objects.count()
+
+    def step(action):
+        """One scenario, wholly or not at all: a moment that would lie in the future, or an action the
+        engine refuses, leaves it out (anything else is a bug and stops the loader)."""
+        try:
+            with transaction.atomic():
+                action()
+        except (_NotYet, services.DossierActionError):
+            pass
+
+    # 1. Xã Suối Bạc, online intake: Hoa's birth registration with its files; the counter officer
+    #    has already opened the declaration (the access log's entry).
+    def birth_online():
+        version = _version("9.000101")
+        case = _case(version)
+        moment = clock.day(1, 14)
+        files = [("to-khai-dang-ky-khai-sinh.pdf", demo_pdf("Tờ khai đăng ký khai sinh", [
+            "Người yêu cầu: Đinh Thị Hoa", "Họ, chữ đệm và tên người được đăng ký khai sinh: Phạm Gia An",
+            "Nơi sinh: Trạm Y tế xã Suối Bạc"])), ("giay-chung-sinh.png", demo_png())]
+        dossier = services.submit_online(
+            hoa, procedure_version=version, case=case, applicant=_applicant(hoa_spec),
+            documents=_uploaded_documents(version, case, files, moment), account=hoa,
+            competent_agency=suoi_bac, receiving_agency=suoi_bac, submitted_at=moment,
+        )
+        _file_in_store(hoa, dossier)
+        first = dossier.documents.order_by("pk").first()
+        store.record_opening(users["motcua.suoibac"], dossier, document=first, at=clock.later(moment, 1))
+
+
+    # 2. Sở Tư pháp, online intake: Hoa asks for a criminal record certificate (fee still owed,
+    #    paid once the dossier is accepted); the counter officer opened the identity card photo.
+    def record_online():
+        version = _version("9.000301")
+        case = _case(version)
+        moment = clock.day(2, 9, 30)
+        files = [("to-khai-ly-lich-tu-phap.pdf", demo_pdf("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", [
+            "Người yêu cầu: Đinh Thị Hoa", "Mục đích: bổ sung hồ sơ xin việc"])),
+            ("can-cuoc-cong-dan.png", demo_png())]
+        dossier = services.submit_online(
+            hoa, procedure_version=version, case=case, applicant=_applicant(hoa_spec),
+            documents=_uploaded_documents(version, case, files, moment), account=hoa,
+            competent_agency=tu_phap, submitted_at=moment,
+        )
+        _file_in_store(hoa, dossier)
+        photo = dossier.documents.order_by("pk")[1]
+        store.record_opening(users["motcua.tuphap"], dossier, document=photo, at=clock.later(moment, 2))
+
+
+    # 3. Xã Suối Bạc, unassigned: a certificate of marital status received at the counter, the fee
+    #    paid, handed to the commune's specialists without naming anyone.
+    def marital_unassigned():
+        version = _version("9.000106")
+        moment = clock.day(1, 8)
+        dossier = services.receive_at_counter(
+            users["motcua.suoibac"], procedure_version=version, applicant=synthetic_person(rng, 901),
+            documents=_documents(version, None), service_point=commune_point, receiving_agency=suoi_bac,
+            competent_agency=suoi_bac, received_at=moment,
+        )
+        _pay_at_counter(users["motcua.suoibac"], dossier, clock.later(moment, 0.25))
+        dossier.refresh_from_db()
+        services.hand_over(users["motcua.suoibac"], dossier, at=clock.later(moment, 0.5))
+
+
+    # 4. Sở Tư pháp, unassigned: Tiến's online criminal record request, accepted, handed to the
+    #    specialists without naming anyone; its fee is still owed (he pays online from his page).
+    def record_unassigned():
+        version = _version("9.000301")
+        case = _case(version)
+        moment = clock.day(3, 15)
+        files = [("to-khai-ly-lich-tu-phap.pdf", demo_pdf("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", [
+            "Người yêu cầu: Lương Văn Tiến", "Mục đích: định cư"]))]
+        dossier = services.submit_online(
+            tien, procedure_version=version, case=case, applicant=_applicant(tien_spec),
+            documents=_uploaded_documents(version, case, files, moment), account=tien,
+            competent_agency=tu_phap, submitted_at=moment,
+        )
+        _file_in_store(tien, dossier)
+        accepted = services.accept_online(users["motcua.tuphap"], dossier, at=clock.later(moment, 1))
+        services.hand_over(users["motcua.tuphap"], accepted, at=clock.later(moment, 1.5))
+
+
+    # 5. Xã Suối Bạc, a result to hand back with its fee owed (payable at return): Hoa's building
+    #    permit for a house, applied online, examined and signed by named officers.
+    def permit_resolved_owing():
+        version = _version("9.000702")
+        case = _case(version)
+        moment = clock.day(8, 9)
+        files = [("don-de-nghi-cap-giay-phep-xay-dung.pdf", demo_pdf("Đơn đề nghị cấp giấy phép xây dựng", [
+            "Chủ đầu tư: Đinh Thị Hoa", "Công trình: nhà ở riêng lẻ 2 tầng, thôn Suối Bạc"])),
+            ("ban-ve-mat-bang.png", demo_png())]
+        dossier = services.submit_online(
+            hoa, procedure_version=version, case=case, applicant=_applicant(hoa_spec),
+            documents=_uploaded_documents(version, case, files, moment), account=hoa,
+            competent_agency=suoi_bac, receiving_agency=suoi_bac, submitted_at=moment,
+            return_channel="counter", service_point=commune_point,
+        )
+        _file_in_store(hoa, dossier)
+        row = services.accept_online(users["motcua.suoibac"], dossier, at=clock.later(moment, 1))
+        row = services.hand_over(users["motcua.suoibac"], row, to_officer=users["chuyenvien.suoibac"],
+                                 at=clock.later(moment, 1.5))
+        row = services.hand_over(users["chuyenvien.suoibac"], row, to_officer=users["lanhdao.suoibac"],
+                                 at=clock.later(moment, 30))
+        services.resolve(users["lanhdao.suoibac"], row, result_description="Giấy phép xây dựng nhà ở riêng lẻ",
+                         at=clock.later(moment, 36))
+
+
+    # 6. Sở Tư pháp, a result to hand back with nothing owed: a criminal record certificate
+    #    received at the counter (fee paid at intake), examined and signed.
+    def record_resolved_paid():
+        version = _version("9.000301")
+        case = _case(version)
+        moment = clock.day(7, 8, 30)
+        dossier = services.receive_at_counter(
+            users["motcua.tuphap"], procedure_version=version, case=case, applicant=synthetic_person(rng, 902),
+            documents=_documents(version, case), service_point=centre, competent_agency=tu_phap, received_at=moment,
+        )
+        _pay_at_counter(users["motcua.tuphap"], dossier, clock.later(moment, 0.25))
+        row = Dossier.objects.get(pk=dossier.pk)
+        row = services.hand_over(users["motcua.tuphap"], row, to_officer=users["chuyenvien.tuphap"],
+                                 at=clock.later(moment, 0.5))
+        row = services.hand_over(users["chuyenvien.tuphap"], row, to_officer=users["lanhdao.tuphap"],
+                                 at=clock.later(moment, 24))
+        services.resolve(users["lanhdao.tuphap"], row, result_description="Phiếu lý lịch tư pháp số 1",
+                         at=clock.later(moment, 30))
+
+
+    for scenario in (permit_resolved_owing, record_resolved_paid, record_unassigned, marital_unassigned,
+                     record_online, birth_online):
+        step(scenario)
+    services.mark_overdue()
+    return Dossier.objects.count() - before

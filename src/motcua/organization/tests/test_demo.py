@@ -24,7 +24,7 @@ from motcua.organization.permissions import agencies_for, has_permission
 
 pytestmark = pytest.mark.django_db
 
-DUMPED_APPS = ["organization", "catalog", "auth", "dossiers"]
+DUMPED_APPS = ["organization", "catalog", "auth", "dossiers", "accounts", "documents", "payments"]
 
 
 def run(*args, **options) -> str:
@@ -178,7 +178,12 @@ def test_demo_dossiers_cover_the_work_queues(loaded):
     returned = Dossier.objects.filter(status=Status.RETURNED)
     assert all(d.outcome is not None and d.returned_at >= d.finished_at for d in returned)
     # Every dossier was made by the engine: it has its receipt event, and codes carry the agency prefix.
-    assert DossierEvent.objects.filter(kind="receive_at_counter").count() == Dossier.objects.count()
+    receipts = DossierEvent.objects.filter(kind__in=["receive_at_counter", "submit_online"])
+    assert receipts.count() == Dossier.objects.count()
+    assert set(receipts.values_list("dossier_id", flat=True)) == set(Dossier.objects.values_list("pk", flat=True))
+    # The commune units receive at their own counters too.
+    for commune in ("UBND xã Suối Bạc", "UBND xã Đồi Chè"):
+        assert Dossier.objects.filter(receiving_agency__short_name=commune, channel_in=1).exists(), commune
     assert all(d.code.startswith(d.receiving_agency.code + "-") for d in Dossier.objects.select_related("receiving_agency"))
 
 
@@ -196,3 +201,74 @@ def test_demo_dossiers_have_no_future_events(loaded):
     from motcua.dossiers.models import DossierEvent
 
     assert not DossierEvent.objects.filter(at__gt=timezone.now()).exclude(kind__in=["overdue", "step_overdue"]).exists()
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def test_the_demo_day_puts_work_in_every_new_tab(loaded, client):
+    """After `make run` a newcomer finds each seam working: online dossiers with files waiting at
+    Suối Bạc and Sở Tư pháp, unassigned dossiers for their specialists, results to hand back (one
+    with a fee owed), an opening in the access log, and citizens who see what they owe."""
+    from django.utils import timezone
+
+    from motcua.documents.models import DocumentOpening
+    from motcua.dossiers import selectors
+    from motcua.dossiers.models import Status
+    from motcua.organization.demo_dossiers import DEMO_CITIZENS
+
+    for counter in ("motcua.suoibac", "motcua.tuphap"):
+        waiting = list(selectors.online_intake_queue(_user(counter)))
+        assert waiting and all(d.status == Status.NEW and d.account is not None for d in waiting), counter
+        with_files = [d for d in waiting if d.documents.exclude(file="").exists()]
+        assert with_files, counter
+        client.force_login(_user(counter))
+        for document in with_files[0].documents.exclude(file=""):
+            answer = client.get(f"/mot-cua/ho-so/{with_files[0].code}/tai-lieu/{document.pk}/")
+            assert answer.status_code == 200, (counter, document.name)
+            assert b"".join(answer.streaming_content)[:4] in (b"%PDF", b"\x89PNG")
+    for specialist in ("chuyenvien.suoibac", "chuyenvien.tuphap"):
+        assert selectors.unassigned_queue(_user(specialist)).exists(), specialist
+    suoi_bac = list(selectors.results_to_return_queue(_user("motcua.suoibac")))
+    assert any(d.fee_due > d.fee_paid for d in suoi_bac)
+    assert selectors.results_to_return_queue(_user("motcua.tuphap")).exists()
+    openings = DocumentOpening.objects.filter(officer__username__in=["motcua.suoibac", "motcua.tuphap"])
+    assert openings.count() >= 2 and all(o.at < timezone.now() for o in openings)
+
+    # A demo citizen signs in with the phone number and the demo password and sees what is owed.
+    client.logout()
+    hoa = DEMO_CITIZENS[0]
+    assert client.login(request=None, username=hoa.phone, password=demo.DEMO_PASSWORD)
+    mine = client.get("/ca-nhan/ho-so/").content.decode()
+    assert "data-owed=" in mine and "Còn phải nộp" in mine
+
+
+def test_demo_logins_lists_the_citizen_accounts(loaded):
+    from motcua.organization.demo_dossiers import DEMO_CITIZENS
+
+    output = run("demo_logins")
+    for citizen in DEMO_CITIZENS:
+        row = next(line for line in output.splitlines() if line.startswith(citizen.phone + " "))
+        assert "Người dân" in row and citizen.full_name in row
+    assert "/tai-khoan/dang-nhap/" in output
+
+
+def test_the_demo_loads_during_tet_with_every_moment_in_the_past():
+    """Loaded on a day of Tết 2027 (a long break): every action still lies in the past."""
+    import time_machine
+    from django.utils import timezone
+
+    from motcua.calendar.services import legal_calendar
+    from motcua.documents.models import DocumentOpening
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    tet = datetime.datetime(2027, 2, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    with time_machine.travel(tet, tick=False):
+        run("load_demo", "--demo")
+        assert not legal_calendar().is_working_day(tet.date())
+        assert Dossier.objects.filter(account__isnull=False).count() == 4
+        assert not DossierEvent.objects.filter(at__gte=timezone.now()).exclude(
+            kind__in=["overdue", "step_overdue"]).exists()
+        assert not Dossier.objects.filter(submitted_at__gte=timezone.now()).exists()
+        assert DocumentOpening.objects.exists() and not DocumentOpening.objects.filter(at__gte=timezone.now()).exists()

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core.site import site_url
+from motcua.organization.demo_dossiers import DEMO_CITIZENS
 from motcua.organization.demo import DEMO_PASSWORD, STAFF
 from motcua.organization.models import RoleAssignment
 
@@ -34,7 +35,22 @@ def demo_login_rows() -> list[tuple[str, str, str]]:
             if scope not in scopes:
                 scopes.append(scope)
         rows.append((user.username, ", ".join(roles), "; ".join(scopes)))
-    return rows
+    return rows + citizen_login_rows()
+
+
+CITIZEN_LOGIN_URL = "/tai-khoan/dang-nhap/"  # the portal's sign-in page (portal.apply.CITIZEN_LOGIN_URL)
+
+
+def citizen_login_rows() -> list[tuple[str, str, str]]:
+    """(phone, role, name and commune) for each demo citizen account present: they sign in on the
+    portal with the phone number (or the e-mail) and the same demo password."""
+    try:
+        from motcua.accounts.models import CitizenAccount
+    except ImportError:  # the accounts app is optional
+        return []
+    present = set(CitizenAccount.objects.filter(phone__in=[c.phone for c in DEMO_CITIZENS]).values_list("phone", flat=True))
+    return [(c.phone, _("Citizen (portal account)"), f"{c.full_name} · {c.commune}")
+            for c in DEMO_CITIZENS if c.phone in present]
 
 
 class Command(BaseCommand):
@@ -64,4 +80,7 @@ class Command(BaseCommand):
                 officers = None
             if officers:
                 self.stdout.write(_("Officers sign in at %(url)s") % {"url": site + officers})
+            if citizen_login_rows():
+                self.stdout.write(_("Citizens sign in with their phone number at %(url)s") % {
+                    "url": site + CITIZEN_LOGIN_URL})
             self.stdout.write(_("Administration: %(url)s") % {"url": site + reverse("admin:index")})
