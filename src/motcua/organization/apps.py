@@ -6,3 +6,8 @@ class OrganizationConfig(AppConfig):
     name = "motcua.organization"
     label = "organization"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import audit
+
+        audit.connect()

@@ -428,3 +428,71 @@ class CounterAssignment(Validity):
         super().clean()
         if self.counter_id and self.agency_id and not self.counter.agencies.filter(pk=self.agency_id).exists():
             raise ValidationError({"agency": _("This counter does not serve the chosen agency.")})
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access audit log is append-only.")
+
+
+class AccessAuditEntry(models.Model):
+    """One change of somebody's access, or one lookup in the population register: who, when, from
+    which page, what before and after. Append-only: rows are written by `organization.audit` and
+    never changed or deleted (the model, its queryset and the admin refuse it)."""
+
+    class Kind(models.TextChoices):
+        ROLE_ASSIGNMENT = "role_assignment", _("Role assignment")
+        COUNTER_ASSIGNMENT = "counter_assignment", _("Counter assignment")
+        COUNTER = "counter", _("Counter and the agencies it serves")
+        STAFF_PROFILE = "staff_profile", _("Staff profile")
+        USER_ACCOUNT = "user_account", _("User account (active, staff, superuser, groups)")
+        REGISTER_LOOKUP = "register_lookup", _("Population register lookup")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        LOOKED_UP = "looked_up", _("Looked up")
+        REFUSED = "refused", pgettext_lazy("access audit", "Refused")
+
+    at = models.DateTimeField(pgettext_lazy("access audit", "at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("by (user name)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    action = models.CharField(pgettext_lazy("access audit", "action"), max_length=10, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("whose access"),
+    )
+    subject_label = models.CharField(_("whose access (label)"), max_length=255, blank=True)
+    object_label = models.CharField(_("object"), max_length=255, blank=True)
+    citizen_id_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    source = models.CharField(_("page"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "kind", "at"], name="org_access_audit_actor_kind")]
+        verbose_name = _("access audit entry")
+        verbose_name_plural = _("access audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.get_kind_display()} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The access audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access audit log is append-only.")

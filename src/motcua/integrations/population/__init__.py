@@ -7,11 +7,13 @@
 """
 from .base import PersonRecord, PopulationRegister, RegisterTimeout, RegisterUnavailable, get_register, register
 from .prefill import prefill
+from .lookups import LookupRefused
 
 # Import the adapters so that they register their names.
 from . import simulator, http  # noqa: E402,F401  isort:skip
 
 __all__ = [
+    "LookupRefused",
     "PersonRecord",
     "PopulationRegister",
     "RegisterTimeout",

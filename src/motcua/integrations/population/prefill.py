@@ -6,18 +6,24 @@ from motcua.dossiers.validators import validate_citizen_id
 from .base import get_register
 
 
-def prefill(citizen_id: str) -> dict:
+def prefill(citizen_id: str, user=None, page: str | None = None) -> dict:
     """Fields known for this citizen ID: {} when the number is malformed or unknown.
 
-    Raises RegisterUnavailable when the register cannot answer; the caller tells the person and
-    lets them type the data in.
+    Asked for a person (`user`, from a page), the lookup is checked, throttled and logged
+    (`lookups.lookup`: raises LookupRefused); every page passes its user. Raises RegisterUnavailable
+    when the register cannot answer; the caller tells the person and lets them type the data in.
     """
     citizen_id = (citizen_id or "").strip()
     try:
         validate_citizen_id(citizen_id)
     except ValidationError:
         return {}
-    record = get_register().lookup(citizen_id)
+    if user is not None:
+        from .lookups import lookup
+
+        record = lookup(user, citizen_id, page)
+    else:
+        record = get_register().lookup(citizen_id)
     if record is None:
         return {}
     return {

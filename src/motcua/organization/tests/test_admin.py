@@ -104,8 +104,11 @@ def test_admin_rights_follow_the_demo_groups(client, org):
     ensure_admin_groups()
     province = f.user("quantri", is_staff=True)
     province.groups.add(Group.objects.get(name=PROVINCE_ADMIN_GROUP))
+    RoleAssignment.objects.create(user=province, role="province_admin")
     manager = f.user("quanly", is_staff=True)
     manager.groups.add(Group.objects.get(name=CENTRE_MANAGER_GROUP))
+    # Admin rights are scoped: the manager administers the point they manage (tests/security).
+    RoleAssignment.objects.create(user=manager, role="centre_manager", service_point=org["point"])
 
     client.force_login(province)
     assert client.get(reverse("admin:organization_agency_add")).status_code == 200
