@@ -299,9 +299,9 @@ def export_xlsx() -> bytes:
         for row in tables[name]:
             sheet.append([_xlsx_value(row[column], kind) for column, kind in columns])
         sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    from motcua.core.spreadsheets import workbook_bytes
+
+    return workbook_bytes(workbook)  # formula-like texts stored as text, read back unchanged
 
 
 def _xlsx_value(value, kind):

@@ -1,11 +1,11 @@
 """The daily reconciliation as an Excel workbook (openpyxl): a sheet of payments (with their
 "refund due" flag), one of the day's refunds, one of the refunds still due, and one of totals (received, refunded, net) per channel and per agency."""
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from motcua.core.spreadsheets import workbook_bytes
 
 from .selectors import channel_of
 
@@ -64,6 +64,4 @@ def reconciliation_workbook(data: dict, channel_labels: dict) -> bytes:
             cell.font = Font(bold=True)
         for column in ("A", "B", "C", "D", "E", "F"):
             ws.column_dimensions[column].width = 24
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)  # formula-like texts (names, reasons) stored as text

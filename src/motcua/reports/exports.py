@@ -9,6 +9,8 @@ import json
 
 from django.utils.translation import gettext as _
 
+from motcua.core.spreadsheets import csv_row, workbook_bytes
+
 from .dossier_table import COLUMNS, RATES
 
 GROUP_FIELDS = ("key", "code", "name")
@@ -49,12 +51,12 @@ def to_json(table: dict) -> str:
 def to_csv(table: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*GROUP_FIELDS, *COLUMNS, *RATES])
-    for row in table["rows"]:
-        writer.writerow([row["key"] if row["key"] is not None else "", row["code"], row["name"],
-                         *(row[c] for c in COLUMNS), *(row[r] for r in RATES)])
+    writer.writerow(csv_row([*GROUP_FIELDS, *COLUMNS, *RATES]))
+    for row in table["rows"]:  # names come from the database: no formula may reach a spreadsheet
+        writer.writerow(csv_row([row["key"] if row["key"] is not None else "", row["code"], row["name"],
+                                 *(row[c] for c in COLUMNS), *(row[r] for r in RATES)]))
     total = table["total"]
-    writer.writerow(["total", "", _("Total"), *(total[c] for c in COLUMNS), *(total[r] for r in RATES)])
+    writer.writerow(csv_row(["total", "", _("Total"), *(total[c] for c in COLUMNS), *(total[r] for r in RATES)]))
     return out.getvalue()
 
 
@@ -167,6 +169,4 @@ def to_xlsx(table: dict) -> bytes:
     for c in range(3, width + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 13
     sheet.row_dimensions[low].height = 45
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)  # formula-like names stored as text
