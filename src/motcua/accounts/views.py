@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.integrations.population import RegisterUnavailable, prefill
+from motcua.integrations.population import LookupRefused, RegisterUnavailable, prefill
 
 from . import oidc, services
 from .lockout import lockout_message
@@ -254,9 +254,12 @@ def _prefill_from_register(request, account):
         number = account.citizen_id
     try:
         validate_citizen_id(number)
-        found = prefill(number)
+        found = prefill(number, user=request.user, page=request.path)  # own ID only, throttled, audited
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        found = None
+    except LookupRefused as refusal:
+        messages.error(request, refusal.message)
         found = None
     except RegisterUnavailable:
         logger.warning("Population register unavailable for a profile prefill")

@@ -80,12 +80,13 @@ def residence_unit(user) -> AdministrativeUnit | None:
     unit = _unit_in(profile.address)
     if unit is not None or not profile.citizen_id:
         return unit
-    from motcua.integrations.population import RegisterUnavailable, get_register
+    from motcua.integrations.population import LookupRefused, RegisterUnavailable
+    from motcua.integrations.population.lookups import lookup
 
     try:
-        record = get_register().lookup(profile.citizen_id)
-    except RegisterUnavailable:
-        log.info("population register unavailable; no residence default")
+        record = lookup(user, profile.citizen_id)  # the person's own ID: throttled and audited
+    except (RegisterUnavailable, LookupRefused):
+        log.info("population register unavailable or lookup refused; no residence default")
         return None
     return _unit_in(record.permanent_address) if record is not None else None
 

@@ -82,6 +82,9 @@ def test_prefill_from_the_register_then_save_marks_the_match(client, signed_in, 
 
 
 def test_prefill_not_found(client, signed_in):
+    # A citizen looks up only the ID saved on their account (integrations.population.lookups).
+    signed_in.citizen_id = "001090000000"
+    signed_in.save()
     response = client.post("/tai-khoan/", profile_data(signed_in, citizen_id="001090000000", prefill="1"))
     assert "Cơ sở dữ liệu quốc gia về dân cư không có công dân mang số định danh này." in response.content.decode()
     assert 'value="Le Huu Dung"' in response.content.decode()

@@ -221,7 +221,9 @@ def applicant_lookup(request):
         )
     # Nobody we know yet: ask the national population register (through its adapter).
     try:
-        record = population.prefill(citizen_id)
+        record = population.prefill(citizen_id, user=request.user, page=request.path)
+    except population.LookupRefused as refusal:  # throttled (checked and logged in population.lookups)
+        return JsonResponse({"found": False, "message": refusal.message}, status=429)
     except population.RegisterUnavailable:
         return JsonResponse({"found": False, "message": _("The population register does not answer; type the data in.")})
     if not record:
