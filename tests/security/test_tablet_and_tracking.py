@@ -311,3 +311,11 @@ def test_the_demo_catalogue_marks_criminal_record_and_death_registration_sensiti
     assert "9.000101" not in sensitive  # birth registration is not
     death = next(data for data in PROCEDURES if data["national_code"] == "9.000103")
     assert procedure_arguments(death)["is_sensitive"] is True
+
+
+def test_the_officers_rating_page_links_to_their_counters_tablets(client, officer, counter, world):
+    client.force_login(officer)
+    html = client.get("/mot-cua/danh-gia/").content.decode()
+    assert reverse("feedback:kiosk_devices", args=[counter.pk]) in html and "Máy tính bảng đánh giá" in html
+    client.force_login(world["justice_counter"])  # seated at no counter
+    assert reverse("feedback:kiosk_devices", args=[counter.pk]) not in client.get("/mot-cua/danh-gia/").content.decode()

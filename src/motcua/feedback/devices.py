@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -57,6 +58,18 @@ def may_manage(user, counter: Counter) -> bool:
         if assignment.role == Role.PROVINCE_ADMIN or assignment.service_point_id == counter.service_point_id:
             return True
     return False
+
+
+def counters_of(user):
+    """The counters whose tablets the user looks after: seated there today, or managing the service
+    point (province administrators reach every counter by its page, not by this list)."""
+    if not user or not user.is_authenticated:
+        return Counter.objects.none()
+    seated = CounterAssignment.objects.valid_on(timezone.localdate()).filter(user=user).values_list("counter_id")
+    points = [a.service_point_id for a in active_assignments(user)
+              if a.service_point_id and "service_point.manage" in ROLE_PERMISSIONS.get(a.role, ())]
+    return (Counter.objects.filter(Q(pk__in=seated) | Q(service_point_id__in=points), is_active=True)
+            .select_related("service_point").order_by("service_point__name", "number"))
 
 
 def register(actor, counter: Counter, name: str = "") -> tuple[CounterDevice, str]:

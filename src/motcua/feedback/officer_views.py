@@ -17,7 +17,7 @@ from motcua.backoffice.access import staff_required
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 
-from . import selectors, services
+from . import devices, selectors, services
 from .errors import FeedbackError
 from .forms import AnswerForm, InfoRequestForm, OfficerFeedbackForm, PeriodForm, PublishForm, ReasonForm, RouteForm
 from .models import FeedbackChannel, State
@@ -179,4 +179,5 @@ def rating_report(request):
         "by_counter": selectors.rating_breakdown(ratings, "counter"),
         "by_agency": selectors.rating_breakdown(ratings, "agency"),
         "latest": ratings.order_by("-created_at", "-pk")[:50],
+        "tablet_counters": devices.counters_of(request.user),
     })
