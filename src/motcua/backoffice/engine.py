@@ -51,6 +51,41 @@ def competent_agency_for(version, receiving_agency):
     return None
 
 
+def competent_choices(user, version, receiving_agency=None) -> list:
+    """The competent agencies the counter officer chooses among, by name ([]: nothing to choose).
+
+    A boundary-free procedure (Decree 118/2025) is received at any service point and handled by
+    the competent agency the applicant's case belongs to (a commune-level procedure of a commune
+    elsewhere): with more than one competent agency the officer chooses it. So does an officer
+    whose agency receives but does not decide a procedure with several. A commune receiving its
+    own commune-level dossier of a procedure that is not boundary-free decides it itself."""
+    from motcua.portal import places
+
+    agencies = places.competent_agencies(version)
+    if len(agencies) < 2:
+        return []
+    if receiving_agency is None:
+        receiving_agency = receiving_agency_for(user, version)
+    own = receiving_agency is not None and any(a.pk == receiving_agency.pk for a in agencies)
+    if own and not version.is_boundary_free:
+        return []
+    return agencies
+
+
+def suggested_competent_agency(user, agencies, receiving_agency=None, address: str = ""):
+    """The choice to pre-select: the officer's own agency when it is competent, else the one of the
+    applicant's residence (the commune their address names), else None (the officer chooses)."""
+    from motcua.portal import places
+
+    mine = [receiving_agency.pk] if receiving_agency is not None else []
+    mine += list(agencies_for(user, "dossier.receive").order_by("pk").values_list("pk", flat=True))
+    by_pk = {agency.pk: agency for agency in agencies}
+    for pk in mine:
+        if pk in by_pk:
+            return by_pk[pk]
+    return places.agency_of_unit(agencies, places.unit_of_address(address)) if address else None
+
+
 def service_point_for(user, agency):
     """Where the officer sits: their counter for that agency, else a service point of their roles."""
     today = timezone.localdate()
@@ -87,6 +122,9 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         }
     documents = intake_documents(form)
     agency = receiving_agency_for(user, version)
+    # Chosen on the form when the procedure's competent agencies are offered (competent_choices);
+    # the receiving agency stays the officer's.
+    competent = form.competent_agency() if "competent_agency" in form.fields else competent_agency_for(version, agency)
     return services.receive_at_counter(
         user,
         procedure_version=version,
@@ -96,7 +134,7 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         documents=documents,
         service_point=service_point_for(user, agency) if agency else None,
         receiving_agency=agency,
-        competent_agency=competent_agency_for(version, agency),
+        competent_agency=competent,
         return_channel=data["return_channel"],
         delivery_address=data.get("return_address", ""),
         note=data.get("note", ""),

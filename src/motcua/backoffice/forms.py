@@ -3,6 +3,7 @@ engine checks the rest (transitions, permissions, the procedure's channels)."""
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.validators import PERSON_NAME_MAX_LENGTH, RefuseOverlongMixin, validate_person_name_characters
@@ -54,9 +55,22 @@ class IntakeForm(RefuseOverlongMixin, forms.Form):
     return_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, documents=(), stored_documents=(), **kwargs):
+    def __init__(self, *args, documents=(), stored_documents=(), competent_agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.documents = list(documents)
+        # The procedure's competent agencies the officer chooses among (engine.competent_choices):
+        # a boundary-free procedure received here and handled by the competent agency.
+        self.competent_agencies = list(competent_agencies)
+        if self.competent_agencies:
+            today = timezone.localdate()
+            self.fields["competent_agency"] = forms.TypedChoiceField(
+                label=_("Competent agency (handles the dossier)"), coerce=int,
+                choices=[("", "---")] + [(a.pk, a.name_on(today)) for a in self.competent_agencies],
+                error_messages={
+                    "required": _("Choose the competent agency that will handle the dossier."),
+                    "invalid_choice": _("This agency is not competent for this procedure; choose one from the list."),
+                },
+            )
         # The owner's stored documents the officer may re-use ({pk: StoredDocument}), looked up
         # by the citizen ID typed on this form.
         self.stored = {stored.pk: stored for stored in stored_documents}
@@ -103,6 +117,11 @@ class IntakeForm(RefuseOverlongMixin, forms.Form):
         if data.get("return_channel") == ReturnChannel.POST and not data.get("return_address"):
             self.add_error("return_address", _("Give the address the result is to be posted to."))
         return data
+
+    def competent_agency(self):
+        """The competent agency chosen (an Agency of the offered ones), None when none is offered."""
+        chosen = self.cleaned_data.get("competent_agency")
+        return next((a for a in self.competent_agencies if a.pk == chosen), None)
 
     def handed_in_documents(self):
         """[(required document, originals, certified copies, copies)] for the ticked items."""

@@ -110,3 +110,9 @@ def point_for(points: list[ReceivingPoint], agency, unit=None) -> ReceivingPoint
         if unit is not None and point.service_point.administrative_unit_id == unit.pk:
             return point
     return None
+
+
+def unit_of_address(address: str) -> AdministrativeUnit | None:
+    """The unit an address names (its lowest level; a merged commune -> its successor), e.g. the
+    applicant's address typed at the counter; None when it names none."""
+    return _unit_in(address or "")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -87,6 +88,10 @@ def intake(request):
     case = procedures.find_case(version, source.get("case", "").strip()) if version else None
     cases = list(version.cases.order_by("order", "pk")) if version else []
     documents = procedures.checklist(version, case) if version and (case or not cases) else []
+    # Boundary-free procedures (Decree 118/2025): the officer's agency receives, the competent
+    # agency chosen here handles (engine.competent_choices).
+    receiving = engine.receiving_agency_for(request.user, version) if version else None
+    competent = engine.competent_choices(request.user, version, receiving) if version else []
     initial = {"procedure": procedure_code, "case": case.code if case else "", "owner_same": True}
 
     form_token = _token(request.POST) or uuid.uuid4().hex
@@ -97,11 +102,12 @@ def intake(request):
     if request.method == "POST" and request.POST.get("lookup_store"):
         # "Find stored documents" (works without JS): show the form again with the store's copies.
         typed = {**initial, **request.POST.dict(), "owner_same": bool(request.POST.get("owner_same"))}
-        form = IntakeForm(documents=documents, stored_documents=stored, initial=typed)
+        form = IntakeForm(documents=documents, stored_documents=stored, competent_agencies=competent, initial=typed)
         posted = request.POST
         status = 200
     elif request.method == "POST":
-        form = IntakeForm(request.POST, documents=documents, stored_documents=stored, initial=initial)
+        form = IntakeForm(request.POST, documents=documents, stored_documents=stored, competent_agencies=competent,
+                          initial=initial)
         if version is None:
             form.is_valid()
             form.add_error(None, _("Unknown procedure, or one your agencies do not receive. Search again."))
@@ -119,7 +125,7 @@ def intake(request):
                 form_token = uuid.uuid4().hex  # the old one is spent: sending again makes a new dossier
         status = 400
     else:
-        form = IntakeForm(documents=documents, initial=initial)
+        form = IntakeForm(documents=documents, competent_agencies=competent, initial=initial)
         status = 200
 
     context = {
@@ -135,6 +141,8 @@ def intake(request):
         "store_for": store_for,
         "applicant_fields": [form[name] for name in APPLICANT_FIELDS],
         "owner_fields": [form[name] for name in OWNER_FIELDS],
+        "competent_rows": _competent_rows(request.user, form, competent, receiving, posted),
+        "receiving_name": receiving.name_on(timezone.localdate()) if receiving else "",
         "form_token": form_token,
     }
     return render(request, "backoffice/intake.html", context, status=status)
@@ -165,6 +173,21 @@ def _receive_once(request, version, case, form) -> str | None:
             record.status_code, record.body = 302, {"code": dossier.code}
             record.save(update_fields=["status_code", "body"])
     return dossier.code
+
+
+def _competent_rows(user, form, agencies, receiving, posted=None) -> list[dict]:
+    """The competent agencies offered, with the one to show selected: the officer's choice, else
+    the suggestion (their own agency if competent, else the commune the applicant's address names)."""
+    if not agencies:
+        return []
+    posted = form.data if form.is_bound else posted
+    chosen = posted.get("competent_agency", "") if posted is not None else ""
+    if not chosen:
+        address = posted.get("applicant_address", "") if posted is not None else ""
+        suggestion = engine.suggested_competent_agency(user, agencies, receiving, address)
+        chosen = str(suggestion.pk) if suggestion else ""
+    today = timezone.localdate()
+    return [{"pk": a.pk, "name": a.name_on(today), "selected": str(a.pk) == str(chosen)} for a in agencies]
 
 
 def _attach_errors(form, error: ValidationError):
