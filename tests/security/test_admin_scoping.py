@@ -262,6 +262,9 @@ def test_manager_cannot_make_anyone_superuser_or_reach_other_staff(client, world
 
 def test_province_admin_keeps_full_rights(client, world):
     client.force_login(world["province"])
+    listing = reverse("admin:organization_counter_changelist")
+    filtered = client.get(listing, {"service_point__id__exact": world["doi_che"].pk})
+    assert list(filtered.context["cl"].queryset) == [world["counter_y"]]
     url = change_url("counter", world["counter_y"])
     data = form_data(client.get(url))
     data["agencies"] = [str(world["x"].pk), str(world["y"].pk)]
@@ -369,9 +372,11 @@ def test_the_log_is_append_only_and_shown_to_the_province_only(client, world):
     assert page.status_code == 200 and "motcua.doiche" in page.content.decode()
     assert client.get(reverse("admin:organization_accessauditentry_change", args=[row.pk])).status_code == 200
     assert client.post(reverse("admin:organization_accessauditentry_delete", args=[row.pk])).status_code == 403
-    for user in ("manager", "officer_x"):
-        client.force_login(world[user])
-        assert client.get(listing).status_code == 403
+    client.force_login(world["manager"])  # a manager sees only their staff's register lookups (none yet)
+    assert list(client.get(listing).context["cl"].queryset) == []
+    assert client.get(reverse("admin:organization_accessauditentry_change", args=[row.pk])).status_code == 302
+    client.force_login(world["officer_x"])
+    assert client.get(listing).status_code == 403
     assert AccessAuditEntry.objects.filter(pk=row.pk).exists()
 
 
@@ -392,6 +397,11 @@ def test_officer_lookup_is_logged_masked_and_searchable(client, world):
     found = client.get(listing, {"q": person.citizen_id})
     assert list(found.context["cl"].queryset) == [row]
     assert list(client.get(listing, {"q": simulator.people()[6].citizen_id}).context["cl"].queryset) == []
+    # The manager of Bến Đò sees the lookups of their own staff, not those of another point's.
+    client.force_login(world["officer_y"])
+    client.get("/mot-cua/tiep-nhan/cong-dan/", {"citizen_id": simulator.people()[7].citizen_id})
+    client.force_login(world["manager"])
+    assert list(client.get(listing).context["cl"].queryset) == [row]
 
 
 def test_officer_lookups_are_throttled(client, world, settings):

@@ -27,7 +27,7 @@ from .models import (
     ServicePointName,
     StaffProfile,
 )
-from .permissions import AdminScope, admin_scope, is_province_wide
+from .permissions import AdminScope, admin_scope
 
 User = get_user_model()
 
@@ -613,8 +613,9 @@ class UserAdmin(LanguageParameterMixin, ScopedMixin, DjangoUserAdmin):
 
 @admin.register(AccessAuditEntry)
 class AccessAuditEntryAdmin(LanguageParameterMixin, ReadOnlyAdmin):
-    """Every change of somebody's access and every population register lookup. Only a superuser or
-    a province administrator sees it, whatever Django permissions a group grants."""
+    """Every change of somebody's access and every population register lookup, for a superuser or
+    a province administrator; a centre manager sees the register lookups made by the staff of the
+    service points they manage. Nobody else, whatever Django permissions a group grants."""
 
     list_display = ["at", "actor_label", "kind", "action", "subject_label", "object_label", "changes", "source"]
     list_filter = ["kind", "action"]
@@ -625,11 +626,24 @@ class AccessAuditEntryAdmin(LanguageParameterMixin, ReadOnlyAdmin):
     readonly_fields = fields
     list_select_related = []
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = scope_of(request)
+        if scope.everything:
+            return queryset
+        return queryset.filter(kind=AccessAuditEntry.Kind.REGISTER_LOOKUP, actor_id__in=scope.staff_user_ids())
+
     def has_module_permission(self, request):
-        return is_province_wide(request.user)
+        scope = scope_of(request)
+        return scope.everything or bool(scope.service_point_ids)
 
     def has_view_permission(self, request, obj=None):
-        return is_province_wide(request.user)
+        scope = scope_of(request)
+        if scope.everything:
+            return True
+        if not scope.service_point_ids:
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     @admin.display(description=_("before → after"))
     def changes(self, obj):
