@@ -348,6 +348,15 @@ def test_each_access_change_writes_an_audit_row_with_before_and_after(client, wo
         world["province"]}
 
 
+def test_deleting_a_user_audits_the_access_they_lose(client, world, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_delete", args=[world["officer_y"].pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    rows = AccessAuditEntry.objects.filter(action=Action.DELETED, subject_label__startswith="motcua.doiche")
+    assert {row.kind for row in rows} == {Kind.ROLE_ASSIGNMENT, Kind.COUNTER_ASSIGNMENT, Kind.STAFF_PROFILE}
+    assert all(row.actor == admin_user and row.after is None and row.before for row in rows)
+
+
 def test_saving_without_a_change_writes_nothing(client, world):
     client.force_login(world["province"])
     url = change_url("counter", world["counter_x"])

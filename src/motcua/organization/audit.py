@@ -220,9 +220,13 @@ def _before_delete(sender, instance, **kwargs):
         subject = subject_of(instance)
     except Exception:
         pass
-    record(kind, Action.DELETED, subject=subject if subject is not None and subject.pk else None,
-           subject_label=_subject_label(instance, subject) if isinstance(instance, Counter) else "",
-           object_label=label, before=before, after=None)
+    # The label only, never the link: the row may be deleted with its user (a cascade), and a link
+    # to a user being deleted would break the deletion.
+    if isinstance(instance, Counter):
+        subject_label = _counter_subject(instance)
+    else:
+        subject_label = _user_label(subject) if subject is not None and subject.pk else ""
+    record(kind, Action.DELETED, subject_label=subject_label, object_label=label, before=before, after=None)
 
 
 def _counter_agencies_changed(sender, instance, action, reverse, pk_set, **kwargs):
