@@ -79,3 +79,24 @@ def test_refusals_are_throttled_per_address_whatever_is_sent_then(client, owner)
         client.logout()
         clock.shift(dt.timedelta(hours=1, minutes=1))
         assert client.post(SIGN_UP, data(91), REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def test_the_holder_is_told_once_a_day_and_the_real_person_finds_the_way_back(client, owner):
+    from motcua.notifications.models import OutboxMessage
+
+    with time_machine.travel(START, tick=False) as clock:
+        client.post(SIGN_UP, data(80, citizen_id="038185000001"))
+        client.post(SIGN_UP, data(81, phone="0913 000 001"))
+        client.post(SIGN_UP, data(82, email="Dung@Example.test"))
+        notices = OutboxMessage.objects.filter(event_kind="account_in_use").order_by("pk")
+        # The citizen ID and the phone both reach the holder's phone: one SMS a day; the e-mail one e-mail.
+        assert [(m.channel, m.recipient) for m in notices] == [("sms", "0913000001"), ("email", "dung@example.test")]
+        sms = notices[0].body
+        assert "số định danh cá nhân" in sms and "/tai-khoan/quen-mat-khau/" in sms
+        assert "Phạm Văn Dũng" in notices[1].body and "/tai-khoan/dang-nhap/" in notices[1].body
+        clock.shift(dt.timedelta(hours=25))
+        client.post(SIGN_UP, data(83, phone="0913000001"))
+        assert OutboxMessage.objects.filter(event_kind="account_in_use", recipient="0913000001").count() == 2
+    # The page named neither the holder nor the field.
+    response = client.post(SIGN_UP, data(84, phone="0913000001"))
+    assert "Phạm Văn Dũng" not in response.content.decode() and "0913000001" in response.content.decode()

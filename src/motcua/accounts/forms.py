@@ -36,6 +36,14 @@ class AccountFieldsMixin:
     # one neutral message for the three (IDENTIFIER_TAKEN), so that these pages do not tell who has
     # an account (the views also throttle such refusals per client address; docs/accounts.md).
     identifier_taken: bool = False
+    # (account, field) for each account whose data was typed: its holder is told (services.notify_in_use).
+    taken_by: list | None = None
+
+    def _taken(self, field: str, **lookup) -> None:
+        holder = self._others().filter(**lookup).select_related("user").first()
+        if holder is not None:
+            self.identifier_taken = True
+            self.taken_by = (self.taken_by or []) + [(holder, field)]
 
     def _others(self):
         others = CitizenAccount.objects.all()
@@ -56,14 +64,13 @@ class AccountFieldsMixin:
         if not value:
             return ""
         phone = normalise_phone(value)
-        if self._others().filter(phone=phone).exists():
-            self.identifier_taken = True
+        self._taken("phone", phone=phone)
         return phone
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data.get("email"))
-        if email and self._others().filter(email=email).exists():
-            self.identifier_taken = True
+        if email:
+            self._taken("email", email=email)
         return email
 
     def clean_citizen_id(self):
@@ -86,8 +93,8 @@ class AccountFieldsMixin:
         if kind == AccountKind.PERSON:
             if "citizen_id" in self.fields and not number and "citizen_id" not in self.errors:
                 self.add_error("citizen_id", _("A person's account needs the citizen ID."))
-            if number and self._others().filter(kind=AccountKind.PERSON, citizen_id=number).exists():
-                self.identifier_taken = True
+            if number:
+                self._taken("citizen_id", kind=AccountKind.PERSON, citizen_id=number)
         if kind == AccountKind.BUSINESS:
             if not cleaned.get("business_name"):
                 self.add_error("business_name", _("A business account needs the business name."))

@@ -345,3 +345,46 @@ def record_identifier_refusal(ip_address: str | None) -> None:
     now = timezone.now()
     IdentifierRefusal.objects.filter(created_at__lt=now - RESET_KEPT_FOR).delete()
     IdentifierRefusal.objects.create(ip_address=ip_address or None, created_at=now)
+
+
+# The holder of an account whose phone, e-mail or citizen ID was typed at sign-up is told, at most
+# once per IN_USE_NOTICE_INTERVAL and recipient (the notice must not become a way to flood them).
+IN_USE_NOTICE_INTERVAL = timedelta(hours=24)
+_USED = {"phone": "số điện thoại", "email": "địa chỉ thư điện tử", "citizen_id": "số định danh cá nhân"}
+
+
+def notify_in_use(account: CitizenAccount, field: str) -> bool:
+    """Queue the `account_in_use` notice to the holder: by SMS to the phone (the phone or the citizen
+    ID was typed, and the account has a phone) or by e-mail. Returns whether a notice was queued."""
+    from motcua.notifications.models import Channel, EventKind, OutboxMessage
+    from motcua.notifications.services import queue_message
+    from motcua.notifications.tasks import deliver_message
+
+    if not account.user.is_active:
+        return False
+    if field == "email" or not account.phone:
+        channel, recipient = Channel.EMAIL, account.email
+    else:
+        channel, recipient = Channel.SMS, account.phone
+    if not recipient:
+        return False
+    recent = OutboxMessage.objects.filter(event_kind=EventKind.ACCOUNT_IN_USE, recipient=recipient,
+                                          created_at__gt=timezone.now() - IN_USE_NOTICE_INTERVAL)
+    if recent.exists():
+        return False
+    context = {"full_name": account.full_name, "used": _USED[field],
+               "sign_in_url": absolute(reverse("accounts:login")),
+               "reset_url": absolute(reverse("accounts:password_reset"))}
+    message, created = queue_message(kind=EventKind.ACCOUNT_IN_USE, channel=channel, recipient=recipient,
+                                     context=context)
+    if not created:
+        return False
+
+    def dispatch(pk=message.pk):
+        try:
+            deliver_message.delay(pk)
+        except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
+            logger.exception("could not dispatch outbox message %s", pk)
+
+    transaction.on_commit(dispatch)
+    return True

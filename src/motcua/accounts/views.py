@@ -111,6 +111,9 @@ def _refuse_identifier_taken(request, form) -> None:
     """The form carries the neutral "cannot be used" message: count it for the client address."""
     if form.has_error(NON_FIELD_ERRORS, "identifier_taken"):
         services.record_identifier_refusal(client_ip(request))
+        # The holder hears of it (at most once a day); the page says nothing more.
+        for holder, field in getattr(form, "taken_by", None) or []:
+            services.notify_in_use(holder, field)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Dossier withdrawn")
     PASSWORD_RESET = "password_reset", _("Password reset code (citizen account)")
     ONLINE_SUBMITTED = "online_submitted", _("Online dossier waiting for intake (to the receiving counter officers)")
+    ACCOUNT_IN_USE = "account_in_use", _("Sign-up tried with an account's phone, e-mail or citizen ID (to its holder)")
 
 
 class Channel(models.TextChoices):
