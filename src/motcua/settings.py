@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.calendar",
     "motcua.organization",
     "motcua.catalog",
@@ -77,9 +80,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "motcua.organization.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "motcua.accounts.middleware.OfficerSessionMiddleware",
+    "motcua.accounts.two_factor.OfficerTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +160,18 @@ SIGN_IN_SPRAY_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_SPRAY_WINDOW_MINUTES"
 # and when the browser closes (counter PCs are shared); citizens keep SESSION_COOKIE_AGE.
 OFFICER_SESSION_IDLE_MINUTES = int(os.environ.get("OFFICER_SESSION_IDLE_MINUTES", "30"))
 OFFICER_SESSION_AT_BROWSER_CLOSE = env_bool("OFFICER_SESSION_AT_BROWSER_CLOSE", True)
+# Officers' two-factor sign-in (motcua.accounts.two_factor, docs/accounts.md): a TOTP app plus
+# one-time backup codes. On by default in production (DEBUG off), off with DEBUG=1 so that the
+# demo's printed logins work as they are; OFFICER_2FA_ENABLED=1 turns it on anywhere. Required for
+# the roles listed and for superusers; other officers are offered enrolment at sign-in and may skip
+# it (OFFICER_2FA_OPTIONAL=0: not offered), but once enrolled they are always asked for a code.
+OFFICER_2FA_ENABLED = env_bool("OFFICER_2FA_ENABLED", not DEBUG)
+OFFICER_2FA_REQUIRED_ROLES = env_list("OFFICER_2FA_REQUIRED_ROLES", "leader,centre_manager,province_admin")
+OFFICER_2FA_OPTIONAL = env_bool("OFFICER_2FA_OPTIONAL", True)
+OTP_TOTP_ISSUER = "motcua"
+# django-otp's throttling: after n wrong codes in a row, wait factor * 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 LOGIN_URL = "/admin/login/"
 

@@ -9,6 +9,8 @@ from .settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+# Officers' two-factor sign-in is off in the suite; tests/security/test_two_factor.py turns it on.
+OFFICER_2FA_ENABLED = False
 AXES_ENABLED = os.environ.get("AXES_ENABLED_IN_TESTS", "0") == "1"
 # The suite runs with DEBUG off (as Django's test runner forces) and uses the simulators: allowed
 # explicitly here (docs/running.md, "Simulators"); tests of the refusal override these two.
