@@ -224,3 +224,22 @@ def test_switched_off_and_citizens_unaffected(client, world, clock, settings):
     settings.OFFICER_2FA_ENABLED = False
     assert sign_in(client, world.leader.username)["Location"] == QUEUE
     assert client.get(QUEUE).status_code == 200
+
+
+def test_new_backup_codes_replace_the_old_ones_only_after_the_second_factor(client, world, clock):
+    device = enrolled(world.leader)
+    static = world.leader.staticdevice_set.create(name="backup", confirmed=True)
+    static.token_set.create(token="abcd2345")
+    sign_in(client, world.leader.username)
+    refused = client.post("/mot-cua/xac-thuc/ma-du-phong/")
+    assert refused.status_code == 302 and refused["Location"].startswith(VERIFY)
+    assert list(static.token_set.values_list("token", flat=True)) == ["abcd2345"]
+
+    client.post(VERIFY, {"code": code_for(device)})
+    page = client.get(ENROL)
+    assert 'id="two-factor-new-backup-codes"' in page.content.decode()
+    assert page["Cache-Control"].count("no-store")
+    fresh = client.post("/mot-cua/xac-thuc/ma-du-phong/", {"next": QUEUE})
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", fresh.content.decode())
+    assert len(codes) == 10 and "abcd2345" not in codes
+    assert sorted(static.token_set.values_list("token", flat=True)) == sorted(codes)

@@ -99,19 +99,36 @@ def _replace_backup_codes(user) -> list[str]:
     return codes
 
 
-def confirm_enrolment(request, token: str) -> list[str] | None:
+def _throttled(device, user) -> int:
+    """Seconds to wait before this device may check a code again (0: may check now)."""
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return 0
+    locked_until = (data or {}).get("locked_until")
+    wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
+    logger.warning("two-factor code throttled: user=%s", user.pk)
+    return max(wait, 1)
+
+
+def confirm_enrolment(request, token: str) -> tuple[str, list[str], int]:
     """Confirm the authenticator being enrolled with its first code: it replaces any earlier one,
-    new backup codes replace the old ones, and the session is verified. Returns the backup codes
-    (to be shown once), or None when the code is wrong (nothing changes but the throttle count)."""
+    new backup codes replace the old ones, and the session is verified. Returns (VERIFIED, the
+    backup codes to show once, 0), or (WRONG | THROTTLED, [], seconds to wait) and nothing changes
+    but the throttle count."""
     user = request.user
     if has_device(user) and not user.is_verified():
         # Replacing an authenticator needs the current one first: a password alone never enrols.
-        return None
+        return WRONG, [], 0
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("pk").first()
-        if device is None or not re.fullmatch(r"\d{6}", _clean(token)) or not device.verify_token(_clean(token)):
-            return None
+        if device is None:
+            return WRONG, [], 0
+        wait = _throttled(device, user)
+        if wait:
+            return THROTTLED, [], wait
+        if not device.verify_token(_clean(token)):
+            return WRONG, [], 0
         TOTPDevice.objects.filter(user_id=user.pk).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -119,7 +136,7 @@ def confirm_enrolment(request, token: str) -> list[str] | None:
     otp_login(request, device)
     request.session.pop(SESSION_NOT_NEEDED, None)
     logger.info("two-factor enrolment confirmed: user=%s", user.pk)
-    return codes
+    return VERIFIED, codes, 0
 
 
 def regenerate_backup_codes(request) -> list[str]:
@@ -142,12 +159,9 @@ def verify(request, token: str) -> tuple[str, int]:
         devices = StaticDevice.objects.filter(user_id=user.pk, confirmed=True)
     with transaction.atomic():
         for device in devices.select_for_update().order_by("pk"):
-            allowed, data = device.verify_is_allowed()
-            if not allowed:
-                locked_until = (data or {}).get("locked_until")
-                wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
-                logger.warning("two-factor code throttled: user=%s", user.pk)
-                return THROTTLED, max(wait, 1)
+            wait = _throttled(device, user)
+            if wait:
+                return THROTTLED, wait
             if token and device.verify_token(token):
                 verified = device
                 break

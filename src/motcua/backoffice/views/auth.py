@@ -9,6 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from motcua.accounts import two_factor
@@ -52,6 +53,11 @@ def _next_url(request, default=None) -> str:
     return default or str(reverse_lazy("backoffice:work_queue"))
 
 
+def _throttled_message(wait: int) -> str:
+    return _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": wait}
+
+
+@never_cache
 @login_required(login_url=reverse_lazy("backoffice:login"))
 def two_factor_verify(request):
     """After the password: the authenticator's 6-digit code or a backup code."""
@@ -67,13 +73,14 @@ def two_factor_verify(request):
         if outcome == two_factor.VERIFIED:
             return redirect(next_url)
         if outcome == two_factor.THROTTLED:
-            error, status = _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": wait}, 429
+            error, status = _throttled_message(wait), 429
         else:
             error, status = _("The code is wrong or has already been used. Enter the current 6-digit code from "
                               "your authenticator app, or one of your backup codes."), 400
     return render(request, "backoffice/two_factor_verify.html", {"error": error, "next": next_url}, status=status)
 
 
+@never_cache
 @login_required(login_url=reverse_lazy("backoffice:login"))
 def two_factor_enrol(request):
     """First sign-in (or a new phone): scan the QR code, confirm with the first code, keep the backup
@@ -86,11 +93,14 @@ def two_factor_enrol(request):
         return redirect(f"{reverse('backoffice:two_factor_verify')}?{urlencode({'next': next_url})}")
     error, status = "", 200
     if request.method == "POST":
-        codes = two_factor.confirm_enrolment(request, request.POST.get("code", ""))
-        if codes is not None:
+        outcome, codes, wait = two_factor.confirm_enrolment(request, request.POST.get("code", ""))
+        if outcome == two_factor.VERIFIED:
             return render(request, "backoffice/two_factor_backup_codes.html", {"codes": codes, "next": next_url})
-        error, status = _("The code is wrong or has already been used. Enter the current 6-digit code shown by "
-                          "your authenticator app after scanning the QR code."), 400
+        if outcome == two_factor.THROTTLED:
+            error, status = _throttled_message(wait), 429
+        else:
+            error, status = _("The code is wrong or has already been used. Enter the current 6-digit code shown "
+                              "by your authenticator app after scanning the QR code."), 400
     device = two_factor.start_enrolment(user)
     return render(request, "backoffice/two_factor_enrol.html", {
         "error": error,
@@ -98,9 +108,11 @@ def two_factor_enrol(request):
         "qr_svg": mark_safe(two_factor.qr_svg(device)),  # segno's own SVG markup: no script
         "secret": two_factor.base32_secret(device),
         "may_skip": two_factor.may_skip(user),
+        "has_device": two_factor.has_device(user),
     }, status=status)
 
 
+@never_cache
 @login_required(login_url=reverse_lazy("backoffice:login"))
 @require_POST
 def two_factor_backup_codes(request):
