@@ -71,6 +71,24 @@ def test_citizen_journey(browser, page, live_server, world, tmp_path, settings):
     from django.contrib.auth import get_user_model
 
     citizen = get_user_model().objects.get(citizen_account__citizen_id="038190012345")
+    # A password sign-up only declares the citizen ID: results are filed in the data store of a
+    # verified identity only. The citizen shows the ID card at the counter; the officer verifies.
+    assert 'id="identity-unverified"' in page.content()
+    officer = browser.new_context(locale="vi-VN").new_page()
+    officer.goto(f"{base}/mot-cua/dang-nhap/")
+    officer.fill("#id_username", world["counter"].username)
+    officer.fill("#id_password", "x")
+    officer.click("button[type=submit]")
+    officer.wait_for_url(f"{base}/mot-cua/ho-so/")
+    officer.goto(f"{base}/mot-cua/tiep-nhan/xac-minh-danh-tinh/")
+    officer.fill("#id_identifier", "0912 345 678")
+    officer.fill("#id_citizen_id", "038190012345")
+    officer.check("#id_card_seen")
+    officer.locator("#counter-verify button[type=submit]").click()
+    officer.wait_for_load_state()
+    assert "Đã xác thực danh tính của Trần Thị Mẫu" in officer.locator(".messages").inner_text()
+    officer.context.close()
+    assert citizen.citizen_account.__class__.objects.get(user=citizen).is_verified
 
     # Find the procedure without diacritics, open it, apply online.
     page.goto(f"{base}/thu-tuc/?q=bien+dong+quyen+su+dung+dat")

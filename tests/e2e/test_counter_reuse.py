@@ -22,7 +22,8 @@ def media(settings, tmp_path):
 def test_counter_reuses_a_stored_document(page, live_server, media):
     world = build_world()
     owner = get_user_model().objects.create_user(username="nguoi-dan", password="pw-123456")
-    CitizenAccount.objects.create(user=owner, full_name="Đỗ Thị Kho", citizen_id=CITIZEN_ID)
+    CitizenAccount.objects.create(user=owner, full_name="Đỗ Thị Kho", citizen_id=CITIZEN_ID,
+                                  identity_source="counter")  # verified: only its store is offered
     stored = StoredDocument.objects.create(owner=owner, kind="Giấy chứng sinh", number="CS-777",
                                            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="cs.pdf"), source=Source.UPLOAD)
     base = live_server.url

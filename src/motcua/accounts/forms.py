@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.validators import RefuseOverlongMixin, validate_organisation_name, validate_person_name_characters
 
-from .models import AccountKind, CitizenAccount
+from .models import VERIFIED_SOURCES, AccountKind, CitizenAccount
 from .validators import (
     normalise_email,
     normalise_identifier,
@@ -94,7 +94,10 @@ class AccountFieldsMixin:
             if "citizen_id" in self.fields and not number and "citizen_id" not in self.errors:
                 self.add_error("citizen_id", _("A person's account needs the citizen ID."))
             if number:
-                self._taken("citizen_id", kind=AccountKind.PERSON, citizen_id=number)
+                # Only a verified holder blocks the ID: a self-declared claim never keeps the real
+                # person out (the verified registration detaches it, services.detach_unverified_claims).
+                self._taken("citizen_id", kind=AccountKind.PERSON, citizen_id=number,
+                            identity_source__in=VERIFIED_SOURCES)
         if kind == AccountKind.BUSINESS:
             if not cleaned.get("business_name"):
                 self.add_error("business_name", _("A business account needs the business name."))
@@ -174,7 +177,7 @@ class ProfileForm(RefuseOverlongMixin, AccountFieldsMixin, forms.ModelForm):
         if account.identity_locked:
             for name in ("full_name", "citizen_id", "birth_date"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = _("Verified by VNeID; not editable here.")
+                self.fields[name].help_text = _("Verified (VNeID or at the counter); not editable here.")
 
     def clean(self):
         cleaned = super().clean()
@@ -237,4 +240,29 @@ class PasswordResetConfirmForm(forms.Form):
                 password_validation.validate_password(password1, candidate)
             except ValidationError as error:
                 self.add_error("new_password1", error)
+        return cleaned
+
+
+class CounterVerificationForm(forms.Form):
+    """A counter officer verifies a citizen's identity: the account named by its phone or e-mail,
+    the citizen ID read on the ID card the officer holds, and the officer's confirmation."""
+
+    identifier = IdentifierField(help_text=_("The mobile number or the e-mail address the citizen signs in with."))
+    citizen_id = forms.CharField(label=_("Citizen ID on the ID card (12 digits)"), max_length=12)
+    card_seen = forms.BooleanField(
+        label=_("I have seen the citizen's ID card and the photo matches the person in front of me."))
+
+    def clean_citizen_id(self):
+        number = (self.cleaned_data.get("citizen_id") or "").strip()
+        validate_citizen_id(number)
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        identifier = cleaned.get("identifier")
+        if identifier:
+            kind = "email" if "@" in identifier else "phone"
+            self.account = CitizenAccount.objects.filter(**{kind: identifier}).select_related("user").first()
+            if self.account is None:
+                self.add_error("identifier", _("No citizen account has this phone number or e-mail address."))
         return cleaned

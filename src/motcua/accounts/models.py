@@ -21,6 +21,12 @@ class IdentitySource(models.TextChoices):
     PASSWORD = "password", _("Declared by the account holder")
     OIDC = "oidc", _("Verified by the national identity app (VNeID)")
     POPULATION_REGISTER = "population_register", _("Matched with the population register")
+    COUNTER = "counter", _("Verified at the counter from the ID card")
+
+
+# Only these prove that the account holder IS the person of the citizen ID (docs/accounts.md,
+# "Who is verified"): a password sign-up and a register match only say the ID is well formed and exists.
+VERIFIED_SOURCES = (IdentitySource.OIDC, IdentitySource.COUNTER)
 
 
 class CitizenAccount(models.Model):
@@ -38,6 +44,10 @@ class CitizenAccount(models.Model):
         _("identity verified by"), max_length=20, choices=IdentitySource.choices, default=IdentitySource.PASSWORD
     )
     identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("identity verified by (officer)"),
+    )
     oidc_issuer = models.CharField(max_length=255, blank=True)
     oidc_subject = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,10 +57,12 @@ class CitizenAccount(models.Model):
         verbose_name = _("citizen account")
         verbose_name_plural = _("citizen accounts")
         constraints = [
-            # One personal account per citizen ID (a business's representative may also have one).
+            # One verified personal account per citizen ID (a business's representative may also
+            # have one). Unverified claims do not block anybody: the verified holder detaches them.
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=Q(kind="person", citizen_id__isnull=False),
-                name="accounts_unique_person_citizen_id",
+                fields=["citizen_id"],
+                condition=Q(kind="person", citizen_id__isnull=False, identity_source__in=["oidc", "counter"]),
+                name="accounts_unique_verified_citizen_id",
             ),
             models.UniqueConstraint(
                 fields=["oidc_issuer", "oidc_subject"], condition=~Q(oidc_subject=""),
@@ -67,9 +79,19 @@ class CitizenAccount(models.Model):
         return self.kind == AccountKind.BUSINESS
 
     @property
+    def is_verified(self) -> bool:
+        """The holder proved to be the person of the citizen ID (VNeID, or an officer saw the card)."""
+        return bool(self.citizen_id) and self.identity_source in VERIFIED_SOURCES
+
+    @property
+    def citizen_id_detached(self) -> bool:
+        """The citizen ID this account declared was taken back by its verified holder."""
+        return not self.citizen_id and self.events.filter(action=AccountEvent.Action.CITIZEN_ID_DETACHED).exists()
+
+    @property
     def identity_locked(self) -> bool:
-        """Data vouched for by VNeID is not edited by hand."""
-        return self.identity_source == IdentitySource.OIDC
+        """Data vouched for by VNeID or by an officer is not edited by hand."""
+        return self.identity_source in VERIFIED_SOURCES
 
 
 class AccountEvent(models.Model):
@@ -83,10 +105,15 @@ class AccountEvent(models.Model):
         OIDC_LINKED = "oidc_linked", _("Linked to VNeID")
         OIDC_SIGNED_IN = "oidc_signed_in", _("Signed in through VNeID")
         PASSWORD_RESET = "password_reset", _("Password reset with a one-time code")
+        COUNTER_VERIFIED = "counter_verified", _("Identity verified at the counter")
+        CITIZEN_ID_DETACHED = "citizen_id_detached", _("Citizen ID removed: verified by its holder")
 
     account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The officer who acted (a counter verification); empty when the account holder acted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
     changed_fields = models.JSONField(default=list, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 

@@ -12,8 +12,16 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from motcua.core.site import absolute
 
-from .models import AccountEvent, AccountKind, CitizenAccount, IdentifierRefusal, IdentitySource, PasswordReset
-from .validators import normalise_identifier
+from .models import (
+    VERIFIED_SOURCES,
+    AccountEvent,
+    AccountKind,
+    CitizenAccount,
+    IdentifierRefusal,
+    IdentitySource,
+    PasswordReset,
+)
+from .validators import normalise_identifier, validate_citizen_id
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +37,9 @@ def _blank_to_none(value):
     return value or None
 
 
-def _record(account, action, changed_fields=(), ip_address=None):
+def _record(account, action, changed_fields=(), ip_address=None, actor=None):
     AccountEvent.objects.create(account=account, action=action, changed_fields=list(changed_fields),
-                                ip_address=ip_address)
+                                ip_address=ip_address, actor=actor)
 
 
 @transaction.atomic
@@ -100,47 +108,155 @@ def update_profile(account: CitizenAccount, data: dict, register_match: bool = F
     return changed
 
 
-class OIDCLinkError(Exception):
+class IdentityError(Exception):
+    """A verification refused; `code` says why (the pages translate it)."""
+
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
 
 
+# Kept as an alias: the VNeID pages catch this name.
+OIDCLinkError = IdentityError
+
+
+def _verified_holder(citizen_id: str, exclude=None) -> CitizenAccount | None:
+    holders = CitizenAccount.objects.filter(kind=AccountKind.PERSON, citizen_id=citizen_id,
+                                            identity_source__in=VERIFIED_SOURCES)
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude.pk)
+    return holders.first()
+
+
+def detach_unverified_claims(citizen_id: str, verified: CitizenAccount, ip_address: str | None = None) -> list[int]:
+    """The person of `citizen_id` has just been verified on `verified`: every other personal account
+    that merely declared this ID loses it (citizen ID emptied, a register match undone), gets a
+    `citizen_id_detached` event and is told on its profile page. Returns the detached accounts' ids."""
+    claims = (CitizenAccount.objects.select_for_update().filter(kind=AccountKind.PERSON, citizen_id=citizen_id)
+              .exclude(pk=verified.pk).exclude(identity_source__in=VERIFIED_SOURCES))
+    detached = []
+    for claim in claims:
+        claim.citizen_id = None
+        claim.identity_source = IdentitySource.PASSWORD
+        claim.identity_verified_at = None
+        claim.save(update_fields=["citizen_id", "identity_source", "identity_verified_at", "updated_at"])
+        _record(claim, AccountEvent.Action.CITIZEN_ID_DETACHED, ["citizen_id"], ip_address)
+        logger.warning("citizen ID claim detached from account %s: verified on account %s", claim.pk, verified.pk)
+        detached.append(claim.pk)
+    return detached
+
+
+def _file_held_documents(account: CitizenAccount) -> None:
+    """Once committed, the documents and results held back while the identity was unverified land
+    in the verified store (`documents.services.file_for_verified_identity`)."""
+    def run(user=account.user, citizen_id=account.citizen_id):
+        try:
+            from motcua.documents.services import file_for_verified_identity
+        except ImportError:  # the data store is optional
+            return
+        try:
+            file_for_verified_identity(user, citizen_id)
+        except Exception:  # noqa: BLE001 - the verification stands; the filing can be redone
+            logger.exception("could not file the held documents of account %s", account.pk)
+
+    transaction.on_commit(run)
+
+
+def _mark_verified(account: CitizenAccount, citizen_id: str, source: str, officer=None) -> None:
+    if account.kind != AccountKind.PERSON:
+        raise IdentityError("not_person")
+    if account.is_verified and account.citizen_id != citizen_id:
+        raise IdentityError("citizen_id_changed")
+    if _verified_holder(citizen_id, exclude=account) is not None:
+        raise IdentityError("verified_elsewhere")
+    account.citizen_id = citizen_id
+    account.identity_source = source
+    account.identity_verified_at = timezone.now()
+    account.identity_verified_by = officer
+
+
 @transaction.atomic
 def sign_in_with_oidc(issuer: str, subject: str, citizen_id: str, full_name: str = "", birth_date=None,
                       ip_address: str | None = None) -> tuple[CitizenAccount, bool]:
-    """Find the account of a person verified by the identity provider, link it, or create it.
+    """Sign in the account linked to this VNeID identity, or create a verified account for it.
 
-    Found by (issuer, subject) first, then by the citizen ID of a personal account. The verified
-    name, birth date and citizen ID replace whatever was typed before.
+    Never links by citizen ID: an existing password account with the same ID is not inherited
+    (its owner signs in with the password and links VNeID from the profile, `link_oidc`). If a
+    verified account already holds the ID, the sign-in is refused (`verified_elsewhere`): that
+    holder links VNeID the same way. Mere claims of the ID by unverified accounts are detached.
     """
     accounts = CitizenAccount.objects.select_for_update().select_related("user")
     account = accounts.filter(oidc_issuer=issuer, oidc_subject=subject).first()
-    if account is not None and account.citizen_id and account.citizen_id != citizen_id:
-        raise OIDCLinkError("citizen_id_changed")
-    action = AccountEvent.Action.OIDC_SIGNED_IN
-    if account is None:
-        account = accounts.filter(kind=AccountKind.PERSON, citizen_id=citizen_id).first()
-        if account is not None and account.oidc_subject and account.oidc_issuer == issuer:
-            raise OIDCLinkError("linked_elsewhere")
-        action = AccountEvent.Action.OIDC_LINKED
-    created = account is None
-    if created:
-        user = get_user_model().objects.create_user(username=_new_username(), password=None)
-        account = CitizenAccount(user=user, kind=AccountKind.PERSON)
-        action = AccountEvent.Action.OIDC_CREATED
-    if not account.user.is_active:
-        raise OIDCLinkError("inactive")
-    account.oidc_issuer, account.oidc_subject = issuer, subject
-    account.citizen_id = citizen_id
-    account.full_name = full_name or account.full_name or citizen_id
-    account.birth_date = birth_date or account.birth_date
-    account.identity_source = IdentitySource.OIDC
-    account.identity_verified_at = timezone.now()
+    if account is not None:
+        if account.citizen_id and account.citizen_id != citizen_id:
+            raise IdentityError("citizen_id_changed")
+        if not account.user.is_active:
+            raise IdentityError("inactive")
+        _record(account, AccountEvent.Action.OIDC_SIGNED_IN, [], ip_address)
+        return account, False
+    if _verified_holder(citizen_id) is not None:
+        raise IdentityError("verified_elsewhere")
+    user = get_user_model().objects.create_user(username=_new_username(), password=None)
+    account = CitizenAccount(user=user, kind=AccountKind.PERSON, oidc_issuer=issuer, oidc_subject=subject)
+    _mark_verified(account, citizen_id, IdentitySource.OIDC)
+    account.full_name = full_name or citizen_id
+    account.birth_date = birth_date
     account.save()
-    _record(account, action, ["citizen_id", "full_name", "birth_date"] if action != AccountEvent.Action.OIDC_SIGNED_IN
-            else [], ip_address)
-    return account, created
+    detach_unverified_claims(citizen_id, account, ip_address)
+    _record(account, AccountEvent.Action.OIDC_CREATED, ["citizen_id", "full_name", "birth_date"], ip_address)
+    _file_held_documents(account)
+    return account, True
+
+
+@transaction.atomic
+def link_oidc(account: CitizenAccount, issuer: str, subject: str, citizen_id: str, full_name: str = "",
+              birth_date=None, ip_address: str | None = None) -> CitizenAccount:
+    """The signed-in holder of `account` (who proved it with the password) links a VNeID identity:
+    the account becomes verified with the identity's citizen ID, name and birth date."""
+    account = CitizenAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
+    linked = CitizenAccount.objects.filter(oidc_issuer=issuer, oidc_subject=subject).exclude(pk=account.pk)
+    if linked.exists():
+        raise IdentityError("linked_elsewhere")
+    if account.oidc_subject and (account.oidc_issuer, account.oidc_subject) != (issuer, subject):
+        raise IdentityError("linked_elsewhere")
+    _mark_verified(account, citizen_id, IdentitySource.OIDC)
+    account.oidc_issuer, account.oidc_subject = issuer, subject
+    account.full_name = full_name or account.full_name
+    account.birth_date = birth_date or account.birth_date
+    account.save()
+    detach_unverified_claims(citizen_id, account, ip_address)
+    _record(account, AccountEvent.Action.OIDC_LINKED, ["citizen_id", "full_name", "birth_date"], ip_address)
+    _file_held_documents(account)
+    return account
+
+
+def may_verify_at_counter(officer) -> bool:
+    """Counter officers: those who receive dossiers at some agency."""
+    from motcua.dossiers.services import agency_ids_with
+
+    return bool(agency_ids_with(officer, "dossier.receive"))
+
+
+@transaction.atomic
+def verify_at_counter(officer, account: CitizenAccount, citizen_id: str, ip_address: str | None = None) -> CitizenAccount:
+    """A counter officer saw the holder's ID card: the account is verified with the card's citizen ID
+    (audited: a `counter_verified` event naming the officer). Claims of the ID by other unverified
+    accounts are detached."""
+    if not may_verify_at_counter(officer):
+        raise IdentityError("forbidden")
+    validate_citizen_id(citizen_id)
+    account = CitizenAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
+    if not account.user.is_active:
+        raise IdentityError("inactive")
+    if account.is_verified and account.citizen_id == citizen_id:
+        return account
+    _mark_verified(account, citizen_id, IdentitySource.COUNTER, officer=officer)
+    account.save()
+    detach_unverified_claims(citizen_id, account, ip_address)
+    _record(account, AccountEvent.Action.COUNTER_VERIFIED, ["citizen_id", "identity_source"], ip_address,
+            actor=officer)
+    _file_held_documents(account)
+    return account
 
 
 # Forgotten password: a 6-digit one-time code sent to the phone or e-mail typed (docs/accounts.md).

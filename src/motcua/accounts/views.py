@@ -22,6 +22,7 @@ from . import oidc, services
 from .lockout import lockout_message
 from .forms import (
     IDENTIFIER_TAKEN,
+    CounterVerificationForm,
     LoginForm,
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
@@ -46,6 +47,10 @@ OIDC_MESSAGES = {
     "linked_elsewhere": gettext_lazy("This citizen ID is already linked to another VNeID identity. Contact the service centre."),
     "citizen_id_changed": gettext_lazy("The identity provider gave a different citizen ID for this account. Contact the service centre."),
     "inactive": gettext_lazy("This account is disabled."),
+    "verified_elsewhere": gettext_lazy(
+        "An account verified for this citizen ID already exists. Sign in to it with its password, then "
+        "link VNeID from the account page; or contact the service centre."),
+    "not_person": gettext_lazy("Only a personal account can be linked to VNeID."),
 }
 
 RESET_REFUSALS = {
@@ -231,7 +236,7 @@ def profile(request):
         return _prefill_from_register(request, account)
     if request.method == "POST" and services.identifier_refusals_exceeded(client_ip(request)):
         form = _throttled_form(ProfileForm, request, account=account)
-        return render(request, "accounts/profile.html", {"form": form, "account": account}, status=429)
+        return render(request, "accounts/profile.html", {"form": form, "account": account, "oidc_enabled": oidc.is_configured()}, status=429)
     form = ProfileForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,7 +250,7 @@ def profile(request):
             return redirect("accounts:profile")
     if request.method == "POST":
         _refuse_identifier_taken(request, form)
-    return render(request, "accounts/profile.html", {"form": form, "account": account},
+    return render(request, "accounts/profile.html", {"form": form, "account": account, "oidc_enabled": oidc.is_configured()},
                   status=400 if form.errors else 200)
 
 
@@ -283,7 +288,7 @@ def _prefill_from_register(request, account):
     # Unbound, so that nothing is reported as an error before the person presses "Save".
     initial = {name: data.get(name, "") for name in ProfileForm.Meta.fields if name in data}
     form = ProfileForm(initial=initial, account=account)
-    return render(request, "accounts/profile.html", {"form": form, "account": account, "prefilled": bool(found)})
+    return render(request, "accounts/profile.html", {"form": form, "account": account, "oidc_enabled": oidc.is_configured(), "prefilled": bool(found)})
 
 
 def _register_match(request, cleaned) -> bool:
@@ -312,6 +317,13 @@ def oidc_start(request):
         return _oidc_failed(request, error.code)
     flow = oidc.new_flow()
     flow["next"] = _safe_next(request, reverse("accounts:profile"))
+    if request.method == "POST" and request.POST.get("link"):
+        # Linking: the holder proved the account with its password in this session; the identity
+        # VNeID returns is linked to this account only (services.link_oidc).
+        account = getattr(request.user, "citizen_account", None) if request.user.is_authenticated else None
+        if account is None:
+            return redirect("accounts:login")
+        flow["link_account"] = account.pk
     request.session[SESSION_OIDC] = flow
     return redirect(oidc.authorization_url(config, flow, _oidc_redirect_uri(request)))
 
@@ -328,6 +340,15 @@ def oidc_callback(request):
         identity = oidc.complete(config, flow, request.GET.get("state", ""), request.GET.get("code", ""),
                                  _oidc_redirect_uri(request))
         validate_citizen_id(identity.citizen_id)
+        linking = (flow or {}).get("link_account")
+        if linking:
+            account = getattr(request.user, "citizen_account", None) if request.user.is_authenticated else None
+            if account is None or account.pk != linking:
+                raise oidc.OIDCError("wrong_state")
+            account = services.link_oidc(account, identity.issuer, identity.subject, identity.citizen_id,
+                                         identity.full_name, identity.birth_date, client_ip(request))
+            messages.success(request, _("Your account is linked to VNeID: your identity is verified."))
+            return redirect(flow.get("next") or "accounts:profile")
         account, created = services.sign_in_with_oidc(
             identity.issuer, identity.subject, identity.citizen_id, identity.full_name, identity.birth_date,
             client_ip(request),
@@ -348,3 +369,41 @@ def oidc_callback(request):
 def _oidc_failed(request, code: str):
     message = OIDC_MESSAGES.get(code, _("Sign-in through VNeID failed. Start again or sign in with a password."))
     return render(request, "accounts/oidc_error.html", {"message": message, "code": code}, status=400)
+
+
+VERIFICATION_REFUSALS = {
+    "verified_elsewhere": gettext_lazy("Another account is already verified with this citizen ID. Nothing was "
+                                       "changed; ask the citizen which account is theirs, or contact the administrator."),
+    "citizen_id_changed": gettext_lazy("This account is already verified with another citizen ID. Nothing was changed."),
+    "not_person": gettext_lazy("This is a business account: only a personal account is verified with an ID card."),
+    "inactive": gettext_lazy("This account is disabled."),
+}
+
+
+def counter_verify(request):
+    """Officer page (under /mot-cua/): verify a citizen's identity after seeing the ID card. Counter
+    officers only (`dossier.receive` at some agency); each verification is an account event naming
+    the officer."""
+    from motcua.backoffice.access import is_active_staff
+
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+    if not is_active_staff(request.user) or not services.may_verify_at_counter(request.user):
+        raise Http404
+    form = CounterVerificationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account = services.verify_at_counter(request.user, form.account, form.cleaned_data["citizen_id"],
+                                                     client_ip(request))
+            except services.IdentityError as error:
+                form.add_error(None, VERIFICATION_REFUSALS.get(error.code, _("The identity could not be verified.")))
+            else:
+                messages.success(request, _("The identity of %(name)s is verified (citizen ID %(id)s).")
+                                 % {"name": account.full_name, "id": account.citizen_id})
+                return redirect("backoffice:verify_identity")
+        status = 400
+    return render(request, "accounts/counter_verify.html", {"form": form}, status=status)

@@ -25,15 +25,28 @@ def content_file(checked: CheckedFile) -> ContentFile:
     return checked_content(checked)
 
 
+def verified_user(user):
+    """`user` if it is a portal account whose identity is verified (VNeID, or an officer saw the ID
+    card: docs/accounts.md), else None. A self-declared citizen ID gives access to nobody's
+    documents or results, not even to the dossiers' own: only verified stores receive them."""
+    if user is None:
+        return None
+    account = getattr(user, "citizen_account", None)
+    return user if account is not None and account.is_verified else None
+
+
 def account_of_citizen(citizen_id: str):
-    """The person portal account registered with this citizen ID, or None."""
+    """The user of the verified person account with this citizen ID, or None (an unverified account
+    that merely declared the ID is never found)."""
     if not citizen_id:
         return None
     try:
-        from motcua.accounts.models import CitizenAccount
+        from motcua.accounts.models import VERIFIED_SOURCES, CitizenAccount
     except ImportError:  # the accounts app is optional for the store
         return None
-    account = CitizenAccount.objects.filter(kind="person", citizen_id=citizen_id).select_related("user").first()
+    account = (CitizenAccount.objects.filter(kind="person", citizen_id=citizen_id,
+                                             identity_source__in=VERIFIED_SOURCES)
+               .select_related("user").first())
     return account.user if account else None
 
 
@@ -52,10 +65,11 @@ def reusable_at_counter(officer, citizen_id: str) -> list[StoredDocument]:
 
 
 def owner_account(dossier: Dossier):
-    """The portal account the dossier's documents belong to: the account that submitted it, else
-    the person account whose citizen ID is the owner's (counter dossiers). None if neither."""
+    """The verified portal account the dossier's documents belong to: the account that submitted
+    it, else the verified person account whose citizen ID is the owner's (counter dossiers). None
+    if neither, or if the submitting account's identity is not verified."""
     if dossier.account_id:
-        return dossier.account
+        return verified_user(dossier.account)
     if dossier.owner_kind != PartyKind.PERSON or not dossier.owner_id_number:
         return None
     return account_of_citizen(dossier.owner_id_number)
@@ -127,6 +141,29 @@ def store_result(dossier: Dossier):
     except IntegrityError:  # delivered twice at once: the other delivery filed it
         stored = StoredDocument.objects.get(owner=owner, source=Source.RESULT, source_dossier=dossier)
     return stored
+
+
+def file_for_verified_identity(user, citizen_id: str) -> int:
+    """The person of `citizen_id` has just been verified on `user`'s account: file what was held
+    back while no verified store existed, i.e. the counter scans and the electronic results of the
+    dossiers submitted by this account or received at the counter for this person (owner). Returns
+    how many entries were added. Idempotent (each entry is filed once)."""
+    from django.db.models import Q
+
+    if verified_user(user) is None or not citizen_id:
+        return 0
+    dossiers = Dossier.objects.filter(
+        Q(account=user) | Q(account__isnull=True, owner_kind=PartyKind.PERSON, owner_id_number=citizen_id)
+    ).select_related("procedure_version", "competent_agency", "account")
+    added = 0
+    for dossier in dossiers:
+        for document in dossier.documents.filter(digitization=DossierDocument.Digitization.DIGITISED).exclude(file=""):
+            if not StoredDocument.objects.filter(owner=user, source_document=document).exists():
+                added += store_dossier_document(user, document, source=Source.DIGITISED) is not None
+        if dossier.result_kind == ResultKind.ELECTRONIC and dossier.result_file:
+            if not StoredDocument.objects.filter(owner=user, source=Source.RESULT, source_dossier=dossier).exists():
+                added += store_result(dossier) is not None
+    return added
 
 
 def may_digitise(officer, dossier: Dossier) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from motcua.accounts.models import AccountEvent, CitizenAccount, IdentitySource
 from tests.oidc_provider import SYNTHETIC_PERSON, oidc_provider  # noqa: F401  (fixture)
 
-from .helpers import make_account
+from .helpers import PASSWORD, make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +78,20 @@ def test_first_sign_in_creates_a_verified_account(client, oidc_provider):
     assert CitizenAccount.objects.count() == 1
 
 
-def test_links_an_existing_password_account_by_citizen_id(client, oidc_provider):
+def test_never_inherits_a_password_account_with_the_same_citizen_id(client, oidc_provider):
+    # Issue 17.2: the password account only declared the ID; VNeID creates the verified account and
+    # the declared claim is detached (tests/security/test_identity.py covers linking).
     existing = make_account(citizen_id=SYNTHETIC_PERSON["citizen_id"], full_name="Tran Thi Thu Ha",
                             birth_date=None)
     callback(client, visit_provider(start(client, oidc_provider)))
     account = signed_in_account(client)
-    assert account.pk == existing.pk
-    assert account.full_name == "Trần Thị Thu Hà"  # the verified name replaces the typed one
-    assert account.phone == "0912345678"
-    assert account.identity_source == IdentitySource.OIDC
-    assert account.events.first().action == AccountEvent.Action.OIDC_LINKED
+    assert account.pk != existing.pk
+    assert account.identity_source == IdentitySource.OIDC and account.citizen_id == SYNTHETIC_PERSON["citizen_id"]
+    assert not account.user.has_usable_password()
+    existing.refresh_from_db()
+    assert existing.citizen_id is None and existing.oidc_subject == ""
+    assert existing.user.check_password(PASSWORD)  # its own password, untouched
+    assert existing.events.first().action == AccountEvent.Action.CITIZEN_ID_DETACHED
 
 
 def test_client_secret_post_is_supported(client, oidc_provider, settings):

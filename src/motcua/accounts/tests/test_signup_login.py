@@ -59,7 +59,9 @@ def test_duplicate_phone_and_email_are_refused_with_one_neutral_message(client):
 
 
 def test_duplicate_citizen_id_is_refused_for_persons(client):
-    make_account(phone="0987654321", email="", citizen_id="038085001234")
+    # Only a verified holder blocks the ID (an unverified claim does not: tests/security/test_identity.py).
+    holder = make_account(phone="0987654321", email="", citizen_id="038085001234")
+    CitizenAccount.objects.filter(pk=holder.pk).update(identity_source=IdentitySource.COUNTER)
     response = client.post("/tai-khoan/dang-ky/", sign_up_data())
     assert errors_of(response, "citizen_id") == []
     assert [error.startswith(NEUTRAL) for error in errors_of(response, "__all__")] == [True]

@@ -31,7 +31,9 @@ def _media(settings):
 
 def person(username, citizen_id):
     user = get_user_model().objects.create_user(username=username, password="pw-123456")
-    CitizenAccount.objects.create(user=user, full_name="Hoàng Thị Thử", citizen_id=citizen_id)
+    # Verified at the counter: only a verified identity's store is offered (docs/accounts.md).
+    CitizenAccount.objects.create(user=user, full_name="Hoàng Thị Thử", citizen_id=citizen_id,
+                                  identity_source="counter")
     return user
 
 

@@ -5,6 +5,7 @@ import tempfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, documents_for, world  # noqa: F401
 
@@ -31,7 +32,16 @@ def upload(name, data, content_type="application/octet-stream"):
 
 @pytest.fixture
 def citizen(db):
-    return get_user_model().objects.create_user(username="mau", password="pw-123456", email="mau@example.vn")
+    """A portal user whose identity an officer verified at the counter: only a verified account's
+    store receives scans and results (docs/accounts.md, "Who is verified")."""
+    user = get_user_model().objects.create_user(username="mau", password="pw-123456", email="mau@example.vn")
+    try:
+        from motcua.accounts.models import CitizenAccount, IdentitySource
+    except ImportError:  # the accounts app is optional for the store
+        return user
+    CitizenAccount.objects.create(user=user, full_name="Trần Thị Mẫu", citizen_id="038190012399",
+                                  identity_source=IdentitySource.COUNTER, identity_verified_at=timezone.now())
+    return user
 
 
 @pytest.fixture

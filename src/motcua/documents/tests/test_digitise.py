@@ -61,7 +61,8 @@ def test_owner_found_by_citizen_id_and_other_agencies_get_404(client, world, pap
     except ImportError:
         pytest.skip("accounts app not installed")
     user = get_user_model().objects.create_user(username="by-id", password="x")
-    CitizenAccount.objects.create(user=user, full_name=APPLICANT["name"], citizen_id=APPLICANT["id_number"])
+    CitizenAccount.objects.create(user=user, full_name=APPLICANT["name"], citizen_id=APPLICANT["id_number"],
+                                  identity_source="counter")  # verified: only then is it found by the ID
     document = paper_dossier.documents.first()
     client.force_login(world["justice_counter"])
     url = f"/mot-cua/ho-so/{paper_dossier.code}/so-hoa/{document.pk}/"
