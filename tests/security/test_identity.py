@@ -156,6 +156,7 @@ def test_counter_verification_is_for_counter_officers_and_audited(client, world)
         accounts.verify_at_counter(world["leader"], real, VICTIM_ID)
     # Without ticking that the card was seen: refused, nothing changes.
     client.force_login(world["counter"])
+    assert 'id="verify-identity-link"' in client.get("/mot-cua/tiep-nhan/").content.decode()
     assert client.get(url).status_code == 200
     assert client.post(url, {**form, "card_seen": ""}).status_code == 400
     real.refresh_from_db()

@@ -7,7 +7,8 @@ class AccountEventInline(admin.TabularInline):
     model = AccountEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "at", "changed_fields", "ip_address"]
+    readonly_fields = ["action", "at", "changed_fields", "ip_address", "actor"]
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -18,6 +19,11 @@ class CitizenAccountAdmin(admin.ModelAdmin):
     list_display = ["full_name", "kind", "phone", "email", "citizen_id", "tax_code", "identity_source", "created_at"]
     list_filter = ["kind", "identity_source"]
     search_fields = ["full_name", "phone", "email", "citizen_id", "tax_code", "business_name"]
-    readonly_fields = ["user", "identity_source", "identity_verified_at", "oidc_issuer", "oidc_subject",
-                       "created_at", "updated_at"]
+    readonly_fields = ["user", "identity_source", "identity_verified_at", "identity_verified_by", "oidc_issuer",
+                       "oidc_subject", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A verified identity changes only through VNeID or the counter verification (audited there).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["citizen_id", "full_name", "birth_date"] if obj is not None and obj.is_verified else fields
     inlines = [AccountEventInline]
