@@ -16,3 +16,9 @@ AXES_ENABLED = os.environ.get("AXES_ENABLED_IN_TESTS", "0") == "1"
 # explicitly here (docs/running.md, "Simulators"); tests of the refusal override these two.
 ALLOW_SIMULATORS = True
 ALLOW_SIMULATORS_IN_PRODUCTION = True
+# The suite (and the browser tests' live server) speaks plain HTTP: no redirect to HTTPS, no HSTS,
+# cookies without the Secure flag. tests/security/test_deploy.py checks the production values.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -2,7 +2,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 api_v1 = [
     path("", include("motcua.catalog.api_urls")),
@@ -17,7 +18,12 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI: its initialiser served as a file (the split view), its bundle and CSS from its CDN,
+    # and its own small <style> block and the style attributes it renders: allowed on this page only.
+    path("api/docs/", csp_update({"script-src": ["https://cdn.jsdelivr.net"],
+                                  "style-src": ["https://cdn.jsdelivr.net", "'unsafe-inline'"],
+                                  "img-src": ["https://cdn.jsdelivr.net"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("mot-cua/bao-cao/", include("motcua.reports.urls")),
     path("mot-cua/", include("motcua.printouts.urls")),

@@ -45,3 +45,70 @@ class LanguageMiddleware:
             response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
         translation.deactivate()
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuse an oversized request body from its Content-Length, before anything reads it.
+
+    A multipart body (file uploads) may be up to UPLOAD_MAX_REQUEST_SIZE, by default the upload
+    check's total per application plus 1 MB for the form fields and multipart framing
+    (motcua.documents.uploads); any other body (form, JSON) up to DATA_UPLOAD_MAX_MEMORY_SIZE.
+    Over it: 413 with a message in the request's language (JSON for the API, plain text otherwise).
+    A body without Content-Length (chunked) is left to Django's own limits, which apply while reading.
+    """
+
+    MARGIN = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def limit(self, request) -> int | None:
+        if request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/"):
+            configured = getattr(settings, "UPLOAD_MAX_REQUEST_SIZE", None)
+            if configured:
+                return int(configured)
+            from motcua.documents.uploads import max_total_bytes
+
+            return max_total_bytes() + self.MARGIN
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = self.limit(request)
+        if limit is not None and length > limit:
+            return self.refuse(request, limit)
+        return self.get_response(request)
+
+    def refuse(self, request, limit: int):
+        import json
+
+        from django.http import HttpResponse
+        from django.utils.translation import gettext
+
+        language = _language_of(request)
+        with translation.override(language):
+            message = gettext("The request is too large (at most %(size)s MB); it was not read.") % {
+                "size": f"{limit / (1024 * 1024):.1f}".removesuffix(".0")}
+        if request.path.startswith("/api/"):
+            response = HttpResponse(json.dumps({"detail": message, "code": "too_large"}, ensure_ascii=False),
+                                    status=413, content_type="application/json; charset=utf-8")
+        else:
+            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        response["Content-Language"] = language
+        return response
+
+
+def _language_of(request) -> str:
+    """The language LanguageMiddleware would choose (this middleware runs before it)."""
+    asked = request.GET.get("lang")
+    if asked in SUPPORTED:
+        return asked
+    cookie = request.COOKIES.get(COOKIE)
+    if cookie in SUPPORTED:
+        return cookie
+    if request.path.startswith("/api/"):
+        return _from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")) or settings.LANGUAGE_CODE
+    return settings.LANGUAGE_CODE
