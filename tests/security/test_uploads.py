@@ -92,8 +92,8 @@ def test_result_on_the_resolve_page(client, world, processing, _media):
 
 def test_result_through_the_api(world, processing, _media):
     response = api(world["leader"]).post(f"/api/v1/dossiers/{processing.code}/actions/resolve/?lang=en", {
-        "result_kind": "electronic", "result_description": "GCN", "result_file": upload(EXE_NAME, EXE)},
-        format="multipart")
+        "version": processing.version, "result_kind": "electronic", "result_description": "GCN",
+        "result_file": upload(EXE_NAME, EXE)}, format="multipart")
     assert response.status_code == 400 and response.json()["code"] == "bad_type"
     assert "is not a PDF, JPEG or PNG file" in response.json()["detail"]
     processing.refresh_from_db()

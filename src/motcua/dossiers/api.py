@@ -8,6 +8,8 @@ with {"detail": message, "code": code} in the request's language.
 Creating calls (the receipt, every action) take an `Idempotency-Key` header: a retried request
 replays the first answer instead of acting twice (`core/idempotency.py`, docs/dossiers.md).
 """
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -37,6 +39,7 @@ HTTP_FOR_CODE = {
     "not_found": status.HTTP_404_NOT_FOUND,
     "nothing_owed": status.HTTP_409_CONFLICT,
     "too_much": status.HTTP_409_CONFLICT,
+    "version_required": status.HTTP_428_PRECONDITION_REQUIRED,
 }
 
 
@@ -190,8 +193,11 @@ class DossierReceiptSerializer(serializers.Serializer):
 class DossierActionSerializer(serializers.Serializer):
     """The fields of all actions; each action reads the ones it needs."""
 
-    expected_version = serializers.IntegerField(required=False, allow_null=True,
-                                                help_text="The row version the form was built from")
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                       help_text="Required (or expected_version, or the If-Match header): the "
+                                                 "dossier's `version` as last read; a stale one answers 409")
+    expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                                help_text="The same as `version` (older name)")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     items = serializers.ListField(child=serializers.CharField(), required=False, default=list)
@@ -284,6 +290,35 @@ DIGITISE = "digitise_document"
 ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses and a != DIGITISE)
 
 
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+VERSION_PARAMETERS = [OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description="The dossier's version as last read (e.g. \"12\"), instead of the `version` field. An action "
+                "without a version answers 428 (code version_required); with a stale one 409 (code stale).")]
+VERSION_RESPONSES = {
+    409: OpenApiResponse(description="The status does not allow the action, or the version is stale (code stale)"),
+    428: OpenApiResponse(description="No version was sent (code version_required): read the dossier, then send "
+                                     "its `version` field or an If-Match header"),
+}
+
+
+def shown_version(request, data: dict) -> int:
+    """The version the client was shown: `version`, `expected_version` or If-Match (optimistic locking)."""
+    for key in ("version", "expected_version"):
+        if data.get(key) is not None:
+            return int(data[key])
+    header = request.headers.get("If-Match")
+    if header:
+        match = _IF_MATCH.match(header)
+        if match is None:
+            raise DossierActionError("invalid", _("The If-Match header must be the dossier's version, e.g. \"12\"."))
+        return int(match.group(1))
+    raise DossierActionError(
+        "version_required",
+        _("Send the dossier's version as you last read it (field version or header If-Match): an action "
+          "without it could overwrite someone else's change."))
+
+
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -359,8 +394,9 @@ class DossierAction(APIView):
 
     @extend_schema(
         request=DossierActionSerializer,
-        responses={200: DossierDetailSerializer, **IDEMPOTENCY_RESPONSES},
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS), *IDEMPOTENCY_PARAMETERS],
+        responses={200: DossierDetailSerializer, **VERSION_RESPONSES, **IDEMPOTENCY_RESPONSES},
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS), *IDEMPOTENCY_PARAMETERS,
+                    *VERSION_PARAMETERS],
     )
     @idempotent
     def post(self, request, code, action):
@@ -377,10 +413,16 @@ class DossierAction(APIView):
         serializer = DossierActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
+            version = shown_version(request, serializer.validated_data)
             if action == "record_payment":
+                if version != dossier.version:
+                    raise DossierActionError("stale", _(
+                        "Someone else has acted on dossier %(code)s in the meantime (it is now: %(status)s). "
+                        "Reload the page and try again.") % {"code": dossier.code,
+                                                             "status": dossier.get_status_display()})
                 _record_payment(request.user, dossier, serializer.validated_data)
             else:
-                kwargs = _action_kwargs(action, serializer.validated_data)
+                kwargs = {**_action_kwargs(action, serializer.validated_data), "expected_version": version}
                 dossier = getattr(services, action)(request.user, dossier, **kwargs)
         except DossierActionError as exc:
             return error_response(exc)

@@ -77,11 +77,11 @@ def test_api_refuses_the_return_with_409_and_the_message(receive, world):
     d = resolved(receive, world)
     client = APIClient()
     client.force_authenticate(world["counter"])
-    r = client.post(f"/api/v1/dossiers/{d.code}/actions/return_result/", {}, format="json")
+    r = client.post(f"/api/v1/dossiers/{d.code}/actions/return_result/", {"version": d.version}, format="json")
     assert r.status_code == 409, r.content
     assert r.json()["code"] == "fee_unpaid"
     assert "còn nợ 50.000 đồng" in r.json()["detail"] and "/thanh-toan/quay/" in r.json()["detail"]
-    r = client.post(f"/api/v1/dossiers/{d.code}/actions/return_result/?lang=en", {}, format="json")
+    r = client.post(f"/api/v1/dossiers/{d.code}/actions/return_result/?lang=en", {"version": d.version}, format="json")
     assert r.status_code == 409 and "still owes 50.000 đồng" in r.json()["detail"]
     d.refresh_from_db()
     assert d.status == Status.RESOLVED

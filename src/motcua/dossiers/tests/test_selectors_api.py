@@ -125,12 +125,12 @@ def test_api_actions_scoping_and_errors(receive, world):
     r = specialist.post(url + "request_supplement/", {"expected_version": 2, "items": ["Bản đồ"], "reason": "Thiếu"},
                         format="json")
     assert r.status_code == 200 and r.json()["status"] == 5
-    r = specialist.post(url + "request_supplement/", {"items": ["x"], "reason": "y"}, format="json")
+    r = specialist.post(url + "request_supplement/", {"version": 3, "items": ["x"], "reason": "y"}, format="json")
     assert r.status_code == 409
-    assert counter.post(url + "return_result/", {}, format="json").status_code == 409
-    assert counter.post(url + "resolve/", {}, format="json").status_code == 403  # counter may not resolve
+    assert counter.post(url + "return_result/", {"version": 3}, format="json").status_code == 409
+    assert counter.post(url + "resolve/", {"version": 3}, format="json").status_code == 403  # counter may not resolve
     assert counter.post(url + "fly_away/", {}, format="json").status_code == 404
-    assert counter.post(url + "receive_supplement/", {"documents": [{"name": "Bản đồ", "copies": 1}]},
+    assert counter.post(url + "receive_supplement/", {"version": 3, "documents": [{"name": "Bản đồ", "copies": 1}]},
                         format="json").status_code == 200
     # another agency's officer: the dossier does not exist for them
     other = client_for(world["justice_counter"])
@@ -142,7 +142,7 @@ def test_api_actions_scoping_and_errors(receive, world):
         "receive_at_counter", "hand_over", "request_supplement", "receive_supplement"]
     assert len(detail["steps"]) == 2 and detail["supplement_count"] == 1
     assert specialist.get("/api/v1/dossiers/?status=4").json()["count"] == 1
-    r = client_for(world["leader"]).post(url + "assign/", {"officer": "nobody"}, format="json")
+    r = client_for(world["leader"]).post(url + "assign/", {"version": 4, "officer": "nobody"}, format="json")
     assert r.status_code == 400
 
 
@@ -161,7 +161,7 @@ def test_api_public_tracking(receive):
 
 def test_api_in_english_on_request(receive, world):
     d = receive()
-    r = client_for(world["counter"]).post(f"/api/v1/dossiers/{d.code}/actions/return_result/?lang=en", {},
+    r = client_for(world["counter"]).post(f"/api/v1/dossiers/{d.code}/actions/return_result/?lang=en", {"version": d.version},
                                           format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 409 and "not allowed" in r.json()["detail"]
     assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
@@ -169,7 +169,7 @@ def test_api_in_english_on_request(receive, world):
 
 def test_api_errors_in_vietnamese_by_default(receive, world):
     d = receive()
-    r = client_for(world["counter"]).post(f"/api/v1/dossiers/{d.code}/actions/return_result/", {}, format="json")
+    r = client_for(world["counter"]).post(f"/api/v1/dossiers/{d.code}/actions/return_result/", {"version": d.version}, format="json")
     assert r.status_code == 409
     assert r.json()["detail"].startswith("Không được thực hiện thao tác này với hồ sơ")
     assert "Đã tiếp nhận" in r.json()["detail"]
