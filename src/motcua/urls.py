@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from motcua.core.api_tokens import RevokeToken
+
 api_v1 = [
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.calendar.api_urls")),
@@ -13,6 +15,7 @@ api_v1 = [
     path("", include("motcua.feedback.api_urls")),
     path("", include("motcua.accounts.api_urls")),
     path("", include("motcua.documents.api_urls")),
+    path("auth/token/", RevokeToken.as_view(), name="api-token-revoke"),
 ]
 
 urlpatterns = [
