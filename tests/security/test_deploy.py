@@ -79,7 +79,7 @@ def test_check_deploy_warns_without_https_settings():
     """The test settings (plain HTTP) are what `check --deploy` must complain about: the check is live."""
     out = StringIO()
     with override_settings(SECRET_KEY=secrets.token_urlsafe(64)):
-        call_command("check", "--deploy", stdout=out, stderr=out)
+        call_command("check", "--deploy", "--fail-level", "CRITICAL", stdout=out, stderr=out)
     assert "security.W008" in out.getvalue()  # SECURE_SSL_REDIRECT off
     assert "security.W004" in out.getvalue()  # no HSTS
 
@@ -177,3 +177,34 @@ def test_multipart_limit_is_the_upload_total_plus_margin(client):
 def test_normal_body_passes(client):
     response = client.post("/api/v1/dossiers/", data=json.dumps({"a": 1}), content_type="application/json")
     assert response.status_code in (401, 403)
+
+
+# --- the policy in a real browser --------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pages_run_under_the_policy_without_violations(page, live_server):
+    """The portal, the sign-in page, the counter intake form (with its script) and the officer
+    work queue: the browser reports no Content-Security-Policy violation."""
+    from django.test import Client
+
+    from motcua.backoffice.tests.scenario import build_world
+
+    world = build_world()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    for path in ("/", "/tai-khoan/dang-nhap/"):
+        assert page.goto(f"{live_server.url}{path}").status == 200
+    officer = Client()
+    officer.force_login(world.counter_officer)
+    page.context.add_cookies([{"name": "sessionid", "value": officer.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    for path in ("/mot-cua/ho-so/", "/mot-cua/tiep-nhan/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+    assert violations == []
