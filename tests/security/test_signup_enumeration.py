@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from motcua.accounts import services
-from motcua.accounts.models import AccountKind, CitizenAccount
+from motcua.accounts.models import AccountKind, CitizenAccount, IdentitySource
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,14 @@ def data(n: int, **overrides) -> dict:
 
 @pytest.fixture
 def owner():
-    return services.sign_up({"kind": AccountKind.PERSON, "full_name": "Phạm Văn Dũng", "citizen_id": "038185000001",
-                             "birth_date": dt.date(1985, 5, 20), "phone": "0913000001",
-                             "email": "dung@example.test", "address": ""}, PASSWORD)
+    """The holder, verified at the counter: only a verified identity holds its citizen ID (a
+    declared one blocks nobody, tests/security/test_identity.py)."""
+    account = services.sign_up({"kind": AccountKind.PERSON, "full_name": "Phạm Văn Dũng", "citizen_id": "038185000001",
+                                "birth_date": dt.date(1985, 5, 20), "phone": "0913000001",
+                                "email": "dung@example.test", "address": ""}, PASSWORD)
+    CitizenAccount.objects.filter(pk=account.pk).update(identity_source=IdentitySource.COUNTER)
+    account.refresh_from_db()
+    return account
 
 
 def answer(response):
