@@ -323,8 +323,6 @@ def _account_for(kind: str, value: str) -> CitizenAccount | None:
 
 def _send_reset_code(account: CitizenAccount, kind: str, recipient: str, code: str) -> None:
     from motcua.notifications.models import Channel, EventKind
-    from motcua.notifications.services import queue_message
-    from motcua.notifications.tasks import deliver_message
 
     context = {
         "reset_code": code,
@@ -333,10 +331,18 @@ def _send_reset_code(account: CitizenAccount, kind: str, recipient: str, code: s
         "reset_url": absolute(reverse("accounts:password_reset_confirm")),
     }
     channel = Channel.SMS if kind == "phone" else Channel.EMAIL
-    message, created = queue_message(kind=EventKind.PASSWORD_RESET, channel=channel, recipient=recipient,
-                                     context=context)
+    _queue_account_message(EventKind.PASSWORD_RESET, channel, recipient, context)
+
+
+def _queue_account_message(kind: str, channel: str, recipient: str, context: dict) -> bool:
+    """Put one account message (not about a dossier) in the outbox and hand it to the worker once
+    the transaction commits. False when the outbox already held it."""
+    from motcua.notifications.services import queue_message
+    from motcua.notifications.tasks import deliver_message
+
+    message, created = queue_message(kind=kind, channel=channel, recipient=recipient, context=context)
     if not created:
-        return
+        return False
 
     def dispatch(pk=message.pk):
         try:
@@ -345,6 +351,7 @@ def _send_reset_code(account: CitizenAccount, kind: str, recipient: str, code: s
             logger.exception("could not dispatch outbox message %s", pk)
 
     transaction.on_commit(dispatch)
+    return True
 
 
 def request_password_reset(identifier: str, ip_address: str | None = None) -> None:
@@ -473,8 +480,6 @@ def notify_in_use(account: CitizenAccount, field: str) -> bool:
     """Queue the `account_in_use` notice to the holder: by SMS to the phone (the phone or the citizen
     ID was typed, and the account has a phone) or by e-mail. Returns whether a notice was queued."""
     from motcua.notifications.models import Channel, EventKind, OutboxMessage
-    from motcua.notifications.services import queue_message
-    from motcua.notifications.tasks import deliver_message
 
     if not account.user.is_active:
         return False
@@ -491,16 +496,4 @@ def notify_in_use(account: CitizenAccount, field: str) -> bool:
     context = {"full_name": account.full_name, "used": _USED[field],
                "sign_in_url": absolute(reverse("accounts:login")),
                "reset_url": absolute(reverse("accounts:password_reset"))}
-    message, created = queue_message(kind=EventKind.ACCOUNT_IN_USE, channel=channel, recipient=recipient,
-                                     context=context)
-    if not created:
-        return False
-
-    def dispatch(pk=message.pk):
-        try:
-            deliver_message.delay(pk)
-        except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
-            logger.exception("could not dispatch outbox message %s", pk)
-
-    transaction.on_commit(dispatch)
-    return True
+    return _queue_account_message(EventKind.ACCOUNT_IN_USE, channel, recipient, context)
