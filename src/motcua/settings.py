@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-payments": {"task": "payments.reconcile_pending", "schedule": 15 * 60},
     "store-report-snapshots": {"task": "motcua.reports.tasks.store_snapshots",
                                "schedule": crontab(hour=1, minute=30)},
+    # The stored answers of retried creating requests live 24 hours (core/idempotency.py).
+    "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": crontab(hour=2, minute=15)},
 }
 
 # Simulators (payment gateway, SMS/console outbox, population register ...) run only where

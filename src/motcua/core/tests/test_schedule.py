@@ -13,7 +13,23 @@ def test_every_scheduled_job_is_a_registered_task():
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names <= set(app.tasks), names - set(app.tasks)
     assert {"dossiers.sweep_overdue", "payments.reconcile_pending",
-            "motcua.notifications.tasks.notify_missed_events", "motcua.reports.tasks.store_snapshots"} <= names
+            "motcua.notifications.tasks.notify_missed_events", "motcua.reports.tasks.store_snapshots",
+            "core.purge_idempotency_keys"} <= names
+
+
+@pytest.mark.django_db
+def test_the_purge_job_deletes_only_expired_idempotency_records():
+    from django.utils import timezone
+
+    from motcua.core.models import IdempotencyRecord
+    from motcua.core.tasks import purge_idempotency_keys
+
+    now = timezone.now()
+    for key, expires in (("old", now - datetime.timedelta(minutes=1)), ("live", now + datetime.timedelta(hours=3))):
+        IdempotencyRecord.objects.create(caller="user:1", key=key, fingerprint="x", method="POST", path="/",
+                                         created_at=expires - datetime.timedelta(hours=24), expires_at=expires)
+    assert purge_idempotency_keys() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["live"]
 
 
 @pytest.mark.django_db
