@@ -384,7 +384,7 @@ def counter_verify(request):
     """Officer page (under /mot-cua/): verify a citizen's identity after seeing the ID card. Counter
     officers only (`dossier.receive` at some agency); each verification is an account event naming
     the officer."""
-    from motcua.backoffice.access import is_active_staff
+    from motcua.organization.access import is_active_staff
 
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login

@@ -16,7 +16,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.backoffice.access import is_active_staff
+from motcua.organization.access import is_active_staff
 from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.api import error_response

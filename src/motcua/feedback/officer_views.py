@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.access import staff_required
+from motcua.organization.access import staff_required
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.access import staff_required
+from motcua.organization.access import staff_required
 from motcua.dossiers.models import Dossier
 from motcua.organization.permissions import agencies_for
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from motcua.backoffice.access import staff_required
+from motcua.organization.access import staff_required
 from motcua.organization.models import Role
 from motcua.organization.permissions import active_assignments, agencies_for, has_permission
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers import selectors
 from motcua.organization.permissions import agencies_for
 
-from ..access import staff_required
+from motcua.organization.access import staff_required
 
 PAGE_SIZE = 50
 MAX_DAYS = 366

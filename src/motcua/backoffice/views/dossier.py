@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from motcua.dossiers.models import Status
 
 from .. import engine
-from ..access import staff_required
+from motcua.organization.access import staff_required
 from ..actions import ACTIONS, ORDER, build_form
 from ..timeline import timeline_of
 

@@ -21,7 +21,7 @@ from motcua.integrations import population
 from motcua.organization.permissions import has_permission
 
 from .. import engine, procedures
-from ..access import staff_required
+from motcua.organization.access import staff_required
 from ..forms import IntakeForm, clean_citizen_id
 from ..templatetags.backoffice import stored_label
 

@@ -11,7 +11,7 @@ from motcua.catalog.services import effective_limit
 from motcua.core.formatting import vn_number
 from motcua.dossiers import selectors, services
 
-from ..access import staff_required
+from motcua.organization.access import staff_required
 
 PAGE_SIZE = 25
 SCOPES = [

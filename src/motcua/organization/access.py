@@ -1,6 +1,7 @@
-"""Who may open the officer pages: a signed-in user with an active staff role (or a superuser).
+"""Who may open the officer pages (back office, feedback, payments, reports, documents): a signed-in
+user with an active staff role (or a superuser).
 
-Every page below is further scoped to the agencies the officer serves (`agencies_for`), so an
+Every such page is further scoped to the agencies the officer serves (`agencies_for`), so an
 officer of another agency meets a 404, never the dossier.
 """
 from functools import wraps
