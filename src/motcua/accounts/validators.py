@@ -1,12 +1,12 @@
 """Normalising what people type: phone numbers and e-mail addresses. Citizen IDs and tax codes are
-validated by `motcua.dossiers.validators`, shared with the counter."""
+validated by `motcua.core.identity_numbers`, shared with the counter."""
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.validators import normalise_tax_code, validate_citizen_id  # noqa: F401  re-exported
+from motcua.core.identity_numbers import normalise_tax_code, validate_citizen_id  # noqa: F401  re-exported
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _MOBILE = re.compile(r"^0[35789]\d{8}$")

@@ -54,7 +54,7 @@ from .models import (
 from .receipt_sql import insert_receipt
 from .signals import send_event_on_commit
 from .transitions import FINISHING_ACTIONS, Transition, target_status, transition_for
-from .validators import normalise_tax_code, validate_citizen_id
+from motcua.core.identity_numbers import normalise_tax_code, validate_citizen_id
 
 
 class DossierActionError(ValidationError):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from motcua.dossiers import transitions
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Outcome, Status
-from motcua.dossiers.validators import normalise_tax_code, validate_citizen_id
+from motcua.core.identity_numbers import normalise_tax_code, validate_citizen_id
 
 from .conftest import at
 

@@ -1,7 +1,7 @@
 """What a form may pre-fill from the register, for the profile page and the counter intake."""
 from django.core.exceptions import ValidationError
 
-from motcua.dossiers.validators import validate_citizen_id
+from motcua.core.identity_numbers import validate_citizen_id
 
 from .base import get_register
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.dossiers.validators import citizen_id_birth_year, validate_citizen_id
+from motcua.core.identity_numbers import citizen_id_birth_year, validate_citizen_id
 from motcua.integrations import population
 from motcua.integrations.population import simulator
 from motcua.integrations.population.http import HttpPopulationRegister
