@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from motcua.backoffice import engine
+from motcua.backoffice import form_commands
 from motcua.catalog import services as catalog
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency, Counter, Role
@@ -125,17 +125,17 @@ def test_a_procedure_that_is_not_boundary_free_stays_with_the_receiving_commune(
 
 def test_choices_and_suggestion(communes, officers):  # noqa: F811
     free, local, agencies = communes["free"], communes["local"], communes["agencies"]
-    assert engine.competent_choices(officers["first"], local) == []
-    assert [a.pk for a in engine.competent_choices(officers["first"], free)] == [
+    assert form_commands.competent_choices(officers["first"], local) == []
+    assert [a.pk for a in form_commands.competent_choices(officers["first"], free)] == [
         a.pk for a in sorted(agencies, key=lambda a: a.name)]
     # A single competent agency: nothing to choose.
     single = catalog.create_procedure(
         "2.000003.000.00.00.H99", "2.000003", name="Thủ tục một cơ quan", field=free.field,
         time_limit=Decimal("2"), time_limit_unit="working_days", levels=list(free.levels.all()),
         competent_agencies=[agencies[1]], is_boundary_free=True, publish=True, valid_from=datetime.date(2025, 1, 1))
-    assert engine.competent_choices(officers["centre"], single) == []
+    assert form_commands.competent_choices(officers["centre"], single) == []
     choices = list(agencies)
-    assert engine.suggested_competent_agency(officers["centre"], choices, officers["justice"]) is None
-    assert engine.suggested_competent_agency(officers["centre"], choices, officers["justice"],
+    assert form_commands.suggested_competent_agency(officers["centre"], choices, officers["justice"]) is None
+    assert form_commands.suggested_competent_agency(officers["centre"], choices, officers["justice"],
                                              "Số 5, phường Đông Thành") == agencies[0]
-    assert engine.suggested_competent_agency(officers["first"], choices, agencies[0], "xã Hòa Bình") == agencies[0]
+    assert form_commands.suggested_competent_agency(officers["first"], choices, agencies[0], "xã Hòa Bình") == agencies[0]

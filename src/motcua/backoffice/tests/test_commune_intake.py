@@ -1,7 +1,7 @@
 """A commune's counter receives a commune-level dossier for its own commune, not the first one."""
 import pytest
 
-from motcua.backoffice.engine import competent_agency_for
+from motcua.backoffice.form_commands import competent_agency_for
 from motcua.portal.tests.test_apply_where import communes  # noqa: F401
 
 pytestmark = pytest.mark.django_db

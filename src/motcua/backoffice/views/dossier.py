@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.dossiers.models import Status
 
-from .. import engine
+from .. import form_commands
 from motcua.organization.access import staff_required
 from ..actions import ACTIONS, ORDER, build_form
 from ..timeline import timeline_of
@@ -29,8 +29,8 @@ WHERE_NOW = {
 
 @staff_required
 def dossier_detail(request, code):
-    dossier = engine.visible_dossier(request.user, code)
-    allowed = set(engine.actions_for(request.user, dossier))
+    dossier = form_commands.visible_dossier(request.user, code)
+    allowed = set(form_commands.actions_for(request.user, dossier))
     actions = [
         {"name": name, "label": ACTIONS[name].label, "form": build_form(name, dossier)}
         for name in ORDER
@@ -46,7 +46,7 @@ def dossier_detail(request, code):
         "steps": steps,
         "events": timeline_of(dossier),
         "where_now": WHERE_NOW.get(dossier.status, ""),
-        "printouts": engine.printouts_for(dossier),
+        "printouts": form_commands.printouts_for(dossier),
         # Paper documents get a "Digitise" link for officers who may attach a scan now.
         "can_digitise": "digitise_document" in allowed,
     }
@@ -56,7 +56,7 @@ def dossier_detail(request, code):
 @staff_required
 @require_POST
 def dossier_action(request, code, action):
-    dossier = engine.visible_dossier(request.user, code)
+    dossier = form_commands.visible_dossier(request.user, code)
     if action not in ACTIONS:
         raise Http404
     form = build_form(action, dossier, request.POST, request.FILES)
@@ -74,7 +74,7 @@ def dossier_action(request, code, action):
         return redirect("backoffice:dossier", code=code)
     try:
         ACTIONS[action].run(request.user, dossier, form.cleaned_data, expected_version)
-    except engine.ActionError as error:
+    except form_commands.ActionError as error:
         messages.error(request, _("Nothing was changed. %(reason)s") % {"reason": " ".join(error.messages)})
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})

@@ -20,7 +20,7 @@ from motcua.documents import services as documents_services
 from motcua.integrations import population
 from motcua.organization.permissions import has_permission
 
-from .. import engine, procedures
+from .. import form_commands, procedures
 from motcua.organization.access import staff_required
 from ..forms import IntakeForm, clean_citizen_id
 from ..templatetags.backoffice import stored_label
@@ -89,9 +89,9 @@ def intake(request):
     cases = list(version.cases.order_by("order", "pk")) if version else []
     documents = procedures.checklist(version, case) if version and (case or not cases) else []
     # Boundary-free procedures (Decree 118/2025): the officer's agency receives, the competent
-    # agency chosen here handles (engine.competent_choices).
-    receiving = engine.receiving_agency_for(request.user, version) if version else None
-    competent = engine.competent_choices(request.user, version, receiving) if version else []
+    # agency chosen here handles (form_commands.competent_choices).
+    receiving = form_commands.receiving_agency_for(request.user, version) if version else None
+    competent = form_commands.competent_choices(request.user, version, receiving) if version else []
     initial = {"procedure": procedure_code, "case": case.code if case else "", "owner_same": True}
 
     form_token = _token(request.POST) or uuid.uuid4().hex
@@ -168,7 +168,7 @@ def _receive_once(request, version, case, form) -> str | None:
                                        "receive another dossier, check the data and send the form again.")
                                % {"code": record.body["code"]})
                 return None
-        dossier = engine.receive_at_counter(request.user, version, case, form)
+        dossier = form_commands.receive_at_counter(request.user, version, case, form)
         if token:
             record.status_code, record.body = 302, {"code": dossier.code}
             record.save(update_fields=["status_code", "body"])
@@ -184,7 +184,7 @@ def _competent_rows(user, form, agencies, receiving, posted=None) -> list[dict]:
     chosen = posted.get("competent_agency", "") if posted is not None else ""
     if not chosen:
         address = posted.get("applicant_address", "") if posted is not None else ""
-        suggestion = engine.suggested_competent_agency(user, agencies, receiving, address)
+        suggestion = form_commands.suggested_competent_agency(user, agencies, receiving, address)
         chosen = str(suggestion.pk) if suggestion else ""
     today = timezone.localdate()
     return [{"pk": a.pk, "name": a.name_on(today), "selected": str(a.pk) == str(chosen)} for a in agencies]
@@ -201,8 +201,8 @@ def _attach_errors(form, error: ValidationError):
 
 @staff_required
 def receipt(request, code):
-    dossier = engine.visible_dossier(request.user, code)
-    return render(request, "backoffice/receipt.html", {"dossier": dossier, **engine.printout_links(dossier)})
+    dossier = form_commands.visible_dossier(request.user, code)
+    return render(request, "backoffice/receipt.html", {"dossier": dossier, **form_commands.printout_links(dossier)})
 
 
 @staff_required
@@ -237,7 +237,7 @@ def applicant_lookup(request):
         citizen_id = clean_citizen_id(request.GET.get("citizen_id", ""))
     except ValidationError as error:
         return JsonResponse({"found": False, "detail": error.messages[0]}, status=400)
-    person = engine.latest_applicant(request.user, citizen_id)
+    person = form_commands.latest_applicant(request.user, citizen_id)
     if person is not None:
         return JsonResponse(
             {"found": True, **person, "message": _("Filled in from an earlier dossier; check it with the applicant.")}

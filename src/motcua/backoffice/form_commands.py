@@ -1,5 +1,6 @@
-"""The officer pages' side of the dossier engine: turn form data into the engine's arguments,
-and read what the pages show. Every state change goes through `motcua.dossiers.services`."""
+"""Officer forms to dossier commands: turn the counter's form data into the arguments of
+`motcua.dossiers.services` (which makes every state change), and read what the officer pages show
+(the visible dossier, the agencies to choose from, the printout links)."""
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
