@@ -5,7 +5,7 @@
 Configures Django itself (motcua.settings_test). The data go into a throwaway test database:
 a temporary SQLite file by default, or `test_<name>` on the server of DATABASE_URL (e.g.
 postgres://postgres@127.0.0.1:5432/motcua_bench). Generated procedures are loaded through the
-catalogue importer (transfer.import_tables), a further 100 through services.create_procedure.
+catalogue importer (import_export.import_tables), a further 100 through services.create_procedure.
 Prints the figures and writes them between the markers of docs/performance.md.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ QUALIFIERS = ["", "cho hộ gia đình, cá nhân", "cho doanh nghiệp", "có y
 
 def catalogue_tables(n: int, rng: random.Random) -> dict:
     """Rows for `n` published procedures with 2 cases, 4 documents, 1 fee, 4 steps each."""
-    from motcua.catalog.transfer import Row
+    from motcua.catalog.import_export import Row
 
     tables = {name: [] for name in ("fields", "decisions", "decision_items", "procedures", "cases", "documents",
                                     "fees", "exemptions", "steps")}
@@ -96,7 +96,7 @@ def rate(action, seconds: float) -> tuple[float, int]:
 
 
 def run(n: int, seconds: float) -> list[str]:
-    from motcua.catalog import selectors, services, transfer
+    from motcua.catalog import import_export, selectors, services
     from motcua.organization.models import AdministrativeLevel, Agency
 
     load = os.getloadavg()[0]
@@ -108,7 +108,7 @@ def run(n: int, seconds: float) -> list[str]:
     tables = catalogue_tables(n, rng)
     rows = sum(len(r) for r in tables.values())
     began = time.perf_counter()
-    transfer.import_tables(tables)
+    import_export.import_tables(tables)
     import_seconds = time.perf_counter() - began
 
     began = time.perf_counter()
@@ -151,7 +151,7 @@ def run(n: int, seconds: float) -> list[str]:
         f"{platform.python_version()}, {os.cpu_count()} CPUs (load average {load:.1f} at start: other work shares "
         f"them); database: {engine} (throwaway test database)",
         f"- catalogue: {total:,} procedures in force; import of {n:,} generated procedures ({rows:,} rows: "
-        f"cases, documents, fees, steps) through `transfer.import_tables`: {import_seconds:.1f} s "
+        f"cases, documents, fees, steps) through `import_export.import_tables`: {import_seconds:.1f} s "
         f"({rows / import_seconds:,.0f} rows/s)",
         f"- `services.create_procedure(..., publish=True)` with 1 case, document, fee and step: "
         f"{create_rate:,.0f} procedures/s",

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from motcua.catalog import transfer
+from motcua.catalog import import_export
 from motcua.core.spreadsheets import csv_row, csv_value, is_formula_like, protect_workbook, workbook_bytes
 from motcua.reports.dossier_table import dossier_table
 from motcua.reports.exports import to_csv, to_xlsx
@@ -80,10 +80,10 @@ def test_the_06a_csv_and_workbook_write_a_formula_like_name_as_text():
 
 @pytest.mark.django_db
 def test_the_catalogue_export_writes_text_and_reads_it_back_unchanged(monkeypatch):
-    tables = {name: [] for name in transfer.TABLES}
+    tables = {name: [] for name in import_export.TABLES}
     tables["fields"] = [{"code": "=1+1", "name": EVIL}, {"code": "ho-tich", "name": "Hộ tịch"}]
-    monkeypatch.setattr(transfer, "export_tables", lambda: tables)
-    data = transfer.export_catalog("xlsx")
+    monkeypatch.setattr(import_export, "export_tables", lambda: tables)
+    data = import_export.export_catalog("xlsx")
     assert_no_formula(data)
-    read = transfer.read_xlsx(data)["fields"]
+    read = import_export.read_xlsx(data)["fields"]
     assert [(r.values["code"], r.values["name"]) for r in read] == [("=1+1", EVIL), ("ho-tich", "Hộ tịch")]

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services, transfer
+from . import import_export, services
 from .models import (
     DecisionItem,
     Fee,
@@ -174,7 +174,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     def export_view(self, request, fmt):
         if not self.has_view_permission(request) or fmt not in ("json", "xlsx"):
             raise PermissionDenied
-        data = transfer.export_catalog(fmt)
+        data = import_export.export_catalog(fmt)
         content_type = (
             "application/json" if fmt == "json"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -196,10 +196,10 @@ class ProcedureAdmin(admin.ModelAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    counts = transfer.import_file(upload.read(), upload.name)
+                    counts = import_export.import_file(upload.read(), upload.name)
                     log.info("catalogue import by %s from %s: %s", request.user, upload.name, counts)
                     self.message_user(request, gettext("Import done; nothing else was changed."), messages.SUCCESS)
-                except transfer.ImportFailed as failure:
+                except import_export.ImportFailed as failure:
                     errors = failure.errors
         context = {
             **self.admin_site.each_context(request),

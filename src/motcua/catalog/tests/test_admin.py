@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.catalog import transfer
+from motcua.catalog import import_export
 from motcua.catalog.models import Procedure, ProcedureVersion
 
 from .conftest import birth_registration
@@ -102,7 +102,7 @@ def test_admin_export_and_import(org, admin_client):
     page = admin_client.post("/admin/catalog/procedure/transfer/", {"file": upload}).content.decode()
     assert 'id="import-counts"' in page
     assert Procedure.objects.get(code="2.000001.000.00.00.H99").current_version.documents.count() == 3
-    assert transfer.export_tables()["procedures"][1]["code"] == "2.000001.000.00.00.H99"
+    assert import_export.export_tables()["procedures"][1]["code"] == "2.000001.000.00.00.H99"
 
 
 def test_add_version_in_admin_numbers_it_and_refuses_a_second_draft(org, admin_client):

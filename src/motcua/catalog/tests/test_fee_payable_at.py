@@ -7,11 +7,11 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from motcua.catalog import transfer
+from motcua.catalog import import_export
 from motcua.catalog.models import Procedure, ProcedureVersion
 
 from .conftest import birth_registration
-from .test_transfer import wipe_catalogue
+from .test_import_export import wipe_catalogue
 
 pytestmark = pytest.mark.django_db
 PayableAt = ProcedureVersion.FeePayableAt
@@ -33,7 +33,7 @@ def test_default_is_at_intake_and_the_choice_is_kept(two):
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx"])
 def test_round_trip(two, fmt):
-    data = transfer.export_catalog(fmt)
+    data = import_export.export_catalog(fmt)
     if fmt == "json":
         rows = json.loads(data)["procedures"]
     else:
@@ -42,23 +42,23 @@ def test_round_trip(two, fmt):
         rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert sorted(r["fee_payable_at"] for r in rows) == ["before_result", "intake"]
     wipe_catalogue()
-    transfer.import_file(data, f"catalog.{fmt}")
+    import_export.import_file(data, f"catalog.{fmt}")
     assert payable_by_code() == {"1.001193.000.00.00.H99": "intake", "1.001194.000.00.00.H99": "before_result"}
 
 
 def test_older_files_without_the_column_get_the_default_and_a_bad_value_is_refused(two):
-    tables = transfer.export_tables()
+    tables = import_export.export_tables()
     for row in tables["procedures"]:
         del row["fee_payable_at"]
     wipe_catalogue()
-    transfer.import_file(json.dumps({"format": "motcua-catalog", "format_version": 1} | tables).encode(), "c.json")
+    import_export.import_file(json.dumps({"format": "motcua-catalog", "format_version": 1} | tables).encode(), "c.json")
     assert set(payable_by_code().values()) == {"intake"}
 
-    tables = transfer.export_tables()
+    tables = import_export.export_tables()
     tables["procedures"][1]["fee_payable_at"] = "someday"
     wipe_catalogue()
-    with translation.override("en"), pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_file(json.dumps({"format": "motcua-catalog", "format_version": 1} | tables).encode(), "c.json")
+    with translation.override("en"), pytest.raises(import_export.ImportFailed) as failure:
+        import_export.import_file(json.dumps({"format": "motcua-catalog", "format_version": 1} | tables).encode(), "c.json")
     assert any(e.startswith("Sheet procedures, row 2:") and "someday" in e for e in failure.value.errors)
     assert Procedure.objects.count() == 0
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog import transfer
+from motcua.catalog import import_export
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         output = options["output"]
         fmt = options["format"] or ("xlsx" if output.lower().endswith(".xlsx") else "json")
-        data = transfer.export_catalog(fmt)
+        data = import_export.export_catalog(fmt)
         if output == "-":
             if fmt != "json":
                 raise CommandError("Only JSON can be written to standard output.")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.catalog import transfer
+from motcua.catalog import import_export
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"No such file: {path}")
         try:
-            counts = transfer.import_file(path.read_bytes(), path.name)
-        except transfer.ImportFailed as failure:
+            counts = import_export.import_file(path.read_bytes(), path.name)
+        except import_export.ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(error)
             raise CommandError(f"Import refused: {len(failure.errors)} error(s); nothing was changed.") from None

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from motcua.catalog import services, transfer
+from motcua.catalog import import_export, services
 from motcua.catalog.models import (
     DecisionItem,
     Field,
@@ -57,7 +57,7 @@ def wipe_catalogue():
 
 
 def test_export_tables_content(catalogue):
-    tables = transfer.export_tables()
+    tables = import_export.export_tables()
     assert [(r["code"], r["version"], r["status"]) for r in tables["procedures"]] == [
         ("1.000010.000.00.00.H99", 1, "abolished"),
         ("1.001193.000.00.00.H99", 1, "superseded"),
@@ -80,16 +80,16 @@ def test_export_tables_content(catalogue):
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx"])
 def test_round_trip_into_empty_database(catalogue, fmt):
-    first = transfer.export_catalog(fmt)
-    before = transfer.export_tables()
+    first = import_export.export_catalog(fmt)
+    before = import_export.export_tables()
     wipe_catalogue()
     assert ProcedureVersion.objects.count() == 0
 
-    counts = transfer.import_file(first, f"catalog.{fmt}")
+    counts = import_export.import_file(first, f"catalog.{fmt}")
     assert counts["procedures"] == 3 and counts["versions"] == 4 and counts["steps"] == 9
-    assert transfer.export_tables() == before
+    assert import_export.export_tables() == before
     if fmt == "json":
-        assert transfer.export_catalog("json") == first
+        assert import_export.export_catalog("json") == first
     # the imported catalogue works: current versions, search text, API-visible content
     birth = Procedure.objects.get(code="1.001193.000.00.00.H99")
     assert birth.current_version.number == 2
@@ -104,15 +104,15 @@ def test_management_commands_round_trip(catalogue, tmp_path):
     target = tmp_path / "catalog.xlsx"
     call_command("export_catalog", "--output", str(target), stdout=io.StringIO())
     workbook = load_workbook(target)
-    assert workbook.sheetnames == list(transfer.TABLES)
+    assert workbook.sheetnames == list(import_export.TABLES)
     assert workbook["procedures"]["A1"].value == "code"
     assert workbook["procedures"].max_row == 5
-    before = transfer.export_tables()
+    before = import_export.export_tables()
     wipe_catalogue()
     out = io.StringIO()
     call_command("import_catalog", str(target), stdout=out)
     assert "procedures 3" in out.getvalue()
-    assert transfer.export_tables() == before
+    assert import_export.export_tables() == before
 
 
 def bad_json(catalogue_tables):
@@ -120,7 +120,7 @@ def bad_json(catalogue_tables):
 
 
 def test_bad_rows_are_all_reported_and_nothing_changes(catalogue):
-    tables = transfer.export_tables()
+    tables = import_export.export_tables()
     tables["procedures"][0]["time_limit"] = "năm"  # row 1
     tables["procedures"][2]["field"] = "khong-co"  # row 3
     tables["procedures"][3]["levels"] = "tinh, huyen-cu"  # row 4
@@ -133,8 +133,8 @@ def test_bad_rows_are_all_reported_and_nothing_changes(catalogue):
     wipe_catalogue()
     Field.objects.create(code="ho-tich", name="Hộ tịch (tên cũ)")
 
-    with translation.override("en"), pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_file(bad_json(tables), "catalog.json")
+    with translation.override("en"), pytest.raises(import_export.ImportFailed) as failure:
+        import_export.import_file(bad_json(tables), "catalog.json")
     errors = failure.value.errors
     assert "Sheet procedures, row 1: time_limit: 'năm' is not a number." in errors
     assert "Sheet procedures, row 3: unknown field code khong-co." in errors
@@ -149,15 +149,15 @@ def test_bad_rows_are_all_reported_and_nothing_changes(catalogue):
 
 
 def test_bad_rows_reported_in_vietnamese_with_excel_row_numbers(catalogue):
-    data = transfer.export_catalog("xlsx")
+    data = import_export.export_catalog("xlsx")
     workbook = load_workbook(io.BytesIO(data))
     workbook["steps"]["I3"] = 999  # budget_hours of data row 2 -> the whole procedure exceeds its limit
     workbook["fees"]["G2"] = -5  # amount
     buffer = io.BytesIO()
     workbook.save(buffer)
     wipe_catalogue()
-    with translation.override("vi"), pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_file(buffer.getvalue(), "catalog.xlsx")
+    with translation.override("vi"), pytest.raises(import_export.ImportFailed) as failure:
+        import_export.import_file(buffer.getvalue(), "catalog.xlsx")
     errors = failure.value.errors
     assert any(e.startswith("Trang tính fees, dòng 2: amount:") for e in errors), errors
     budget = [e for e in errors if "vượt thời hạn giải quyết" in e]
@@ -166,9 +166,9 @@ def test_bad_rows_reported_in_vietnamese_with_excel_row_numbers(catalogue):
 
 
 def test_existing_procedure_is_refused(catalogue):
-    data = transfer.export_catalog("json")
-    with translation.override("en"), pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_file(data, "again.json")
+    data = import_export.export_catalog("json")
+    with translation.override("en"), pytest.raises(import_export.ImportFailed) as failure:
+        import_export.import_file(data, "again.json")
     assert failure.value.errors[0].startswith(
         "Sheet procedures, row 1: procedure 1.000010.000.00.00.H99 already exists in the database"
     )
@@ -185,13 +185,13 @@ def test_existing_procedure_is_refused(catalogue):
     ],
 )
 def test_unreadable_files(db, filename, data, message):
-    with translation.override("en"), pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_file(data, filename)
+    with translation.override("en"), pytest.raises(import_export.ImportFailed) as failure:
+        import_export.import_file(data, filename)
     assert message in failure.value.errors[0]
 
 
 def test_import_command_reports_rows_and_fails(catalogue, tmp_path):
-    tables = transfer.export_tables()
+    tables = import_export.export_tables()
     tables["procedures"][1]["status"] = "lost"
     wipe_catalogue()
     path = tmp_path / "bad.json"
