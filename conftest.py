@@ -7,7 +7,7 @@ import pytest
 
 # Every database test starts with a working calendar covering the years tests use (2015-2035 and
 # the clock's year ±1, no days off): the calendar answers for covered years only.
-pytest_plugins = ["motcua.calendar.testing"]
+pytest_plugins = ["motcua.calendar.testing", "motcua.testing.world"]
 
 # `pytest --clock 2027-02-01T08:00+07:00` runs the suite as if it were that moment (the clock keeps
 # ticking from there), so that no test can lean on the day it was written: CI runs the suite again

@@ -12,7 +12,6 @@ from motcua.documents.models import Source, StoredDocument
 from motcua.documents.tests.conftest import PDF, PNG
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument, Status
-from motcua.dossiers.tests.conftest import _fresh_caches, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

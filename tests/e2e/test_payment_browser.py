@@ -5,7 +5,6 @@ import pytest
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Status
-from motcua.dossiers.tests.conftest import _fresh_caches, receive, world  # noqa: F401  (fixtures)
 from motcua.payments.links import pay_path
 from motcua.payments.models import GatewayCallback, Payment
 

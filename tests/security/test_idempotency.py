@@ -20,7 +20,7 @@ from motcua.core.idempotency import purge_expired
 from motcua.core.models import IdempotencyRecord
 from motcua.core.testing import run_in_threads
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.tests.conftest import APPLICANT, _fresh_caches, at, documents_for, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, at, documents_for
 
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 

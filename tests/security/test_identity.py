@@ -18,7 +18,7 @@ from motcua.documents import services as documents
 from motcua.documents.models import Source, StoredDocument
 from motcua.documents.tests.conftest import PDF, paper_dossier  # noqa: F401  (fixture)
 from motcua.documents.uploads import CheckedFile
-from motcua.dossiers.tests.conftest import APPLICANT, _fresh_caches, world  # noqa: F401  (fixtures)
+from motcua.testing.world import APPLICANT
 from tests.oidc_provider import SYNTHETIC_PERSON, oidc_provider  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

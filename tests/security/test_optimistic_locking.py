@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.conftest import _fresh_caches, at, receive, world  # noqa: F401
+from motcua.testing.world import at
 
 
 def client_for(user) -> APIClient:

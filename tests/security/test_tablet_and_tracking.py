@@ -25,12 +25,9 @@ from motcua.feedback.tests.conftest import (  # noqa: F401  (fixtures)
     APPLICANT,
     MONDAY,
     _feedback_settings,
-    _fresh_caches,
     at,
     counter,
     pay_in_full,
-    receive,
-    world,
 )
 from motcua.organization.models import Counter, CounterAssignment, Role, RoleAssignment, StaffProfile
 

@@ -27,13 +27,11 @@ from motcua.documents.tests.conftest import (  # noqa: F401  (fixtures)
     MONDAY,
     PDF,
     PNG,
-    _fresh_caches,
     _media,
     citizen,
     documents_for,
     paper_dossier,
     upload,
-    world,
 )
 from motcua.documents.uploads import STORED_NAME_MAX, check_upload
 from motcua.dossiers import services

@@ -11,7 +11,6 @@ from django.core.management import get_commands, load_command_class
 from pypdf import PdfReader
 
 from motcua.core import site
-from motcua.dossiers.tests.conftest import _fresh_caches, receive, world  # noqa: F401
 from motcua.notifications.models import OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[4]

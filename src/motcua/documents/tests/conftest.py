@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, documents_for, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")

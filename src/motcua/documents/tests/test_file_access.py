@@ -14,7 +14,7 @@ from motcua.documents import services as store
 from motcua.documents.models import DocumentOpening, Source, StoredDocument
 from motcua.dossiers import services
 from motcua.dossiers.models import DossierDocument
-from motcua.dossiers.tests.conftest import TZ, make_officer
+from motcua.testing.world import TZ, make_officer
 from motcua.organization.models import Counter, Role, RoleAssignment
 from motcua.documents.uploads import CheckedFile
 

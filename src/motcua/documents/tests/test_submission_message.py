@@ -8,7 +8,6 @@ from django.contrib.messages import get_messages
 
 from motcua.documents.applications import receiving_unit_name
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.conftest import _fresh_caches  # noqa: F401
 from motcua.organization.models import ServicePointName
 from motcua.portal.tests.test_apply_where import citizen, communes, post  # noqa: F401
 

@@ -7,7 +7,7 @@ from motcua.calendar.models import CalendarYear
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 
-from .conftest import APPLICANT, MONDAY, at, documents_for
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 
 def _uncover(*years):

@@ -6,7 +6,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers import transitions
 from motcua.dossiers.models import DossierEvent, Pause, Status
 
-from .conftest import APPLICANT, at, documents_for
+from motcua.testing.world import APPLICANT, at, documents_for
 
 
 @pytest.fixture

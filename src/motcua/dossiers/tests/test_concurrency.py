@@ -10,7 +10,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.core.testing import run_in_threads
 
-from .conftest import APPLICANT, MONDAY, at, documents_for
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -129,7 +129,7 @@ def test_through_the_engine_the_case_limit_wins(world, code, due):
     from motcua.catalog import services as catalog
     from motcua.dossiers import services
 
-    from .conftest import APPLICANT
+    from motcua.testing.world import APPLICANT
 
     birth = _demo("9.000101")
     version = catalog.create_procedure(

@@ -9,7 +9,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers import transitions
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
 
-from .conftest import APPLICANT, MONDAY, at
+from motcua.testing.world import APPLICANT, MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

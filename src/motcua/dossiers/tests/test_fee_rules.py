@@ -7,7 +7,7 @@ from motcua.catalog.models import FeeExemption, ProcedureVersion
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, Status
 
-from .conftest import at
+from motcua.testing.world import at
 
 pytestmark = pytest.mark.django_db
 PayableAt = ProcedureVersion.FeePayableAt
@@ -114,7 +114,7 @@ def test_an_exemption_of_another_procedure_is_refused(receive, world):
 
 
 def test_api_receipt_takes_the_exemptions(world):
-    from .conftest import APPLICANT, documents_for
+    from motcua.testing.world import APPLICANT, documents_for
 
     fee = world["version"].fees.get()
     poor = FeeExemption.objects.bulk_create([FeeExemption(fee=fee, beneficiary="Hộ nghèo", percent=100)])[0]

@@ -7,7 +7,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import DossierActionError
 
-from .conftest import APPLICANT, documents_for
+from motcua.testing.world import APPLICANT, documents_for
 from .test_selectors_api import client_for
 
 pytestmark = pytest.mark.django_db

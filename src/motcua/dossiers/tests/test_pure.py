@@ -9,7 +9,7 @@ from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import Outcome, Status
 from motcua.core.identity_numbers import normalise_tax_code, validate_citizen_id
 
-from .conftest import at
+from motcua.testing.world import at
 
 ALL_STATUSES = [s.value for s in Status]
 

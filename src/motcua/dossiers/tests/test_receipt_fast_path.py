@@ -6,7 +6,7 @@ from django.db import connection
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.signals import dossier_event_committed
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, documents_for, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY, documents_for
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from motcua.dossiers import selectors
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, Status
 
-from .conftest import APPLICANT, MONDAY, at, documents_for
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 
 @pytest.fixture

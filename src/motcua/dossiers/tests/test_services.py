@@ -12,7 +12,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierSequence, Outco
 from motcua.dossiers.services import DossierActionError
 from motcua.dossiers.signals import dossier_event_committed
 
-from .conftest import APPLICANT, MONDAY, at, documents_for
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 
 def refused(code, fn, *args, **kwargs):

@@ -3,16 +3,7 @@ with the counter officer seated at it, a province administrator, and a returned 
 import pytest
 
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.tests.conftest import (  # noqa: F401  (fixtures)
-    APPLICANT,
-    MONDAY,
-    _fresh_caches,
-    at,
-    documents_for,
-    make_officer,
-    receive,
-    world,
-)
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for, make_officer
 from motcua.organization.models import Counter, CounterAssignment, Role
 
 

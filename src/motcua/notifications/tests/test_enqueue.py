@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from motcua.dossiers.models import DossierEvent
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY, at
 from motcua.notifications import dispatch, receivers, tasks
 from motcua.notifications.dispatch import EventBatcher
 from motcua.notifications.models import OutboxMessage

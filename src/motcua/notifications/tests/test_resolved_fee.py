@@ -3,13 +3,7 @@
 import pytest
 
 from motcua.dossiers import services
-from motcua.dossiers.tests.conftest import (  # noqa: F401  (fixtures)
-    MONDAY,
-    _fresh_caches,
-    at,
-    receive,
-    world,
-)
+from motcua.testing.world import MONDAY, at
 from motcua.notifications.models import MessageTemplate, OutboxMessage
 
 pytestmark = pytest.mark.django_db

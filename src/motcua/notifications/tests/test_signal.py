@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.dossiers import services
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY, at
 from motcua.notifications.models import OutboxMessage
 from motcua.notifications.receivers import on_dossier_event
 from motcua.organization.models import StaffProfile
@@ -57,7 +57,7 @@ def test_overdue_notifies_the_officers_of_the_unit_not_the_applicant(world, rece
 
 @pytest.mark.django_db
 def test_citizen_supplement_and_withdrawal_are_confirmed_to_the_applicant(world, django_capture_on_commit_callbacks):
-    from motcua.dossiers.tests.conftest import documents_for
+    from motcua.testing.world import documents_for
 
     citizen = get_user_model().objects.create_user(username="citizen", password="x")
     dossier = services.submit_online(citizen, procedure_version=world["version"], applicant=APPLICANT,

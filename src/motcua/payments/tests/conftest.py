@@ -3,15 +3,7 @@ waiting for its financial obligation."""
 import pytest
 
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.tests.conftest import (  # noqa: F401  (fixtures)
-    APPLICANT,
-    MONDAY,
-    _fresh_caches,
-    at,
-    documents_for,
-    receive,
-    world,
-)
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 SECRET = "test-simulator-secret"
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from motcua.calendar.services import legal_calendar
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Status
-from motcua.dossiers.tests.conftest import at
+from motcua.testing.world import at
 from motcua.payments import services, simulator_views
 from motcua.payments.gateways.base import GatewayResult
 from motcua.payments.gateways.simulator import VNPaySimulatorGateway

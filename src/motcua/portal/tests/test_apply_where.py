@@ -12,7 +12,6 @@ from motcua.accounts.models import CitizenAccount
 from motcua.catalog import services as catalog
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.conftest import _fresh_caches  # noqa: F401
 from motcua.integrations.population import simulator
 from motcua.organization.models import AdministrativeLevel, AdministrativeUnit, Agency, Counter, ServicePoint
 from motcua.portal import places

@@ -6,14 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.dossiers import services
-from motcua.dossiers.tests.conftest import (  # noqa: F401  (fixtures)
-    APPLICANT,
-    MONDAY,
-    _fresh_caches,
-    at,
-    documents_for,
-    world,
-)
+from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from motcua.dossiers.tests.conftest import APPLICANT, _fresh_caches, at, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, at
 from motcua.organization.models import AgencyName, ServicePointName
 from motcua.printouts.adapters import sheet_from_dossier
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from motcua.dossiers import services
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, at, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY, at
 from motcua.printouts.data import BookRow, DossierSheet, TrackingBook
 from motcua.printouts.pdf import format_datetime
 from motcua.printouts.registry import register, render_form, template_for, unregister, versions_of

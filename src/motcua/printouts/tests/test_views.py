@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from motcua.dossiers.tests.conftest import APPLICANT, MONDAY, _fresh_caches, receive, world  # noqa: F401
+from motcua.testing.world import APPLICANT, MONDAY
 
 
 def text_of(response) -> str:

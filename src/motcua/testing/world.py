@@ -1,5 +1,10 @@
-"""A small province for dossier tests: a land department and a justice department, their
-officers, and a published land procedure with four steps (64 working hours of a 10-day limit)."""
+"""The shared test world: a small province for dossier tests, a land department and a justice
+department, their officers, and a published land procedure with four steps (64 working hours of a
+10-day limit).
+
+A pytest plugin loaded for the whole suite by the root conftest.py (`pytest_plugins`): the fixtures
+`world`, `receive` and `_fresh_caches` need no import; the constants and helpers (`APPLICANT`,
+`MONDAY`, `at`, `make_officer`, `documents_for`) are imported from `motcua.testing.world`."""
 import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
