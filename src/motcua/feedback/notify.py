@@ -3,7 +3,7 @@
 The message texts are `notifications.MessageTemplate` rows of our own kinds (seeded by this app's
 migration 0002, editable in the admin): `feedback_answered`, `feedback_refused`,
 `feedback_info_requested`. The signed rating link travels in the notifications app's own
-"returned" message (`notifications.receivers.message_context` calls `links.rating_url`): one
+"returned" message (`notifications.messages.message_context` calls `links.rating_url`): one
 message when the result is returned, not a second one (the `rating_invitation` kind is no longer
 sent).
 A failure here is logged and never undoes the action that caused it.

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import MessageTemplate, OutboxMessage
-from .services import SECRET_KINDS, masked, retry_now
+from .services import SECRET_KINDS, masked
+from .tasks import retry_now
 
 
 @admin.register(MessageTemplate)

@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import providers, receivers  # noqa: F401  (register providers, connect the signal)
+        from . import providers, receivers  # noqa: F401  (register providers)
+
+        receivers.connect()

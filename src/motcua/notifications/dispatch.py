@@ -19,6 +19,8 @@ import logging
 import threading
 from typing import Callable
 
+from .tasks import deliver_for_events, notify_events
+
 logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.05
@@ -92,20 +94,14 @@ def _close_thread_connections() -> None:
 
 
 def _publish(ids: list[int]) -> None:
-    from .tasks import deliver_for_events
-
     deliver_for_events.delay(ids)
 
 
 def _handle_here(ids: list[int]) -> None:
-    from .tasks import notify_events
-
     notify_events(ids)
 
 
 def _celery_eager() -> bool:
-    from .tasks import deliver_for_events
-
     return bool(deliver_for_events.app.conf.task_always_eager)
 
 

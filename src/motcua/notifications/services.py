@@ -101,11 +101,3 @@ def attempt_delivery(message_id: int) -> bool:
             message.body = masked(message.body)
         message.save()
         return message.status == OutboxMessage.Status.QUEUED
-
-
-def retry_now(message: OutboxMessage) -> None:
-    """An administrator's retry of a failed message: queue it again with a fresh attempt budget."""
-    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.QUEUED, attempts=0)
-    from .tasks import deliver_message
-
-    transaction.on_commit(lambda: deliver_message.delay(message.pk))

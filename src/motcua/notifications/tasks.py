@@ -1,8 +1,14 @@
-"""Delivery in the background, with retries and exponential backoff (eager in the embedded default)."""
+"""The worker's side: queue the messages of dossier events (`messages.queue_for_event`) and deliver
+them in the background, with retries and exponential backoff (eager in the embedded default).
+
+Imported by `dispatch` and `receivers`, never the reverse: tasks -> messages -> services.
+"""
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
+from .messages import EVENT_KINDS, queue_for_event
 from .models import OutboxMessage
 from .services import attempt_delivery, backoff_seconds
 
@@ -39,9 +45,9 @@ def deliver_for_events(event_ids: list[int]):
 
 
 def notify_events(event_ids: list[int]) -> None:
+    """Queue the messages of these events, in the order they happened, and send each new message
+    once the transaction commits."""
     from motcua.dossiers.models import DossierEvent
-
-    from .receivers import notify_event_safely
 
     events = {
         event.pk: event
@@ -55,7 +61,30 @@ def notify_events(event_ids: list[int]) -> None:
         if event is None:  # the row is gone (a test database reset, a purge): nothing to tell
             logger.warning("dossier event %s not found; no notification", event_id)
             continue
-        notify_event_safely(event)
+        for message in queue_for_event_safely(event):
+            transaction.on_commit(lambda pk=message.pk: send(pk))
+
+
+def queue_for_event_safely(event) -> list:
+    try:
+        return queue_for_event(event)
+    except Exception:  # noqa: BLE001 - never break the officer's action
+        logger.exception("notifications for dossier event %s failed", getattr(event, "pk", None))
+        return []
+
+
+def send(message_id: int) -> None:
+    """Hand one outbox message to the worker; a broker outage leaves it queued for `deliver_queued`."""
+    try:
+        deliver_message.delay(message_id)
+    except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
+        logger.exception("could not dispatch outbox message %s", message_id)
+
+
+def retry_now(message: OutboxMessage) -> None:
+    """An administrator's retry of a failed message: queue it again with a fresh attempt budget."""
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.QUEUED, attempts=0)
+    transaction.on_commit(lambda: deliver_message.delay(message.pk))
 
 
 @shared_task(ignore_result=True)
@@ -70,8 +99,6 @@ def notify_missed_events(older_than_minutes: int = 5, window_minutes: int = 60):
     from django.utils import timezone
 
     from motcua.dossiers.models import DossierEvent
-
-    from .receivers import EVENT_KINDS
 
     now = timezone.now()
     missed = (
