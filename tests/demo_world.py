@@ -27,7 +27,7 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.feedback import ratings
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import Feedback, Level, Rating, SubjectKind
-from motcua.organization.demo import code_of
+from motcua.demo.province import code_of
 from motcua.organization.models import Agency
 from motcua.payments import services as payment_services
 from motcua.payments.models import Method, Payment

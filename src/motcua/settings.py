@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.integrations",
     "motcua.documents",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

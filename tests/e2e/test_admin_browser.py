@@ -2,7 +2,7 @@
 import pytest
 from django.core.management import call_command
 
-from motcua.organization.demo import DEMO_PASSWORD
+from motcua.demo.province import DEMO_PASSWORD
 
 
 @pytest.mark.browser

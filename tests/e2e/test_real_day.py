@@ -200,7 +200,7 @@ def _resolved_at_the_counter(procedure_code, counter_username):
 
     from motcua.catalog.models import ProcedureVersion
     from motcua.dossiers import services
-    from motcua.organization.demo_dossiers import _documents, synthetic_person
+    from motcua.demo.dossiers import _documents, synthetic_person
 
     import random
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from motcua.integrations.population import simulator
 from motcua.organization.admin import CounterAdmin
-from motcua.organization.demo import CENTRE_MANAGER_GROUP, PROVINCE_ADMIN_GROUP, ensure_admin_groups
+from motcua.demo.province import CENTRE_MANAGER_GROUP, PROVINCE_ADMIN_GROUP, ensure_admin_groups
 from motcua.organization.models import (
     AccessAuditEntry,
     Counter,

@@ -300,8 +300,8 @@ def test_the_portal_rating_form_is_throttled_too(client, hand_back, time_machine
 
 
 def test_the_demo_catalogue_marks_criminal_record_and_death_registration_sensitive():
-    from motcua.organization.demo import procedure_arguments
-    from motcua.organization.demo_catalog import PROCEDURES
+    from motcua.demo.province import procedure_arguments
+    from motcua.demo.procedures import PROCEDURES
 
     sensitive = {data["national_code"] for data in PROCEDURES if data["is_sensitive"]}
     assert {"9.000103", "9.000301", "9.000302"} <= sensitive  # khai tử, lý lịch tư pháp

@@ -1,6 +1,6 @@
 """Every case of every demo procedure gets its own time limit (issue 10, point 5).
 
-For each procedure of the demo catalogue (organization/demo_catalog.py) and each of its cases (or
+For each procedure of the demo catalogue (demo/procedures.py) and each of its cases (or
 the procedure alone when it has none), a dossier received on Tuesday 21 January 2025 at 09:00 (the
 week before Tết Ất Tỵ) is due at the receipt plus the limit that case gets, in its unit, by the real
 Vietnamese calendar. A case's own limit always wins over the procedure's same-day flag: "Đăng ký khai
@@ -19,7 +19,7 @@ from motcua.calendar.worktime import WorkCalendar
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import Channel
-from motcua.organization.demo_catalog import PROCEDURES
+from motcua.demo.procedures import PROCEDURES
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEIVED = datetime.datetime(2025, 1, 21, 9, 0, tzinfo=TZ)  # a Tuesday, 09:00

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from motcua.organization.demo import CENTRE_MANAGER_GROUP, PROVINCE_ADMIN_GROUP, ensure_admin_groups
+from motcua.demo.province import CENTRE_MANAGER_GROUP, PROVINCE_ADMIN_GROUP, ensure_admin_groups
 from motcua.organization.models import Counter, OpeningHours, RoleAssignment, StaffProfile
 
 from . import factories as f

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from motcua.catalog.models import Field, Procedure, ProcedureVersion, ProcessStep
 from motcua.catalog.services import process_budget_errors
-from motcua.organization import demo
+from motcua.demo import province as demo
 from motcua.organization.models import (
     AdministrativeUnit,
     Agency,
@@ -216,7 +216,7 @@ def test_the_demo_day_puts_work_in_every_new_tab(loaded, client):
     from motcua.documents.models import DocumentOpening
     from motcua.dossiers import selectors
     from motcua.dossiers.models import Status
-    from motcua.organization.demo_dossiers import DEMO_CITIZENS
+    from motcua.demo.dossiers import DEMO_CITIZENS
 
     for counter in ("motcua.suoibac", "motcua.tuphap"):
         waiting = list(selectors.online_intake_queue(_user(counter)))
@@ -245,7 +245,7 @@ def test_the_demo_day_puts_work_in_every_new_tab(loaded, client):
 
 
 def test_demo_logins_lists_the_citizen_accounts(loaded):
-    from motcua.organization.demo_dossiers import DEMO_CITIZENS
+    from motcua.demo.dossiers import DEMO_CITIZENS
 
     output = run("demo_logins")
     for citizen in DEMO_CITIZENS:

@@ -7,8 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core.site import site_url
-from motcua.organization.demo_dossiers import DEMO_CITIZENS
-from motcua.organization.demo import DEMO_PASSWORD, STAFF
+from motcua.demo.dossiers import DEMO_CITIZENS
+from motcua.demo.province import DEMO_PASSWORD, STAFF
 from motcua.organization.models import RoleAssignment
 
 

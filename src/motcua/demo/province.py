@@ -20,9 +20,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .codes import validate_agency_code
-from .demo_catalog import FIELDS, PROCEDURES
-from .models import (
+from motcua.organization.codes import validate_agency_code
+from .procedures import FIELDS, PROCEDURES
+from motcua.organization.models import (
     AdministrativeLevel,
     AdministrativeUnit,
     Agency,
@@ -622,7 +622,7 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         load_accounts(report)
     seed_calendar(stdout)
     if with_accounts:
-        from .demo_dossiers import load_demo_dossiers
+        from .dossiers import load_demo_dossiers
 
         report.created["dossiers"] = load_demo_dossiers() or report.created.get("dossiers", 0)
         if not report.created["dossiers"]:

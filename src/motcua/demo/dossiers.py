@@ -359,7 +359,7 @@ def load_demo_day(password: str | None = None) -> int:
     dossiers or the demo officers are missing. Returns how many dossiers were created."""
     from motcua.documents import services as store
 
-    from .demo import DEMO_PASSWORD, code_of
+    from .province import DEMO_PASSWORD, code_of
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[
         "motcua.suoibac", "chuyenvien.suoibac", "lanhdao.suoibac", "motcua.tuphap", "chuyenvien.tuphap",
