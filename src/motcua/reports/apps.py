@@ -9,4 +9,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connect the snapshot invalidation to dossier events)
+        from . import receivers
+
+        receivers.connect()  # stored snapshots follow dossier events and index weights

@@ -7,8 +7,6 @@ set is written by migration 0002 (`index766.DEFAULT_INDICATORS`).
 """
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,12 +76,3 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.date_from:%d/%m/%Y}-{self.date_to:%d/%m/%Y}"
-
-
-@receiver([post_save, post_delete], sender=IndexWeights)
-@receiver([post_save, post_delete], sender=IndicatorWeight)
-def _weights_changed(sender, **kwargs):
-    """New or edited weights change the 766 scores of the dashboards already stored."""
-    from .snapshots import invalidate_kind
-
-    invalidate_kind("dashboard")

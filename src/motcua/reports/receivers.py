@@ -5,19 +5,24 @@ accepting an online submission sets the receipt moment to the submission (it may
 a refusal at intake of a dossier taken at the counter takes it out of the periods since it was
 taken, and any action can be dated in the past (`at=`). Each such event deletes the snapshots of
 every period ending on or after the earliest day it wrote into (`snapshots.invalidate_from`),
-so the dashboard of a closed period always agrees with the 06a table computed afresh.
+so the dashboard of a closed period always agrees with the 06a table computed afresh. New or
+edited 766 index weights delete every stored dashboard.
+
+Connected in `ReportsConfig.ready` (`connect`), not on import.
 """
 from __future__ import annotations
 
 import datetime
 import logging
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from motcua.dossiers.models import Status
 from motcua.dossiers.signals import dossier_event_committed
 
 from . import snapshots
+from .models import IndexWeights, IndicatorWeight
 
 logger = logging.getLogger(__name__)
 
@@ -47,4 +52,13 @@ def on_dossier_event(sender, event, **kwargs) -> None:
                         day, deleted)
 
 
-dossier_event_committed.connect(on_dossier_event, dispatch_uid="reports.on_dossier_event")
+def on_weights_changed(sender, **kwargs) -> None:
+    """New or edited weights change the 766 scores of the dashboards already stored."""
+    snapshots.invalidate_kind("dashboard")
+
+
+def connect() -> None:
+    dossier_event_committed.connect(on_dossier_event, dispatch_uid="reports.on_dossier_event")
+    for model in (IndexWeights, IndicatorWeight):
+        for signal in (post_save, post_delete):
+            signal.connect(on_weights_changed, sender=model, dispatch_uid=f"reports.weights_changed.{model.__name__}")
