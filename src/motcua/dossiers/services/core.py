@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from motcua.organization.permissions import agencies_for
+from motcua.organization.permissions import forget_scope, scope_of
 
 from ..models import Dossier, DossierEvent
 from ..signals import send_event_on_commit
@@ -40,20 +40,14 @@ class DossierActionError(ValidationError):
 
 
 def agency_ids_with(actor, permission: str) -> frozenset[int]:
-    """The agencies for which `actor` holds `permission`, cached on the user object (one request)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return frozenset()
-    cache = actor.__dict__.setdefault("_dossier_agency_cache", {})
-    ids = cache.get(permission)
-    if ids is None:
-        ids = cache[permission] = frozenset(agencies_for(actor, permission).values_list("pk", flat=True))
-    return ids
+    """The agencies for which `actor` holds `permission`: the person's scope, once per request
+    (`organization.permissions.scope_of`)."""
+    return scope_of(actor).agency_ids(permission)
 
 
 def forget_permissions(actor) -> None:
-    """Drop the per-user cache (after changing someone's roles in the same request or test)."""
-    if actor is not None:
-        actor.__dict__.pop("_dossier_agency_cache", None)
+    """Drop the person's cached scope (after changing their roles outside this process)."""
+    forget_scope(actor)
 
 
 def scope_agency_ids(dossier: Dossier, transition: Transition) -> set[int]:
