@@ -51,6 +51,8 @@ def forget_permissions(actor) -> None:
 
 
 def scope_agency_ids(dossier: Dossier, transition: Transition) -> set[int]:
+    """The agencies for which an officer's permission counts for this action on this dossier (the
+    `owner` scope names none: `_has_permission` checks the account instead)."""
     current = dossier.current_agency_id or dossier.competent_agency_id
     if transition.scope == "receiving":
         return {dossier.receiving_agency_id, current}
