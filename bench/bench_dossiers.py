@@ -61,6 +61,9 @@ def setup_django(url: str, redis_url: str = "") -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # Due moments need the working calendar of the years receipts fall in (the queue generates 18 months back).
+    year = dt.date.today().year
+    call_command("seed_calendar", "--from-year", str(year - 2), "--to-year", str(year + 2), verbosity=0)
 
 
 def build_world(n_agencies: int):

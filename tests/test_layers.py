@@ -19,11 +19,11 @@ KNOWN_UPWARD = {
     ("motcua.core.middleware", "documents"),  # the upload size limit: should come from settings/core
     ("motcua.dossiers.api", "payments"),  # api helper: counter payment through the dossier action API
     ("motcua.dossiers.api", "feedback"),  # api helper: rating proof throttling
-    ("motcua.dossiers.services", "documents"),  # services helper: upload checks of the engine
-    ("motcua.dossiers.services", "payments"),  # services helper: fee computation
+    ("motcua.dossiers.services.inputs", "documents"),  # upload checks of the engine
+    ("motcua.dossiers.services.processing", "documents"),  # upload checks of the result file
+    ("motcua.dossiers.services.intake", "payments"),  # fee computation at intake
 }
 KNOWN_CIRCLES = [
-    {"motcua.dossiers.deadlines", "motcua.dossiers.services"},  # rules / services helpers
     {"motcua.payments.conf", "motcua.payments.gateways", "motcua.payments.gateways.base"},  # registry helper
     {"motcua.payments.gateways.simulator", "motcua.payments.simulator_views"},  # registry helper
     # demo: load_demo runs the dossier loader, which reads the demo password and agency codes

@@ -2,13 +2,12 @@
 `motcua.dossiers.services` (which makes every state change), and read what the officer pages show
 (the visible dossier, the agencies to choose from, the printout links)."""
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, Status
-from motcua.organization.models import CounterAssignment, RoleAssignment
-from motcua.organization.permissions import agencies_for
+from motcua.organization.models import ServicePoint
+from motcua.organization.permissions import scope_of
 
 FORM_LABELS = {
     "01": _("Form 01: receipt and appointment"),
@@ -37,7 +36,7 @@ def visible_dossier(user, code: str) -> Dossier:
 
 def receiving_agency_for(user, version):
     """The agency the officer receives this procedure for: one they serve that receives or decides it."""
-    mine = agencies_for(user, "dossier.receive")
+    mine = scope_of(user).agencies("dossier.receive")
     candidates = mine.filter(pk__in=[*version.receiving_agencies.values_list("pk", flat=True),
                                      *version.competent_agencies.values_list("pk", flat=True)])
     return candidates.order_by("pk").first() or (mine.order_by("pk").first() if version.is_boundary_free else None)
@@ -79,7 +78,7 @@ def suggested_competent_agency(user, agencies, receiving_agency=None, address: s
     from motcua.portal import places
 
     mine = [receiving_agency.pk] if receiving_agency is not None else []
-    mine += list(agencies_for(user, "dossier.receive").order_by("pk").values_list("pk", flat=True))
+    mine += sorted(scope_of(user).agency_ids("dossier.receive"))
     by_pk = {agency.pk: agency for agency in agencies}
     for pk in mine:
         if pk in by_pk:
@@ -89,17 +88,8 @@ def suggested_competent_agency(user, agencies, receiving_agency=None, address: s
 
 def service_point_for(user, agency):
     """Where the officer sits: their counter for that agency, else a service point of their roles."""
-    today = timezone.localdate()
-    seat = (
-        CounterAssignment.objects.valid_on(today)
-        .filter(user=user, agency=agency, counter__is_active=True)
-        .select_related("counter__service_point")
-        .first()
-    )
-    if seat is not None:
-        return seat.counter.service_point
-    role = RoleAssignment.objects.valid_on(today).filter(user=user, service_point__isnull=False).select_related("service_point").first()
-    return role.service_point if role else None
+    point_id = scope_of(user).service_point_for(agency.pk)
+    return ServicePoint.objects.filter(pk=point_id).first() if point_id else None
 
 
 def receive_at_counter(user, version, case, form) -> Dossier:

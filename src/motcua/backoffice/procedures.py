@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from motcua.catalog.models import ProcedureCase, ProcedureVersion, RequiredDocument
 from motcua.core.text import fold
-from motcua.organization.permissions import agencies_for
+from motcua.organization.permissions import scope_of
 
 SEARCH_LIMIT = 20
 
@@ -11,7 +11,7 @@ SEARCH_LIMIT = 20
 def receivable_versions(user):
     """Published versions that the officer may receive: their agency receives or decides them,
     or the procedure is boundary-free (any service point of the province may receive it)."""
-    agencies = agencies_for(user, "dossier.receive")
+    agencies = scope_of(user).agencies("dossier.receive")
     return (
         ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED, accepts_counter=True)
         .filter(

@@ -4,39 +4,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from motcua.dossiers.transitions import event_label
 from motcua.organization.models import Role, RoleAssignment
-
-# One label per dossier event kind: every action of dossiers.transitions.TRANSITIONS plus the
-# overdue sweep's two kinds (a test keeps this complete).
-EVENT_LABELS = {
-    "receive_at_counter": _("Received at the counter"),
-    "receive_by_post": _("Received by post"),
-    "submit_online": _("Submitted online"),
-    "accept_online": _("Online dossier accepted"),
-    "refuse_intake": _("Refused at intake"),
-    "start_processing": _("Processing started"),
-    "request_supplement": _("Supplement requested"),
-    "receive_supplement": _("Supplement received"),
-    "submit_supplement": pgettext_lazy("dossier event", "Supplement sent online by the applicant"),
-    "hand_over": _("Handed over"),
-    "request_payment": _("Waiting for the financial obligation"),
-    "confirm_payment": _("Payment confirmed"),
-    "record_payment": _("Payment recorded"),
-    "assign": _("Assigned"),
-    "take": pgettext_lazy("dossier event", "Taken by an officer of the unit"),
-    "stop": _("Stopped"),
-    "withdraw": _("Withdrawn"),
-    "withdraw_by_applicant": pgettext_lazy("dossier event", "Withdrawn by the applicant online"),
-    "resolve": _("Resolved"),
-    "apologise": _("Apology with a new appointment"),
-    "return_result": _("Result returned"),
-    "overdue": _("Became overdue"),
-    "step_overdue": _("A step became overdue"),
-    "digitise_document": _("Document digitised"),
-}
 
 SYSTEM = pgettext_lazy("timeline actor", "System")
 APPLICANT = pgettext_lazy("timeline actor", "Applicant")
@@ -44,10 +15,6 @@ CITIZEN = pgettext_lazy("timeline actor", "Citizen")
 ADMINISTRATOR = pgettext_lazy("timeline actor", "Administrator")
 # Who did it when the actor is a trusted component (payload["system"], services.SystemActor).
 SYSTEM_NAMES = {"payment_gateway": pgettext_lazy("timeline actor", "System (payment gateway)")}
-
-
-def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
 
 
 @dataclass

@@ -22,6 +22,7 @@ from motcua.calendar.services import OutOfCalendarRange, legal_calendar, not_cov
 from motcua.catalog import models as catalog
 from motcua.catalog.services import effective_limit
 
+from .errors import DossierActionError
 from .models import Channel, Outcome
 
 
@@ -222,7 +223,6 @@ def calendar_covered():
     try:
         yield
     except OutOfCalendarRange as error:
-        from .services import DossierActionError  # services imports this module
 
         raise DossierActionError("calendar_not_covered", not_covered_message(error)) from error
 

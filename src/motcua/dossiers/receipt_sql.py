@@ -1,4 +1,10 @@
-"""The receipt in one SQL statement on PostgreSQL.
+"""A receipt's rows, behind one function: `store_receipt`.
+
+The receipt is the one command whose SQL depends on the database vendor: on PostgreSQL it is one
+statement (below); elsewhere (SQLite) the ORM writes the same rows after `allocate_code`, in one
+transaction. The commands (`services.intake`) call `store_receipt` and never look at the vendor.
+
+The receipt in one SQL statement on PostgreSQL.
 
 A receipt writes five tables (code sequence, dossier, documents, first step, event). Through the
 ORM that is five round trips and most of the time of a receipt is spent in Django's insert
@@ -14,7 +20,7 @@ import itertools
 import re
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models, transaction
 
 from .models import Dossier, DossierDocument, DossierEvent, DossierSequence, DossierStep
 
@@ -124,6 +130,48 @@ def _raw_connection(conn, health_check: bool = True):
         # statements that ask for it; Django's own cursors bind on the client and never prepare.
         raw.prepare_threshold = 2**31 - 1
     return raw
+
+
+def store_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: datetime.date,
+                  documents: list[DossierDocument], step: DossierStep | None, event: DossierEvent) -> None:
+    """Write a new dossier's rows (code, dossier, documents, first step, event): all or none.
+
+    Sets `dossier.pk` and `dossier.code` (`{agency_code}-{YYMMDD}-{NNNN}`, the number from the
+    agency's day sequence, whose row lock lasts to the commit). Outside a caller's transaction on
+    PostgreSQL the receipt is one statement, i.e. its own implicit transaction, without the BEGIN
+    and COMMIT round trips; inside one, it joins it.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit():
+        insert_receipt(dossier, agency_id, agency_code, day, documents, step, event)
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            insert_receipt(dossier, agency_id, agency_code, day, documents, step, event)
+            return
+        dossier.code = allocate_code(agency_id, agency_code, day)
+        dossier.save(force_insert=True)
+        if documents:
+            DossierDocument.objects.bulk_create(documents)
+        if step is not None:
+            step.save(force_insert=True)
+        event.save(force_insert=True)
+
+
+def allocate_code(agency_id: int, agency_code: str, day: datetime.date) -> str:
+    """`{agency code}-{YYMMDD}-{NNNN}`: the next number of the agency's day, restarting daily.
+
+    One upsert statement: the row lock it takes is held to the end of the receipt's transaction,
+    so concurrent receipts of one agency get consecutive numbers (PostgreSQL and SQLite alike).
+    """
+    table = DossierSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency_id, day if connection.vendor == "postgresql" else day.isoformat()],
+        )
+        number = cursor.fetchone()[0]
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
 
 
 def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: datetime.date,

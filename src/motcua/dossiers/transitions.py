@@ -1,14 +1,20 @@
-"""The one table of dossier actions: from which statuses, to which status, with which permission.
+"""The one table of dossier actions: from which statuses, to which status, with which permission,
+and the label of each action's event.
 
-Pure data and pure functions, no database. `services.py` checks every action against it; the
-officer pages ask `allowed_actions()` which buttons to show.
+Pure data and pure functions, no database. Every command of `services` is checked against it and
+takes its resulting status from it (`target_status`); the officer pages ask `allowed_actions()`
+which buttons to show, the timelines `event_label()` what to call an event.
 
 `permissions` is any-of: the actor needs one of them for the dossier's agency named by `scope`:
 - "receiving": the receiving agency or the agency currently holding the dossier (intake and return);
-- "current": the agency currently holding the dossier (the competent agency before the first hand-over).
+- "current": the agency currently holding the dossier (the competent agency before the first hand-over);
+- "owner": no agency: the actor must be the dossier's own portal account (the citizen's actions).
 An empty `permissions` means no officer permission is needed (an online submission by a citizen).
 """
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Status
 
@@ -28,6 +34,7 @@ PAYMENT_GATEWAY = "payment_gateway"
 # Citizen actions: no officer role grants this pseudo-permission, so officers never get these
 # buttons; the command checks instead that the actor is the dossier's own portal account.
 OWNER = "dossier.own_account"
+OWNER_SCOPE = "owner"
 
 ACTIVE = frozenset({S.RECEIVED, S.PROCESSING, S.WAITING_SUPPLEMENT, S.WAITING_PAYMENT})
 
@@ -80,14 +87,43 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("apologise", ACTIVE | {S.RESOLVED}, UNCHANGED, (EXAMINE, APPROVE)),
         Transition("return_result", frozenset({S.RESOLVED}), S.RETURNED, (RECEIVE,), "receiving"),
         # The citizen answers the supplement request online / withdraws the dossier from the portal.
-        Transition("submit_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (OWNER,), "owner"),
-        Transition("withdraw_by_applicant", ACTIVE | {S.NEW}, S.WITHDRAWN, (OWNER,), "owner"),
+        Transition("submit_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (OWNER,), OWNER_SCOPE),
+        Transition("withdraw_by_applicant", ACTIVE | {S.NEW}, S.WITHDRAWN, (OWNER,), OWNER_SCOPE),
         # An officer attaches the scan of a paper document handed in (also after the result, for
         # the archive and the owner's data store); the status does not change.
         Transition(
             "digitise_document", ACTIVE | {S.RESOLVED, S.RETURNED}, UNCHANGED, (RECEIVE, EXAMINE), "receiving"
         ),
     ]
+}
+
+# One label per event kind, in the reader's language: every action of the table plus the overdue
+# sweep's two kinds (`services.sweep`). A test keeps this complete.
+EVENT_LABELS = {
+    "receive_at_counter": _("Received at the counter"),
+    "receive_by_post": _("Received by post"),
+    "submit_online": _("Submitted online"),
+    "accept_online": _("Online dossier accepted"),
+    "refuse_intake": _("Refused at intake"),
+    "start_processing": _("Processing started"),
+    "request_supplement": _("Supplement requested"),
+    "receive_supplement": _("Supplement received"),
+    "submit_supplement": pgettext_lazy("dossier event", "Supplement sent online by the applicant"),
+    "hand_over": _("Handed over"),
+    "request_payment": _("Waiting for the financial obligation"),
+    "confirm_payment": _("Payment confirmed"),
+    "record_payment": _("Payment recorded"),
+    "assign": _("Assigned"),
+    "take": pgettext_lazy("dossier event", "Taken by an officer of the unit"),
+    "stop": _("Stopped"),
+    "withdraw": _("Withdrawn"),
+    "withdraw_by_applicant": pgettext_lazy("dossier event", "Withdrawn by the applicant online"),
+    "resolve": _("Resolved"),
+    "apologise": _("Apology with a new appointment"),
+    "return_result": _("Result returned"),
+    "digitise_document": _("Document digitised"),
+    "overdue": _("Became overdue"),
+    "step_overdue": _("A step became overdue"),
 }
 
 # Actions that end the handling of a dossier: it is then classified early / on time / late.
@@ -124,3 +160,8 @@ def target_status(action: str, status: int, resume_status: int | None = None) ->
             raise ValueError("resume needs the status saved at the pause")
         return int(resume_status)
     return int(to)
+
+
+def event_label(kind: str) -> str:
+    """The label of an event kind (the kind itself for an unknown one)."""
+    return str(EVENT_LABELS.get(kind, kind))

@@ -8,6 +8,7 @@ class OrganizationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import audit
+        from . import audit, permissions
 
         audit.connect()
+        permissions.connect_scope_signals()

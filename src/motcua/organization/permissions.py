@@ -58,45 +58,171 @@ def has_permission(user, permission: str, agency: Agency | None = None) -> bool:
     """True if the user holds a role granting `permission` for `agency` (or anywhere if None)."""
     if permission not in PERMISSIONS:
         raise KeyError(permission)
-    if user and getattr(user, "is_superuser", False):
-        return True
-    for assignment in active_assignments(user):
-        if permission not in ROLE_PERMISSIONS.get(assignment.role, ()):
-            continue
-        if agency is None or assignment.role == Role.PROVINCE_ADMIN:
-            return True
-        if agency.pk in _agency_ids_of_assignment(assignment):
-            return True
-    return False
+    scope = scope_of(user)
+    if agency is None:
+        return scope.holds(permission)
+    return agency.pk in scope.agency_ids(permission)
 
 
 def agencies_for(user, permission: str = "dossier.view"):
     """The agencies for which the user holds `permission` (all agencies for province-wide roles)."""
-    if user and getattr(user, "is_superuser", False):
-        return Agency.objects.all()
-    ids: set[int] = set()
-    for assignment in active_assignments(user):
-        if permission not in ROLE_PERMISSIONS.get(assignment.role, ()):
-            continue
-        if assignment.role == Role.PROVINCE_ADMIN:
+    return scope_of(user).agencies(permission)
+
+
+# --- a person's scope, once per request ----------------------------------------------------------
+
+# Bumped in this process whenever something a scope is computed from changes (roles, counters and
+# their agencies, seats, agencies' parents, a user's flags): a scope computed before is recomputed.
+_generation = 0
+
+
+def scope_changed(**kwargs) -> None:
+    global _generation
+    _generation += 1
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A counter seat in force: the counter, its service point and the agency represented there."""
+
+    counter_id: int
+    service_point_id: int
+    agency_id: int
+
+
+class Scope:
+    """A person's reach today, computed once per request (`scope_of`) and used by every app's
+    selectors and commands: the agencies they hold each permission for, the service points of
+    their roles, and (read when first asked) their counter seats.
+
+    One rule, from the role assignments in force: a role grants its permissions (`ROLE_PERMISSIONS`)
+    for its agency and that agency's divisions, and for the agencies served by the counters of its
+    service point; a province administrator's permissions and a superuser's every permission hold
+    for every agency."""
+
+    def __init__(self, user_id=None, *, superuser=False, province_wide=frozenset(), by_permission=None,
+                 service_point_ids=()):
+        self.user_id = user_id
+        self.superuser = superuser
+        self.province_wide = frozenset(province_wide)  # permissions held for every agency
+        self.by_permission: dict[str, frozenset[int]] = dict(by_permission or {})
+        self.service_point_ids = tuple(service_point_ids)  # in the order of the role assignments
+        self._all_agency_ids = None
+        self._seats = None
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        """Compute the scope of `user` now (three queries at most); `scope_of` caches it."""
+        if not user or not getattr(user, "is_authenticated", False):
+            return cls()
+        if getattr(user, "is_superuser", False):
+            return cls(user.pk, superuser=True)
+        assignments = list(active_assignments(user).order_by("pk").values_list("role", "agency_id", "service_point_id"))
+        agency_ids = {agency for _role, agency, _point in assignments if agency}
+        point_ids = {point for _role, _agency, point in assignments if point}
+        divisions: dict[int, set[int]] = {}
+        if agency_ids:  # a role in an agency covers its divisions too
+            for pk, parent in Agency.objects.filter(parent_id__in=agency_ids).values_list("pk", "parent_id"):
+                divisions.setdefault(parent, set()).add(pk)
+        served: dict[int, set[int]] = {}
+        if point_ids:
+            counters = Counter.objects.filter(service_point_id__in=point_ids).exclude(agencies=None)
+            for point, agency in counters.values_list("service_point_id", "agencies"):
+                served.setdefault(point, set()).add(agency)
+        province_wide, by_permission = set(), {}
+        for role, agency, point in assignments:
+            granted = ROLE_PERMISSIONS.get(role, frozenset())
+            if role == Role.PROVINCE_ADMIN:
+                province_wide |= granted
+                continue
+            reach = ({agency} | divisions.get(agency, set()) if agency else set()) | served.get(point, set())
+            for permission in granted:
+                by_permission.setdefault(permission, set()).update(reach)
+        return cls(user.pk, province_wide=province_wide,
+                   by_permission={p: frozenset(ids) for p, ids in by_permission.items()},
+                   service_point_ids=tuple(dict.fromkeys(point for _role, _agency, point in assignments if point)))
+
+    def holds(self, permission: str) -> bool:
+        """Does any role grant `permission`, for some agency (or everywhere)?"""
+        return self.superuser or permission in self.province_wide or permission in self.by_permission
+
+    def is_everywhere(self, permission: str) -> bool:
+        return self.superuser or permission in self.province_wide
+
+    def agency_ids(self, permission: str) -> frozenset[int]:
+        """The agencies (ids) for which the person holds `permission`."""
+        if self.is_everywhere(permission):
+            if self._all_agency_ids is None:
+                self._all_agency_ids = frozenset(Agency.objects.values_list("pk", flat=True))
+            return self._all_agency_ids
+        return self.by_permission.get(permission, frozenset())
+
+    def agencies(self, permission: str):
+        """The same agencies as a queryset (usable as a subquery)."""
+        if self.is_everywhere(permission):
             return Agency.objects.all()
-        ids |= _agency_ids_of_assignment(assignment)
-    return Agency.objects.filter(pk__in=ids)
+        return Agency.objects.filter(pk__in=self.by_permission.get(permission, ()))
+
+    @property
+    def seats(self) -> tuple[Seat, ...]:
+        """The person's counter seats in force at active counters, read once when first asked."""
+        if self._seats is None:
+            if self.user_id is None:
+                self._seats = ()
+            else:
+                from .models import CounterAssignment
+
+                rows = (
+                    CounterAssignment.objects.valid_on(timezone.localdate())
+                    .filter(user_id=self.user_id, counter__is_active=True)
+                    .order_by("counter", "kind")
+                    .values_list("counter_id", "counter__service_point_id", "agency_id")
+                )
+                self._seats = tuple(Seat(*row) for row in rows)
+        return self._seats
+
+    def service_point_for(self, agency_id) -> int | None:
+        """Where the person sits for `agency_id`: their counter's service point for it, else the
+        service point of one of their roles, else None."""
+        for seat in self.seats:
+            if seat.agency_id == agency_id:
+                return seat.service_point_id
+        return self.service_point_ids[0] if self.service_point_ids else None
 
 
-def _agency_ids_of_assignment(assignment) -> set[int]:
-    ids = set()
-    if assignment.agency_id:
-        ids.add(assignment.agency_id)
-        # A role in an agency covers its divisions too.
-        ids |= set(Agency.objects.filter(parent_id=assignment.agency_id).values_list("pk", flat=True))
-    if assignment.service_point_id:
-        ids |= set(
-            Counter.objects.filter(service_point_id=assignment.service_point_id)
-            .values_list("agencies", flat=True)
-            .exclude(agencies=None)
-        )
-    return ids
+EMPTY_SCOPE = Scope()
+
+
+def scope_of(user) -> Scope:
+    """The person's scope, computed once per request: cached on the user object, which lives for
+    one request (and recomputed when roles, counters or seats changed in this process since)."""
+    if not user or not getattr(user, "is_authenticated", False):
+        return EMPTY_SCOPE
+    cached = user.__dict__.get("_motcua_scope")
+    if cached is not None and cached[0] == _generation:
+        return cached[1]
+    scope = Scope.of(user)
+    user.__dict__["_motcua_scope"] = (_generation, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after changing someone's roles in another process, e.g. a test's)."""
+    if user is not None:
+        user.__dict__.pop("_motcua_scope", None)
+
+
+def connect_scope_signals() -> None:
+    """Any change to what scopes are computed from makes the cached scopes stale (`apps.ready`)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from .models import CounterAssignment
+
+    for model in (RoleAssignment, CounterAssignment, Counter, Agency, get_user_model()):
+        post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
+        post_delete.connect(scope_changed, sender=model, dispatch_uid=f"scope-delete-{model._meta.label}")
+    m2m_changed.connect(scope_changed, sender=Counter.agencies.through, dispatch_uid="scope-counter-agencies")
 
 
 def users_with_role(role: str, agency: Agency):

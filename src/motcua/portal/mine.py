@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from motcua.backoffice.timeline import EVENT_LABELS
+from motcua.dossiers.transitions import EVENT_LABELS
 from motcua.documents import applications, selectors
 from motcua.documents import services as store
 from motcua.documents.uploads import check_upload

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
 from motcua.accounts.models import CitizenAccount
-from motcua.backoffice.timeline import EVENT_LABELS
+from motcua.dossiers.transitions import EVENT_LABELS
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import deadlines, services
 from motcua.dossiers.models import Dossier, DossierEvent, Status
