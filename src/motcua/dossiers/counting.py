@@ -82,3 +82,9 @@ def outcome_conditions() -> dict[str, Q]:
         Outcome.LATE: by_date[Outcome.LATE],
     }
     return {name: Q(outcome=value) | (unset & computed[value]) for value, name in OUTCOME_NAMES.items()}
+
+
+def in_time_q() -> Q:
+    """Finished early or on time (`outcome_conditions`): the dashboard's on-time rate."""
+    conditions = outcome_conditions()
+    return conditions["early"] | conditions["on_time"]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.documents.selectors import digitisation_counts
-from motcua.dossiers.counting import received_between_q, received_q
+from motcua.dossiers.counting import in_time_q, received_between_q, received_q
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStep, Outcome, ResultKind
 from motcua.dossiers.models import ReturnChannel, Status
 from motcua.feedback.selectors import feedback_summary, rating_summary
@@ -184,6 +184,7 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     # another is copied from it after the query instead (`_same_counts`).
     same_as = _same_counts(scan_start == start, with_trend and trend_start == start)
     finished_in_part = Q() if scan_start == start else Q(finished_at__gte=start)
+    in_time = in_time_q()
     figures_of = {finished: figure_conditions(start, end, finished_in_part if finished else None, scan_start)
                   for finished in (True, False)}
 
@@ -211,8 +212,8 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
                 Q(finished_at__gte=trend_start, finished_at__lt=end)
             aggregates.update({
                 "trend_received": count(trend_received),
-                "trend_resolved": count(trend_finished & Q(outcome__isnull=False)),
-                "trend_in_time": count(trend_finished & Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))),
+                "trend_resolved": count(trend_finished),
+                "trend_in_time": count(trend_finished & in_time),
             })
         return {name: a for name, a in aggregates.items() if name not in zero and name not in same_as}
 
