@@ -14,6 +14,10 @@
   `outcome_conditions`): the stored outcome; without one (no due moment, or a row written
   before outcomes were stored), `deadlines.classify` of its dates, on time when it has no due
   moment (no legal time limit: it cannot be late).
+- **Resolved** has two uses, kept apart by name: the 06a table's `resolved` column is every
+  dossier *finished* in the period (withdrawn and stopped ones too: early + on time + late);
+  the other figures' `resolved` (and the 766 index's) is a dossier finished *with a result*
+  (`RESULT_STATUSES`: 9, or 10 once returned).
 - **A refusal after the dossier was received and examined** is a negative result, not a refusal
   at intake: the leader resolves the dossier (9) with the refusal letter as its result (its
   description, or the signed letter as the electronic result), and it counts as resolved on
@@ -34,6 +38,8 @@ from .models import Outcome, Status
 NEVER_RECEIVED_STATUSES = frozenset({Status.NEW, Status.NOT_RECEIVED})
 # Statuses of finished dossiers, each classified early / on time / late when it finished.
 FINISHED_STATUSES = frozenset({Status.WITHDRAWN, Status.STOPPED, Status.RESOLVED, Status.RETURNED})
+# Statuses of dossiers finished with a result (a refusal letter after examination included).
+RESULT_STATUSES = (Status.RESOLVED, Status.RETURNED)
 
 
 def counts_as_received(status: int, received_at: datetime.datetime | None) -> bool:

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.documents.selectors import digitisation_counts
-from motcua.dossiers.counting import in_time_q, received_between_q, received_q
+from motcua.dossiers.counting import RESULT_STATUSES, in_time_q, received_between_q, received_q
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStep, Outcome, ResultKind
-from motcua.dossiers.models import ReturnChannel, Status
+from motcua.dossiers.models import ReturnChannel
 from motcua.feedback.selectors import feedback_summary, rating_summary
 from motcua.notifications.selectors import sent_counts
 from motcua.organization.models import Agency, Counter, ServicePoint
@@ -37,7 +37,6 @@ from .dossier_table import (COUNTED, GROUPS, ZERO_WHEN_FINISHED, ZERO_WHEN_PENDI
 
 FIGURE_GROUPS = ("agency", "level", "service_point")
 REUSED = (DossierDocument.Digitization.REUSED_DOCUMENT, DossierDocument.Digitization.REUSED_RESULT)
-RESOLVED_STATUSES = (Status.RESOLVED, Status.RETURNED)
 
 
 def _scoped(qs, agency_ids=None, service_point=None, level=None, prefix: str = ""):
@@ -77,8 +76,8 @@ def figure_conditions(start, end, finished_in: Q | None = None, scan_start=None)
     received_in = Q(received_at__gte=start, received_at__lt=end)
     if finished_in is None:
         finished_in = Q(finished_at__gte=start, finished_at__lt=end)
-    # Resolved: a result (9, or 10 returned), a refusal after examination included (dossiers.counting).
-    resolved = finished_in & Q(status__in=RESOLVED_STATUSES)
+    # Resolved: finished with a result (dossiers.counting: 9, or 10 once returned).
+    resolved = finished_in & Q(status__in=RESULT_STATUSES)
     # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
     reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
     fee = Q(fee_due__gt=0)

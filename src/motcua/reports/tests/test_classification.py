@@ -11,6 +11,7 @@ import itertools
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +113,18 @@ def test_the_reported_outcome_of_a_dossier_without_a_due_moment_is_on_time():
     assert reported_outcome(None, finished, None) == Outcome.ON_TIME
     assert reported_outcome(None, finished, None, supplement_count=2) == Outcome.LATE
     assert reported_outcome(Outcome.EARLY, finished, None, supplement_count=2) == Outcome.EARLY
+
+
+def test_a_dossier_refused_at_intake_has_nothing_returned_so_every_returned_dossier_was_received(world):
+    """The returned figures count no status (their index holds none): the import keeps a dossier
+    refused at intake (3, never received) from having a return moment."""
+    refused = row("H99.REFUSED", RECEIVED, status=3, finished_at=RECEIVED + datetime.timedelta(hours=2),
+                  returned_at=RECEIVED + datetime.timedelta(hours=3))
+    with translation.override("vi"):
+        result = import_rows([refused])
+    assert result.imported == 0 and not Dossier.objects.exists()
+    assert [(e.line, e.message) for e in result.errors] == [
+        (2, "trạng thái 3 (từ chối tiếp nhận) không có kết quả để trả: để trống returned_at.")]
+    with translation.override("en"):
+        assert import_rows([refused]).errors[0].message == (
+            "status 3 (refused at intake) has no result to return: leave returned_at empty.")
