@@ -18,7 +18,8 @@ same figures today as on the day it ended. Definitions (docs/reports.md explains
 - resolved: received, finished in the period; early / on_time / late by the stored outcome (the
   engine and the import classify by date when they finish a dossier); a finished dossier without
   a stored outcome is classified here the same way: finish date vs due date in local time, late
-  when asked to supplement more than once, on time when it has no due moment (no legal limit).
+  when asked to supplement more than once, on time when it has no due moment (no legal limit):
+  `dossiers.counting.outcome_conditions`, the query form of `deadlines.classify`.
 - pending: received before end and not finished before end; pending_overdue when its due moment is
   before end, unless its clock was stopped before end with time left (paused, waiting for a
   supplement or the applicant's financial obligation, before its due moment: within limit). A
