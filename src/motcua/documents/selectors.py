@@ -3,8 +3,8 @@ figures of the reports."""
 import datetime
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from motcua.core.periods import local_day_bounds
 from motcua.dossiers.counting import received_between_q
 from motcua.dossiers.models import Dossier, DossierDocument
 
@@ -46,18 +46,11 @@ def open_drafts(user):
     return ApplicationDraft.objects.filter(account=user, dossier__isnull=True).select_related("procedure_version")
 
 
-def _bounds(date_from: datetime.date, date_to: datetime.date):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
-
-
 def digitisation_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
     """For dossiers received between the two dates (inclusive, local time) by the given receiving
     agencies (all when None): how many dossiers, how many fully digitised, and how many documents
     were re-used from the data store (digitisation 2) or from an earlier result (3)."""
-    start, end = _bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     dossiers = Dossier.objects.filter(received_between_q(start, end))  # none refused at intake
     if agency_ids is not None:
         dossiers = dossiers.filter(receiving_agency_id__in=list(agency_ids))
@@ -107,9 +100,9 @@ def openings_for(user, *, date_from: datetime.date | None = None, date_to: datet
         | Q(dossier__current_agency_id__in=agencies)
     )
     if date_from is not None:
-        qs = qs.filter(at__gte=_bounds(date_from, date_from)[0])
+        qs = qs.filter(at__gte=local_day_bounds(date_from, date_from)[0])
     if date_to is not None:
-        qs = qs.filter(at__lt=_bounds(date_to, date_to)[1])
+        qs = qs.filter(at__lt=local_day_bounds(date_to, date_to)[1])
     if officer_id is not None:
         qs = qs.filter(officer_id=officer_id)
     if code:

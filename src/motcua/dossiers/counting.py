@@ -9,7 +9,15 @@
   officer took it at the counter), and it gets no outcome.
 - **Finished**: received, with `finished_at`: resolved (9), result returned (10; finished when
   resolved), withdrawn (7), stopped (8). Each is classified early / on time / late
-  (`deadlines.classify`).
+  (`deadlines.classify`) when it finishes, and stored (`outcome`).
+- **Counted as early / on time / late** in a report (`reported_outcome`, and its query form
+  `outcome_conditions`): the stored outcome; without one (no due moment, or a row written
+  before outcomes were stored), `deadlines.classify` of its dates, on time when it has no due
+  moment (no legal time limit: it cannot be late).
+- **Resolved** has two uses, kept apart by name: the 06a table's `resolved` column is every
+  dossier *finished* in the period (withdrawn and stopped ones too: early + on time + late);
+  the other figures' `resolved` (and the 766 index's) is a dossier finished *with a result*
+  (`RESULT_STATUSES`: 9, or 10 once returned).
 - **A refusal after the dossier was received and examined** is a negative result, not a refusal
   at intake: the leader resolves the dossier (9) with the refusal letter as its result (its
   description, or the signed letter as the electronic result), and it counts as resolved on
@@ -23,12 +31,15 @@ import datetime
 
 from django.db.models import Q
 
-from .models import Status
+from .deadlines import classify, classify_q
+from .models import Outcome, Status
 
 # Statuses of dossiers that were never received (1: waiting for an officer, 3: refused at intake).
 NEVER_RECEIVED_STATUSES = frozenset({Status.NEW, Status.NOT_RECEIVED})
 # Statuses of finished dossiers, each classified early / on time / late when it finished.
 FINISHED_STATUSES = frozenset({Status.WITHDRAWN, Status.STOPPED, Status.RESOLVED, Status.RETURNED})
+# Statuses of dossiers finished with a result (a refusal letter after examination included).
+RESULT_STATUSES = (Status.RESOLVED, Status.RETURNED)
 
 
 def counts_as_received(status: int, received_at: datetime.datetime | None) -> bool:
@@ -50,3 +61,36 @@ def received_q(prefix: str = "") -> Q:
 def received_between_q(start: datetime.datetime, end: datetime.datetime, prefix: str = "") -> Q:
     """Received in [start, end)."""
     return received_q(prefix) & Q(**{f"{prefix}received_at__gte": start, f"{prefix}received_at__lt": end})
+
+
+def reported_outcome(outcome: int | None, finished_at: datetime.datetime, due_at: datetime.datetime | None,
+                     supplement_count: int = 0) -> int:
+    """What a report counts a finished dossier as: its stored outcome, else `classify` of its
+    dates, on time when it has no due moment."""
+    if outcome is not None:
+        return outcome
+    classified = classify(finished_at, due_at, supplement_count)
+    return Outcome.ON_TIME if classified is None else classified
+
+
+# The reports' names of the outcomes (columns of the 06a table).
+OUTCOME_NAMES = {Outcome.EARLY: "early", Outcome.ON_TIME: "on_time", Outcome.LATE: "late"}
+
+
+def outcome_conditions() -> dict[str, Q]:
+    """`reported_outcome` as conditions on a finished dossier: {"early" | "on_time" | "late": Q},
+    built from `deadlines.classify_q`, the query form of `classify`."""
+    unset = Q(outcome__isnull=True)
+    by_date = classify_q()
+    computed = {
+        Outcome.EARLY: by_date[Outcome.EARLY],
+        Outcome.ON_TIME: by_date[Outcome.ON_TIME] | by_date[None],
+        Outcome.LATE: by_date[Outcome.LATE],
+    }
+    return {name: Q(outcome=value) | (unset & computed[value]) for value, name in OUTCOME_NAMES.items()}
+
+
+def in_time_q() -> Q:
+    """Finished early or on time (`outcome_conditions`): the dashboard's on-time rate."""
+    conditions = outcome_conditions()
+    return conditions["early"] | conditions["on_time"]

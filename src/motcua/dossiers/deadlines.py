@@ -5,7 +5,9 @@ steps, required documents, fees, agencies) in a handful of queries, and caches i
 published versions are immutable, and any catalogue save clears the cache (signals below), so
 the counter path costs no catalogue query after the first receipt of a procedure.
 
-The classification rules (early / on time / late by date) are pure functions here too.
+The classification rule (early / on time / late by date) is here too, once as a pure function
+(`classify`) and once as query conditions (`classify_q`), side by side; a property test checks
+them cell by cell on random dossiers (reports/tests/test_classification.py).
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -281,3 +286,19 @@ def classify(finished_at: datetime, due_at: datetime | None, supplement_count: i
     if finished_day == due_day:
         return Outcome.ON_TIME
     return Outcome.LATE
+
+
+def classify_q() -> dict[int | None, Q]:
+    """`classify` as conditions on a dossier's columns (finished_at, due_at, supplement_count):
+    {result: the dossiers `classify` gives that result}, None for "not classified" (no due
+    moment). The same rules in the same order, local dates compared as in the database."""
+    tz = timezone.get_default_timezone()
+    finished_day, due_day = TruncDate("finished_at", tzinfo=tz), TruncDate("due_at", tzinfo=tz)
+    repeated = Q(supplement_count__gt=1)  # the first rule: late whatever the dates
+    dated = Q(supplement_count__lte=1, due_at__isnull=False)
+    return {
+        Outcome.EARLY: dated & Q(LessThan(finished_day, due_day)),
+        Outcome.ON_TIME: dated & Q(Exact(finished_day, due_day)),
+        Outcome.LATE: repeated | (dated & Q(GreaterThan(finished_day, due_day))),
+        None: Q(supplement_count__lte=1, due_at__isnull=True),
+    }

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from motcua.core.periods import local_day_bounds
+
 from .counting import received_between_q
 from .models import PENDING_STATUSES, Channel, Dossier, DossierEvent, DossierStep, Status
 from .receipt_sql import fetch_prepared
@@ -64,11 +66,11 @@ def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_w
     now = now or timezone.now()
     today = timezone.localdate(now)
     if due_today:
-        start, end = _local_day_bounds(today, today)
+        start, end = local_day_bounds(today, today)
         qs = qs.filter(due_at__gte=start, due_at__lt=end)
     if due_this_week:
         monday = today - datetime.timedelta(days=today.weekday())
-        start, end = _local_day_bounds(monday, monday + datetime.timedelta(days=6))
+        start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
         qs = qs.filter(due_at__gte=start, due_at__lt=end)
     if overdue:
         qs = qs.filter(due_at__lt=now, status__in=(Status.RECEIVED, Status.PROCESSING))
@@ -136,9 +138,9 @@ def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | Non
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    day_start, day_end = _local_day_bounds(today, today)
+    day_start, day_end = local_day_bounds(today, today)
     monday = today - datetime.timedelta(days=today.weekday())
-    week_start, week_end = _local_day_bounds(monday, monday + datetime.timedelta(days=6))
+    week_start, week_end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     base = work_queue(user, scope=scope, now=now, **filters).order_by()
     return base.aggregate(
         all=Count("pk"),
@@ -149,17 +151,10 @@ def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | Non
     )
 
 
-def _local_day_bounds(first: datetime.date, last: datetime.date):
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
-
-
 def tracking_book(agency_ids, date_from: datetime.date, date_to: datetime.date) -> QuerySet[Dossier]:
     """Form 06: every dossier received by the agencies in the period (dates inclusive), in order.
     Received as everywhere (`counting.received_q`): a dossier refused at intake is not in the book."""
-    start, end = _local_day_bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     return (
         Dossier.objects.filter(received_between_q(start, end), receiving_agency_id__in=list(agency_ids))
         .select_related("procedure_version", "receiving_agency", "competent_agency")

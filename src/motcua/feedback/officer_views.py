@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from motcua.core.periods import local_day_bounds
 from motcua.organization.access import staff_required
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
@@ -168,7 +169,7 @@ def rating_report(request):
     """Ratings per officer, counter and agency over a period, within the officer's agencies."""
     form = PeriodForm(request.GET or None)
     date_from, date_to = form.period()
-    start, end = selectors._bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     ratings = selectors.ratings_visible_to(request.user).filter(created_at__gte=start, created_at__lt=end)
     total = ratings.order_by().count()
     summary = selectors.rating_summary(date_from, date_to, None if services.is_province_wide(request.user)

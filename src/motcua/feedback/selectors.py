@@ -4,18 +4,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+
+from motcua.core.periods import local_day_bounds
 
 from .models import HANDLED_STATES, Feedback, FeedbackChannel, Level, Rating, State
 from .services import handler_agency_ids, is_province_wide
-
-
-def _bounds(date_from: datetime.date, date_to: datetime.date):
-    """Local day bounds [start of date_from, start of the day after date_to)."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
 
 
 def _percent(part: int, whole: int) -> float:
@@ -38,7 +31,7 @@ def rating_summary(date_from: datetime.date, date_to: datetime.date, agency_ids=
     """Ratings given between two local dates (inclusive), optionally for some competent agencies:
     {"count", "very_satisfied", "satisfied", "dissatisfied", "satisfaction_rate"} where the rate
     is (very satisfied + satisfied) / count in percent (0.0 when there is none)."""
-    start, end = _bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     qs = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
@@ -113,7 +106,7 @@ def feedback_summary(date_from: datetime.date, date_to: datetime.date, agency_id
     agencies: {"total", "by_channel": {channel: n}, "by_state": {state: n}, "handled", "overdue"}.
     Every channel and state appears (0 when none); "handled" = refused, answered or published;
     "overdue" = flagged overdue (past a deadline, handled late or not yet)."""
-    start, end = _bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     qs = Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))

@@ -1,17 +1,11 @@
 """Reads on the outbox for reports."""
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
-from django.utils import timezone
+
+from motcua.core.periods import local_day_bounds
 
 from .models import Channel, OutboxMessage
-
-
-def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(date_from, time.min), zone)
-    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
-    return start, end
 
 
 # Messages about a person's account, not a dossier: not counted among the reports' notifications.
@@ -22,7 +16,7 @@ def sent_counts(date_from: date, date_to: date, agency_ids=None) -> dict[str, in
     """Messages about dossiers sent by channel, and those that finally failed, between two dates
     (inclusive, local time), optionally for the dossiers of some agencies: {"sms": n, "email": n,
     "failed": n}. Account messages (a password reset code) are not dossier notifications."""
-    start, end = _bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     messages = OutboxMessage.objects.exclude(event_kind__in=ACCOUNT_KINDS)
     if agency_ids is not None:
         messages = messages.filter(agency_id__in=list(agency_ids))

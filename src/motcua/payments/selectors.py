@@ -4,22 +4,16 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Sum
-from django.utils import timezone
+
+from motcua.core.periods import local_day_bounds
 
 from .models import COUNTER_METHODS, Method, Payment, PaymentStatus, Refund, RefundStatus
-
-
-def _day_bounds(date_from: datetime.date, date_to: datetime.date):
-    """Local-midnight bounds: [date_from 00:00, date_to + 1 day 00:00)."""
-    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
 
 
 def paid_payments(date_from: datetime.date, date_to: datetime.date, agency_ids=None):
     """Paid payments whose payment moment falls in the local days [date_from, date_to]; the agency
     is the dossier's receiving agency."""
-    start, end = _day_bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     qs = Payment.objects.filter(status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=end)
     if agency_ids is not None:
         qs = qs.filter(dossier__receiving_agency_id__in=list(agency_ids))
@@ -41,7 +35,7 @@ def channel_of(payment: Payment) -> str:
 
 def refunds_of(date_from: datetime.date, date_to: datetime.date, agency_ids=None):
     """Refunds the gateway accepted in the local days [date_from, date_to] (by their answer's moment)."""
-    start, end = _day_bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     qs = Refund.objects.filter(status=RefundStatus.SUCCEEDED, finished_at__gte=start, finished_at__lt=end)
     if agency_ids is not None:
         qs = qs.filter(payment__dossier__receiving_agency_id__in=list(agency_ids))

@@ -1,9 +1,9 @@
 """From dossier models to the plain data the forms print (`data.py`)."""
-from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 from django.utils import timezone
 
+from motcua.core.periods import local_day_bounds
 from motcua.core.site import absolute
 
 from .data import BookRow, DocumentLine, DossierSheet, StepLine, TrackingBook
@@ -140,13 +140,6 @@ def _fee_exemptions(dossier) -> list[str]:
     return [str(item) for item in (event.payload.get("fee_exemptions") or [])] if event else []
 
 
-def _day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(date_from, time.min), zone)
-    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), zone)
-    return start, end
-
-
 def book_from_params(params: dict) -> TrackingBook:
     """Form 06 from {date_from, date_to, queryset (dossiers to consider), agency_name, agency_ids}:
     the dossiers received in the period (`dossiers.counting`: none refused at intake)."""
@@ -159,7 +152,7 @@ def book_from_params(params: dict) -> TrackingBook:
         queryset = Dossier.objects.all()
     if params.get("agency_ids"):
         queryset = queryset.filter(receiving_agency_id__in=params["agency_ids"])
-    start, end = _day_bounds(date_from, date_to)
+    start, end = local_day_bounds(date_from, date_to)
     dossiers = (
         queryset.filter(received_between_q(start, end))
         .select_related("procedure_version")

@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from motcua.dossiers.models import Outcome
+from motcua.dossiers.counting import in_time_q
 
 from . import snapshots
 from .dossier_table import GROUPS, _base, period_bounds, table_from_counts
@@ -105,14 +105,15 @@ def _month_counts(date_from, date_to, agency_ids) -> dict:
     tz = timezone.get_default_timezone()
     received_in = Q(received_at__gte=start, received_at__lt=end)
     finished_in = Q(finished_at__gte=start, finished_at__lt=end)
-    # The 06a base set of the range holds every dossier received in it and every one finished in
-    # it with an outcome (only received dossiers get one): an index-only scan on PostgreSQL.
+    # The 06a base set of the range holds every dossier received in it and every received one
+    # finished in it: an index-only scan on PostgreSQL. Resolved and in time as in the 06a table
+    # (finished in the month; early or on time by `counting.outcome_conditions`).
     qs = _base(start, end, agency_ids=agency_ids)
     rows = (qs.order_by().annotate(rm=TruncMonth("received_at", tzinfo=tz), fm=TruncMonth("finished_at", tzinfo=tz))
             .values("rm", "fm")
             .annotate(received=Count("pk", filter=received_in),
-                      resolved=Count("pk", filter=finished_in & Q(outcome__isnull=False)),
-                      in_time=Count("pk", filter=finished_in & Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME)))))
+                      resolved=Count("pk", filter=finished_in),
+                      in_time=Count("pk", filter=finished_in & in_time_q())))
 
     def month_key(value):
         return value.date().replace(day=1) if isinstance(value, datetime.datetime) else value
@@ -154,7 +155,7 @@ def _missing_months(spans, agency_ids) -> list:
 
 def monthly_trend(date_to: datetime.date, agency_ids=None, months: int = TREND_MONTHS,
                   counted: dict | None = None) -> list[dict]:
-    """Dossiers received and resolved (by stored outcome) per month, for the months ending with
+    """Dossiers received and resolved (as in the 06a table) per month, for the months ending with
     date_to's month. Months over before today come from snapshots; the others from one query
     (or `counted`, the dashboard's pass having counted every month not stored)."""
     scope = _trend_scope(agency_ids)

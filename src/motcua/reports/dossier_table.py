@@ -18,7 +18,8 @@ same figures today as on the day it ended. Definitions (docs/reports.md explains
 - resolved: received, finished in the period; early / on_time / late by the stored outcome (the
   engine and the import classify by date when they finish a dossier); a finished dossier without
   a stored outcome is classified here the same way: finish date vs due date in local time, late
-  when asked to supplement more than once, on time when it has no due moment (no legal limit).
+  when asked to supplement more than once, on time when it has no due moment (no legal limit):
+  `dossiers.counting.outcome_conditions`, the query form of `deadlines.classify`.
 - pending: received before end and not finished before end; pending_overdue when its due moment is
   before end, unless its clock was stopped before end with time left (paused, waiting for a
   supplement or the applicant's financial obligation, before its due moment: within limit). A
@@ -32,15 +33,15 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan
-from django.utils import timezone
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from motcua.calendar.services import OutOfCalendarRange, not_covered_message, opening_calendar, working_days_between
 from motcua.catalog.models import Field, Procedure
-from motcua.dossiers.counting import received_q
-from motcua.dossiers.models import Channel, Dossier, Outcome
+from motcua.core.periods import local_day_bounds
+from motcua.dossiers.counting import outcome_conditions, received_q
+from motcua.dossiers.models import Channel, Dossier
 from motcua.organization.models import AdministrativeLevel, Agency, ServicePoint
 
 # The columns of the table, by their stable English names (JSON keys, CSV headers).
@@ -72,29 +73,10 @@ class ReportError(ValueError):
 
 
 def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start, end) in local time: 00:00 of date_from to 00:00 of the day after date_to."""
+    """[start, end) in local time (`core.periods`); a ReportError when the dates are reversed."""
     if date_to < date_from:
         raise ReportError(_("The end date must not be before the start date."))
-    tz = timezone.get_default_timezone()
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
-
-
-def _outcome_conditions() -> dict[str, Q]:
-    """Early / on time / late: the stored outcome, else the finish date vs the due date."""
-    tz = timezone.get_default_timezone()
-    finished_day, due_day = TruncDate("finished_at", tzinfo=tz), TruncDate("due_at", tzinfo=tz)
-    unset = Q(outcome__isnull=True)
-    fallback = unset & Q(supplement_count__lte=1)
-    dated = fallback & Q(due_at__isnull=False)
-    return {
-        "early": Q(outcome=Outcome.EARLY) | (dated & Q(LessThan(finished_day, due_day))),
-        "on_time": Q(outcome=Outcome.ON_TIME) | (fallback & Q(due_at__isnull=True))
-        | (dated & Q(Exact(finished_day, due_day))),
-        "late": Q(outcome=Outcome.LATE) | (unset & Q(supplement_count__gt=1))
-        | (dated & Q(GreaterThan(finished_day, due_day))),
-    }
+    return local_day_bounds(date_from, date_to)
 
 
 def column_conditions(start: datetime.datetime, end: datetime.datetime, finished_in: Q | None = None) -> dict[str, Q]:
@@ -109,7 +91,7 @@ def column_conditions(start: datetime.datetime, end: datetime.datetime, finished
     # pause that began after the due moment gives back nothing (dossiers.deadlines.due_after_pause).
     stopped_in_time = Q(paused_at__isnull=False, paused_at__lt=end, due_at__gt=F("paused_at"))
     overdue = pending & Q(due_at__lt=end) & ~stopped_in_time
-    outcome = _outcome_conditions()
+    outcome = outcome_conditions()
     conditions = {
         "carried_over": received_before,
         "new_online": received_in & Q(channel_in=Channel.ONLINE),

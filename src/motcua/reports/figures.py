@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.documents.selectors import digitisation_counts
-from motcua.dossiers.counting import received_between_q
+from motcua.dossiers.counting import RESULT_STATUSES, in_time_q, received_between_q, received_q
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStep, Outcome, ResultKind
-from motcua.dossiers.models import ReturnChannel, Status
+from motcua.dossiers.models import ReturnChannel
 from motcua.feedback.selectors import feedback_summary, rating_summary
 from motcua.notifications.selectors import sent_counts
 from motcua.organization.models import Agency, Counter, ServicePoint
@@ -37,7 +37,6 @@ from .dossier_table import (COUNTED, GROUPS, ZERO_WHEN_FINISHED, ZERO_WHEN_PENDI
 
 FIGURE_GROUPS = ("agency", "level", "service_point")
 REUSED = (DossierDocument.Digitization.REUSED_DOCUMENT, DossierDocument.Digitization.REUSED_RESULT)
-RESOLVED_STATUSES = (Status.RESOLVED, Status.RETURNED)
 
 
 def _scoped(qs, agency_ids=None, service_point=None, level=None, prefix: str = ""):
@@ -58,75 +57,103 @@ def _grouped(qs, column: str | None, aggregates: dict) -> dict:
     return {row.pop(column): row for row in qs.order_by().values(column).annotate(**aggregates).order_by(column)}
 
 
+# The additive dossier figures, by the set each is counted in: dossiers received in the period,
+# resolved in it, returned in it, and the period's events (apologies, transfers).
+RECEIVED_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
+                   "with_fee", "paid_online")
+RESOLVED_COUNTS = ("resolved", "on_the_spot", "electronic_results")
+RETURNED_COUNTS = ("returned", "home_deliveries", "saturday_returns")
+EVENT_COUNTS = ("apologies", "transfers")
+ALL_COUNTS = RECEIVED_COUNTS + RESOLVED_COUNTS + RETURNED_COUNTS + EVENT_COUNTS
+
+
+def figure_conditions(start, end, finished_in: Q | None = None, scan_start=None) -> dict[str, Q]:
+    """The condition on a received dossier (`counting.received_q`) for each dossier figure of the
+    period [start, end) (the events' two aside): the one definition `dossier_counts` and the
+    dashboard's `dossier_pass` count, as `dossier_table.column_conditions` is the 06a table's.
+    `finished_in` replaces "finished in the period" where the rows read are known to be (Q():
+    always true); `scan_start` is where the rows read begin when before `start` (the trend's)."""
+    received_in = Q(received_at__gte=start, received_at__lt=end)
+    if finished_in is None:
+        finished_in = Q(finished_at__gte=start, finished_at__lt=end)
+    # Resolved: finished with a result (dossiers.counting: 9, or 10 once returned).
+    resolved = finished_in & Q(status__in=RESULT_STATUSES)
+    # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
+    reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
+    fee = Q(fee_due__gt=0)
+    same_day = same_local_day("finished_at", "received_at", scan_start or start, end)
+    # The on-the-spot procedure versions are a few ids: a list, not a join per dossier.
+    spot_versions = list(ProcedureVersion.objects.filter(is_on_the_spot=True).values_list("pk", flat=True))
+    on_the_spot = Q(procedure_version_id__in=spot_versions) | same_day if spot_versions else same_day
+    return {
+        "received": received_in,
+        "received_online": received_in & Q(channel_in=Channel.ONLINE),
+        "postal_intakes": received_in & Q(channel_in=Channel.POST),
+        "saturday_receipts": received_in & on_saturday("received_at", start, end),
+        "digitised": received_in & Q(is_digitized=True),
+        "reused": received_in & reused,
+        "with_fee": received_in & fee,
+        "paid_online": received_in & Q(paid_online=True),
+        # Not an additive figure: the procedures with a fee paid online (`procedure_sets_from_pass`).
+        "paid_fee_online": received_in & fee & Q(paid_online=True),
+        "resolved": resolved,
+        "on_the_spot": resolved & on_the_spot,
+        "electronic_results": resolved & Q(result_kind=ResultKind.ELECTRONIC),
+        **returned_conditions(start, end),
+    }
+
+
+def returned_conditions(start, end) -> dict[str, Q]:
+    """The returned figures of `figure_conditions` (read in a query of their own by the pass)."""
+    returned_in = Q(returned_at__gte=start, returned_at__lt=end)
+    return {
+        "returned": returned_in,
+        "home_deliveries": returned_in & Q(return_channel=ReturnChannel.POST),
+        "saturday_returns": returned_in & on_saturday("returned_at", start, end),
+    }
+
+
+def _counts(names, conditions: dict, counted: str = "pk") -> dict:
+    return {name: Count(counted, filter=conditions[name]) for name in names}
+
+
 def dossier_counts(date_from: datetime.date, date_to: datetime.date, group_by: str | None = None,
                    agency_ids=None, service_point=None, level=None) -> dict:
     """The additive dossier figures of the period, {group key: {figure: count}} (key None when
-    not grouped). Each figure is a count of dossiers (apologies: of apology events)."""
+    not grouped). Each figure is a count of dossiers (apologies: of apology events), read in
+    one scan per set (`figure_conditions`)."""
     start, end = period_bounds(date_from, date_to)
     column = GROUPS[group_by][0] if group_by else None
     scope = {"agency_ids": agency_ids, "service_point": service_point, "level": level}
-    dossiers = _scoped(Dossier.objects.all(), **scope)
+    received = _scoped(Dossier.objects.filter(received_q()), **scope)
+    conditions = figure_conditions(start, end)
 
-    received = dossiers.filter(received_between_q(start, end))
-    reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), digitization__in=REUSED)
-    parts = [_grouped(received, column, {
-        "received": Count("pk"),
-        "received_online": Count("pk", filter=Q(channel_in=Channel.ONLINE)),
-        "postal_intakes": Count("pk", filter=Q(channel_in=Channel.POST)),
-        "saturday_receipts": Count("pk", filter=on_saturday("received_at", start, end)),
-        "digitised": Count("pk", filter=Q(is_digitized=True)),
-        "reused": Count("pk", filter=Q(Exists(reused))),
-        "with_fee": Count("pk", filter=Q(fee_due__gt=0)),
-        "paid_online": Count("pk", filter=Q(paid_online=True)),
-    })]
-
-    finished = dossiers.filter(finished_at__gte=start, finished_at__lt=end)
-    resolved = Q(status__in=RESOLVED_STATUSES)
-    same_day = same_local_day("finished_at", "received_at", start, end)
-    parts.append(_grouped(finished, column, {
-        "resolved": Count("pk", filter=resolved),
-        "on_the_spot": Count("pk", filter=resolved & (Q(procedure_version__is_on_the_spot=True) | same_day)),
-        "electronic_results": Count("pk", filter=resolved & Q(result_kind=ResultKind.ELECTRONIC)),
-    }))
-
-    # A dossier is returned after it is finished, so finished_at < end narrows the scan.
-    returned = dossiers.filter(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end)
-    parts.append(_grouped(returned, column, {
-        "returned": Count("pk"),
-        "home_deliveries": Count("pk", filter=Q(return_channel=ReturnChannel.POST)),
-        "saturday_returns": Count("pk", filter=on_saturday("returned_at", start, end)),
-    }))
-
+    parts = [
+        _grouped(received.filter(conditions["received"]), column, _counts(RECEIVED_COUNTS, conditions)),
+        _grouped(received.filter(conditions["resolved"]), column, _counts(RESOLVED_COUNTS, conditions)),
+        # A dossier is returned after it is finished, so finished_at < end narrows the scan.
+        _grouped(received.filter(conditions["returned"], finished_at__lt=end), column,
+                 _counts(RETURNED_COUNTS, conditions)),
+    ]
     prefix = "dossier__" + column if column else None
     events = _scoped(DossierEvent.objects.filter(at__gte=start, at__lt=end), prefix="dossier__", **scope)
     parts.append(_grouped(events.filter(kind="apologise"), prefix, {"apologies": Count("pk")}))
     parts.append(_grouped(transfer_events(events), prefix, {"transfers": Count("dossier", distinct=True)}))
 
-    all_names = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
-                 "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
-                 "home_deliveries", "saturday_returns", "apologies", "transfers")
     keys = {key for part in parts for key in part} or {None}
     result = {}
     for key in keys:
-        row = dict.fromkeys(all_names, 0)
+        row = dict.fromkeys(ALL_COUNTS, 0)
         for part in parts:
             row.update({k: v or 0 for k, v in part.get(key, {}).items()})
-        row["postal_uses"] = row["transfers"] + row["postal_intakes"] + row["home_deliveries"]
-        row["digitisation_rate"] = _percent(row["digitised"], row["received"])
-        row["reuse_rate"] = _percent(row["reused"], row["received"])
-        row["online_share"] = _percent(row["received_online"], row["received"])
-        result[key] = row
+        result[key] = _derive(row)
     return result
 
 
 PASS_COLUMNS = ("competent_agency_id", "procedure_id")
 # The pass's counts of dossiers finished in the period (or the trend's range): zero for those
 # still pending at its end.
-FINISHED_ONLY = ("resolved", "on_the_spot", "electronic_results", "trend_resolved", "trend_in_time")
-ALL_COUNTS = ("received", "received_online", "postal_intakes", "saturday_receipts", "digitised", "reused",
-              "with_fee", "paid_online", "resolved", "on_the_spot", "electronic_results", "returned",
-              "home_deliveries", "saturday_returns", "apologies", "transfers")
-RETURNED_COUNTS = ("returned", "home_deliveries", "saturday_returns")
+FINISHED_ONLY = RESOLVED_COUNTS + ("trend_resolved", "trend_in_time")
 
 
 def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=None, group_column=None,
@@ -152,18 +179,13 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
     if with_trend:
         trend_start = period_bounds(trend_from, date_to)[0]
         scan_start = min(start, trend_start)
-    received_in = Q(received_at__gte=start, received_at__lt=end)
-    same_day = same_local_day("finished_at", "received_at", scan_start, end)
-    saturday = on_saturday("received_at", start, end)
-    # Uncorrelated, so PostgreSQL hashes it once instead of probing the documents per dossier.
-    reused = Q(pk__in=DossierDocument.objects.filter(digitization__in=REUSED).values("dossier_id"))
-    fee = Q(fee_due__gt=0)
-    # The on-the-spot procedure versions are a few ids: a list, not a join per dossier.
-    spot_versions = list(ProcedureVersion.objects.filter(is_on_the_spot=True).values_list("pk", flat=True))
-    on_the_spot = Q(procedure_version_id__in=spot_versions) | same_day if spot_versions else same_day
     # Each FILTER is evaluated on its own for every row: a figure with the same condition as
     # another is copied from it after the query instead (`_same_counts`).
     same_as = _same_counts(scan_start == start, with_trend and trend_start == start)
+    finished_in_part = Q() if scan_start == start else Q(finished_at__gte=start)
+    in_time = in_time_q()
+    figures_of = {finished: figure_conditions(start, end, finished_in_part if finished else None, scan_start)
+                  for finished in (True, False)}
 
     def aggregates_for(kind: str) -> dict:
         """The counts of one kind of part of the base set: in the "finished" part every dossier
@@ -171,39 +193,26 @@ def dossier_pass(date_from: datetime.date, date_to: datetime.date, agency_ids=No
         test when the scan starts with the period; in the "pending" parts nothing was finished
         before the end: their finished counts are zero and left out."""
         finished_part = kind == "finished"
-        finished_in = None
-        if finished_part:
-            finished_in = Q() if scan_start == start else Q(finished_at__gte=start)
+        finished_in = finished_in_part if finished_part else None
         conditions = column_conditions(start, end, finished_in=finished_in)
         if scan_start != start:  # the trend's longer scan: the period's figures keep to its base set
             in_period = Q(finished_at__isnull=True) | Q(finished_at__gte=start)
             conditions = {name: condition & in_period for name, condition in conditions.items()}
         zero = {"finished": ZERO_WHEN_FINISHED, "pending": ZERO_WHEN_PENDING + FINISHED_ONLY}.get(kind, ())
         aggregates = {name: count(conditions[name]) for name in COUNTED}
-        resolved = conditions["resolved"] & Q(status__in=RESOLVED_STATUSES)
-        aggregates.update({
-            "received": count(received_in),
-            "received_online": count(received_in & Q(channel_in=Channel.ONLINE)),
-            "postal_intakes": count(received_in & Q(channel_in=Channel.POST)),
-            "saturday_receipts": count(received_in & saturday),
-            "digitised": count(received_in & Q(is_digitized=True)),
-            "reused": count(received_in & reused),
-            "with_fee": count(received_in & fee),
-            # Before "paid_online": once that alias exists, Q(paid_online=...) would mean the count.
-            "paid_fee_online": count(received_in & fee & Q(paid_online=True)),
-            "paid_online": count(received_in & Q(paid_online=True)),
-            "resolved": count(resolved),
-            "on_the_spot": count(resolved & on_the_spot),
-            "electronic_results": count(resolved & Q(result_kind=ResultKind.ELECTRONIC)),
-        })
+        figures = figures_of[finished_part]
+        # "paid_fee_online" before "paid_online": once that alias exists, Q(paid_online=...)
+        # would mean the count.
+        for name in ("paid_fee_online", *RECEIVED_COUNTS, *RESOLVED_COUNTS):
+            aggregates[name] = count(figures[name])
         if with_trend:
             trend_received = Q(received_at__gte=trend_start, received_at__lt=end)
             trend_finished = Q() if finished_part and trend_start == scan_start else \
                 Q(finished_at__gte=trend_start, finished_at__lt=end)
             aggregates.update({
                 "trend_received": count(trend_received),
-                "trend_resolved": count(trend_finished & Q(outcome__isnull=False)),
-                "trend_in_time": count(trend_finished & Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))),
+                "trend_resolved": count(trend_finished),
+                "trend_in_time": count(trend_finished & in_time),
             })
         return {name: a for name, a in aggregates.items() if name not in zero and name not in same_as}
 
@@ -236,15 +245,11 @@ def _same_counts(period_scan: bool, trend_from_start: bool) -> dict:
 def returned_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:
     """{competent agency id: {"returned", "home_deliveries", "saturday_returns"}}."""
     start, end = period_bounds(date_from, date_to)
+    conditions = returned_conditions(start, end)
     # A dossier is returned after it is finished, so finished_at < end narrows the scan.
-    returned = _scoped(Dossier.objects.filter(finished_at__lt=end, returned_at__gte=start, returned_at__lt=end),
-                       agency_ids)
+    returned = _scoped(Dossier.objects.filter(conditions["returned"], finished_at__lt=end), agency_ids)
     # Counting returned_at, not the id: every column read is in the partial index of migration 0005.
-    return _grouped(returned, "competent_agency_id", {
-        "returned": Count("returned_at"),
-        "home_deliveries": Count("returned_at", filter=Q(return_channel=ReturnChannel.POST)),
-        "saturday_returns": Count("returned_at", filter=on_saturday("returned_at", start, end)),
-    })
+    return _grouped(returned, "competent_agency_id", _counts(RETURNED_COUNTS, conditions, "returned_at"))
 
 
 def event_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=None) -> dict:

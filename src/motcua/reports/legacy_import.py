@@ -284,11 +284,14 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
         raise BadValue(_("status 10 (result returned) needs returned_at."))
     if returned_at is not None and (finished_at is None or returned_at < finished_at):
         raise BadValue(_("returned_at needs a finished_at on or before it."))
+    if returned_at is not None and status == Status.NOT_RECEIVED:  # so every returned dossier was received
+        raise BadValue(_("status 3 (refused at intake) has no result to return: leave returned_at empty."))
 
     if status == Status.NOT_RECEIVED:  # refused at intake: finished when refused, never counted
         finished_at = finished_at or received_at
     # The engine's rules (dossiers.counting, deadlines.classify): a refusal at intake is never
-    # received nor classified; a finished dossier is early / on time / late by local dates.
+    # received nor classified; a finished dossier is early / on time / late by local dates. The
+    # legacy file has no supplement count, so the more-than-one-supplement rule cannot apply.
     outcome = classify(finished_at, due_at) if is_classified(status) else None
     procedure_id, version_id, field_id = procedure
     agency_id, level_id = agency

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.counting import received_q, reported_outcome
 from motcua.dossiers.models import Dossier, DossierEvent, Outcome
 from motcua.reports import snapshots
 from motcua.reports.dashboard import compute_dashboard, dashboard_data, monthly_trend
@@ -95,10 +96,14 @@ def per_query_trend(date_to, agency_ids=None, months=12):
     received = {month_of(m): n for m, n in qs.filter(received_at__gte=start, received_at__lt=end).order_by()
                 .annotate(m=TruncMonth("received_at", tzinfo=tz)).values("m").annotate(n=Count("pk"))
                 .values_list("m", "n")}
-    finished = {month_of(r["m"]): r for r in qs.filter(finished_at__gte=start, finished_at__lt=end).order_by()
-                .annotate(m=TruncMonth("finished_at", tzinfo=tz)).values("m")
-                .annotate(resolved=Count("pk", filter=Q(outcome__isnull=False)),
-                          in_time=Count("pk", filter=Q(outcome__in=(Outcome.EARLY, Outcome.ON_TIME))))}
+    # Resolved and in time as in the 06a table: received, finished in the month; early or on time
+    # (counting.reported_outcome, in Python).
+    finished: dict = {}
+    for d in qs.filter(received_q(), finished_at__gte=start, finished_at__lt=end):
+        f = finished.setdefault(timezone.localdate(d.finished_at).replace(day=1), {"resolved": 0, "in_time": 0})
+        f["resolved"] += 1
+        f["in_time"] += reported_outcome(d.outcome, d.finished_at, d.due_at, d.supplement_count) in (
+            Outcome.EARLY, Outcome.ON_TIME)
     rows, month = [], first
     while month <= date_to:
         f = finished.get(month, {"resolved": 0, "in_time": 0})
