@@ -62,6 +62,25 @@ def test_every_action_of_the_table_has_one_command_and_a_known_actor():
     assert {transitions.transition_for(a).actor for a in officer_views.ACTIONS} == {transitions.HANDLER}
 
 
+def test_the_table_is_the_documented_one():
+    """docs/feedback.md, "States and commands": a change of the table changes this test and the doc."""
+    table = {t.action: (dict(t.moves), t.actor) for t in transitions.TRANSITIONS.values()}
+    opened = {"received": "", "needs_info": "", "in_progress": ""}
+    assert table == {
+        "submit": ({"": "received"}, "anyone"),
+        "log": ({"": "received"}, "officer"),
+        "route": ({"received": "in_progress", "in_progress": "in_progress", "needs_info": "needs_info"}, "handler"),
+        "accept": ({"received": "in_progress"}, "handler"),
+        "refuse": (dict.fromkeys(opened, "refused"), "handler"),
+        "request_info": ({"received": "needs_info", "in_progress": "needs_info"}, "handler"),
+        "provide_info": ({"needs_info": "in_progress"}, "sender"),
+        "answer": (dict.fromkeys(opened, "answered"), "handler"),
+        "publish": ({"answered": "published"}, "handler"),
+        "rate_answer": ({"answered": "answered", "published": "published"}, "sender"),
+        "overdue": ({s: s for s in opened}, "system"),
+    }
+
+
 def test_the_table_in_figures():
     assert transitions.target_state("route", State.RECEIVED) == "in_progress"
     assert transitions.target_state("route", State.NEEDS_INFO) == "needs_info"
