@@ -122,8 +122,8 @@ def _event(feedback: Feedback, kind: str, actor, at, from_state: str = "", paylo
     )
 
 
-def _locked(feedback: Feedback, action: str) -> Feedback:
-    """The feedback's row, locked, if the table allows `action` from its current state."""
+def _locked(feedback: Feedback, action: str, user) -> Feedback:
+    """The feedback's row, locked, if the table allows `action` from its current state and by `user`."""
     row = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
     if row is None:
         raise FeedbackError("not_found", _("No such feedback."))
@@ -133,7 +133,15 @@ def _locked(feedback: Feedback, action: str) -> Feedback:
             _("This action is not possible in the state: %(state)s.")
             % {"state": State(row.state).label},
         )
+    _authorise(action, user, row)
     return row
+
+
+def _flag_if_late(row: Feedback, now, due) -> bool:
+    """An action after its deadline still goes through and flags the feedback overdue."""
+    late = due is not None and now > due
+    row.is_overdue = row.is_overdue or late
+    return late
 
 
 def _move(row: Feedback, action: str) -> str:
@@ -300,8 +308,7 @@ def route(actor, feedback: Feedback, *, agency: Agency, note: str = "", at=None)
     it forwarding it on)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, "route")
-        _authorise("route", actor, row)
+        row = _locked(feedback, "route", actor)
         if agency is None:
             raise FeedbackError("invalid", _("Choose the responsible agency."))
         before = _move(row, "route")
@@ -317,8 +324,7 @@ def accept(actor, feedback: Feedback, *, at=None) -> Feedback:
     """The responsible agency takes the feedback up (received -> in progress)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, "accept")
-        _authorise("accept", actor, row)
+        row = _locked(feedback, "accept", actor)
         if row.agency_id is None:
             raise FeedbackError("invalid", _("Route the feedback to an agency first."))
         before = _move(row, "accept")
@@ -332,11 +338,9 @@ def refuse(actor, feedback: Feedback, *, reason: str, at=None) -> Feedback:
     now = at or timezone.now()
     reason = _required_text(reason, _("Give the reason for refusing."), 2000)
     with transaction.atomic():
-        row = _locked(feedback, "refuse")
-        _authorise("refuse", actor, row)
-        before, late = _move(row, "refuse"), now > row.refuse_due_at
+        row = _locked(feedback, "refuse", actor)
+        before, late = _move(row, "refuse"), _flag_if_late(row, now, row.refuse_due_at)
         row.refusal_reason = reason
-        row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "refusal_reason", "is_overdue", "updated_at"])
         _event(row, "refuse", actor, now, before, {"reason": reason, "late": late})
     _notify_sender_after_commit(row, "feedback_refused")
@@ -348,13 +352,11 @@ def request_info(actor, feedback: Feedback, *, request: str, at=None) -> Feedbac
     now = at or timezone.now()
     request = _required_text(request, _("Say what information is needed."), 2000)
     with transaction.atomic():
-        row = _locked(feedback, "request_info")
-        _authorise("request_info", actor, row)
+        row = _locked(feedback, "request_info", actor)
         if row.is_anonymous or not (row.sender_phone or row.sender_email):
             raise FeedbackError("not_allowed", _("The sender left no contact; nobody can be asked."))
-        before, late = _move(row, "request_info"), now > row.info_due_at
+        before, late = _move(row, "request_info"), _flag_if_late(row, now, row.info_due_at)
         row.info_request = request
-        row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "info_request", "is_overdue", "updated_at"])
         _event(row, "request_info", actor, now, before, {"request": request, "late": late})
     _notify_sender_after_commit(row, "feedback_info_requested")
@@ -366,8 +368,7 @@ def provide_info(feedback: Feedback, *, text: str, user=None, at=None) -> Feedba
     now = at or timezone.now()
     text = _required_text(text, _("Write the information asked for."), 3000)
     with transaction.atomic():
-        row = _locked(feedback, "provide_info")
-        _authorise("provide_info", user, row)
+        row = _locked(feedback, "provide_info", user)
         before = _move(row, "provide_info")
         # Appended below the original with its date, so the officer reads one text.
         row.content = f"{row.content}\n\n[{timezone.localtime(now):%d/%m/%Y %H:%M}] {text}"
@@ -382,15 +383,13 @@ def answer(actor, feedback: Feedback, *, text: str, at=None) -> Feedback:
     now = at or timezone.now()
     text = _required_text(text, _("Write the answer."), 10000)
     with transaction.atomic():
-        row = _locked(feedback, "answer")
-        _authorise("answer", actor, row)
+        row = _locked(feedback, "answer", actor)
         if row.agency_id is None:
             raise FeedbackError("invalid", _("Route the feedback to an agency first."))
-        before, late = _move(row, "answer"), now > row.resolve_due_at
+        before, late = _move(row, "answer"), _flag_if_late(row, now, row.resolve_due_at)
         row.answer, row.answered_by, row.answered_at = text, actor, now
         with calendar_covered():
             row.publish_due_at = legal_calendar().add(now, PUBLISH_WITHIN, "working_days")
-        row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "answer", "answered_by", "answered_at", "publish_due_at", "is_overdue",
                                 "updated_at"])
         _event(row, "answer", actor, now, before, {"late": late})
@@ -411,16 +410,13 @@ def publish(actor, feedback: Feedback, *, question: str = "", answer_text: str =
     originals) are masked again (sender's and applicant's names, e-mails, phone and ID numbers)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, "publish")
-        _authorise("publish", actor, row)
+        row = _locked(feedback, "publish", actor)
         default_q, default_a = public_texts(row)
         names = [row.sender_name] + ([row.dossier.applicant_name, row.dossier.owner_name] if row.dossier_id else [])
         question = scrub_personal_data(clean_text(question, 5000), names) or default_q
         answer_text = scrub_personal_data(clean_text(answer_text, 10000), names) or default_a
-        late = row.publish_due_at is not None and now > row.publish_due_at
-        before = _move(row, "publish")
+        before, late = _move(row, "publish"), _flag_if_late(row, now, row.publish_due_at)
         row.public_question, row.public_answer, row.published_at = question, answer_text, now
-        row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "public_question", "public_answer", "published_at", "is_overdue",
                                 "updated_at"])
         _event(row, "publish", actor, now, before, {"late": late})
@@ -433,8 +429,7 @@ def rate_answer(feedback: Feedback, *, level: str, comment: str = "", user=None,
     if level not in Level.values:
         raise FeedbackError("invalid", _("Choose very satisfied, satisfied or dissatisfied."))
     with transaction.atomic():
-        row = _locked(feedback, "rate_answer")
-        _authorise("rate_answer", user, row)
+        row = _locked(feedback, "rate_answer", user)
         if row.answer_rating:
             raise FeedbackError("not_allowed", _("The answer has already been rated."))
         row.answer_rating, row.answer_rating_comment = level, clean_text(comment, 2000, _("Comment"))
