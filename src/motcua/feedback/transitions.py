@@ -11,11 +11,11 @@ creates the feedback). A state missing from `moves` is refused with `not_allowed
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .models import State
+from .models import OPEN_STATES, State
 
 S = State
 NONE = ""  # no feedback yet: the action creates it (its event's from_state is blank)
-OPEN = (S.RECEIVED, S.NEEDS_INFO, S.IN_PROGRESS)
+OPEN = OPEN_STATES  # received, needs_info, in_progress
 
 # Who may act; `services._authorise` checks the first two, the others have no user to check.
 HANDLER = "handler"  # an officer of the responsible agency, or a province administrator
