@@ -4,9 +4,56 @@
 (see `core/idempotency.py`). One row per (caller, key), unique: the row is inserted in the same
 transaction as the work it protects, so a second request with the same key waits for the first
 to commit (PostgreSQL) and then replays its answer instead of doing the work again.
+
+`AppendOnly` (with `AppendOnlyQuerySet`): the base of the models whose rows are written once and
+never changed or deleted: audit trails, access logs, gateway callbacks.
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnly(models.Model):
+    """Rows are inserted and never changed or deleted: `save()` of a stored row and `delete()` raise
+    what `append_only_refusal()` returns, so forms, the admin and services all meet the same refusal.
+
+    Each model keeps its own words: set `changed_message`, `deleted_message` and `refusal_code`
+    (a `ValidationError`), or override `append_only_refusal` for another exception. Bulk
+    `QuerySet.update()`/`delete()` are refused too only when the model's manager is
+    `AppendOnlyQuerySet.as_manager()`. Deleting a parent row still cascades: Django's collector
+    deletes related rows without calling their `delete()`.
+    """
+
+    changed_message = _("This record is never changed.")
+    deleted_message = _("This record is never deleted.")
+    refusal_code = "immutable"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def append_only_refusal(cls, changed: bool) -> Exception:
+        """The error for a change (`changed`) or a deletion of a row of this model."""
+        return ValidationError(cls.changed_message if changed else cls.deleted_message, code=cls.refusal_code)
+
+    def save(self, *args, **kwargs):
+        # A row without a primary key is inserted: appending is what the model is for.
+        if self.pk is not None and not self._state.adding:
+            raise self.append_only_refusal(changed=True)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.append_only_refusal(changed=False)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk `update()` and `delete()` of an `AppendOnly` model, with the model's refusal."""
+
+    def update(self, **kwargs):
+        raise self.model.append_only_refusal(changed=True)
+
+    def delete(self):
+        raise self.model.append_only_refusal(changed=False)
 
 
 class IdempotencyRecord(models.Model):

@@ -14,9 +14,10 @@ file of a dossier (a document or the result) opened by an officer, appended and 
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import AppendOnly
 
 
 class Source(models.TextChoices):
@@ -130,7 +131,7 @@ class DraftFile(models.Model):
         ]
 
 
-class DocumentOpening(models.Model):
+class DocumentOpening(AppendOnly):
     """An officer opened a file of a dossier: who, when, which file of which dossier, from where.
     Appended when the file is served and never changed or deleted (Decree 13/2023)."""
 
@@ -155,6 +156,10 @@ class DocumentOpening(models.Model):
     file_name = models.CharField(_("stored file"), max_length=255)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
+    changed_message = _("The access log is never changed.")
+    deleted_message = _("The access log is never deleted.")
+    refusal_code = "log_immutable"
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("document opening")
@@ -162,11 +167,3 @@ class DocumentOpening(models.Model):
 
     def __str__(self):
         return f"{self.dossier_code} {self.document_name} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("The access log is never changed."), code="log_immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The access log is never deleted."), code="log_immutable")

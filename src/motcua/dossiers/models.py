@@ -13,11 +13,11 @@ than all its inserts together (docs/performance.md); referenced rows are never d
 (catalogue versions, agencies and users are retired, not removed).
 """
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.core.models import AppendOnly
 from motcua.organization.models import AdministrativeLevel, Agency, ServicePoint
 
 
@@ -354,7 +354,7 @@ class Pause(models.Model):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnly):
     """One action on a dossier, appended and never changed."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier"))
@@ -368,6 +368,10 @@ class DossierEvent(models.Model):
     to_status = models.PositiveSmallIntegerField(_("to status"), choices=Status.choices, null=True, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
 
+    changed_message = _("Dossier events are never changed.")
+    deleted_message = _("Dossier events are never deleted.")
+    refusal_code = "event_immutable"
+
     class Meta:
         ordering = ["dossier", "at", "pk"]
         verbose_name = _("dossier event")
@@ -375,11 +379,3 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Dossier events are never changed."), code="event_immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Dossier events are never deleted."), code="event_immutable")

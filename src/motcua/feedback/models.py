@@ -5,12 +5,12 @@ Write these models only through `ratings.py` (ratings) and `services.py` (feedba
 working-day deadlines) live there. `FeedbackEvent` is append-only.
 """
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Procedure
+from motcua.core.models import AppendOnly
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency, Counter
 
@@ -200,7 +200,7 @@ class Feedback(models.Model):
         return self.state in OPEN_STATES
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AppendOnly):
     """One action on a piece of feedback, appended and never changed (the audit trail)."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events", verbose_name=_("feedback"))
@@ -214,6 +214,10 @@ class FeedbackEvent(models.Model):
     to_state = models.CharField(_("to state"), max_length=12, choices=State.choices, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
 
+    changed_message = _("Feedback events are never changed.")
+    deleted_message = _("Feedback events are never deleted.")
+    refusal_code = "event_immutable"
+
     class Meta:
         ordering = ["feedback", "at", "pk"]
         verbose_name = _("feedback event")
@@ -221,14 +225,6 @@ class FeedbackEvent(models.Model):
 
     def __str__(self):
         return f"{self.feedback_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Feedback events are never changed."), code="event_immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Feedback events are never deleted."), code="event_immutable")
 
 
 class CounterDevice(models.Model):

@@ -18,21 +18,19 @@ from motcua.organization.access import staff_required
 from motcua.organization.models import Agency
 from motcua.organization.permissions import agencies_for
 
-from . import devices, selectors, services
+from . import devices, selectors, services, transitions
 from .errors import FeedbackError
 from .forms import AnswerForm, InfoRequestForm, OfficerFeedbackForm, PeriodForm, PublishForm, ReasonForm, RouteForm
 from .models import FeedbackChannel, State
 
 ACTIONS = {
-    # action: (form class, allowed states, service call)
-    "route": (RouteForm, services.OPEN_STATES,
-              lambda user, fb, d: services.route(user, fb, agency=d["agency"], note=d["note"])),
-    "accept": (None, (State.RECEIVED,), lambda user, fb, d: services.accept(user, fb)),
-    "refuse": (ReasonForm, services.OPEN_STATES, lambda user, fb, d: services.refuse(user, fb, reason=d["reason"])),
-    "request_info": (InfoRequestForm, (State.RECEIVED, State.IN_PROGRESS),
-                     lambda user, fb, d: services.request_info(user, fb, request=d["request"])),
-    "answer": (AnswerForm, services.OPEN_STATES, lambda user, fb, d: services.answer(user, fb, text=d["text"])),
-    "publish": (PublishForm, (State.ANSWERED,), lambda user, fb, d: services.publish(user, fb, **d)),
+    # action of transitions.TRANSITIONS: (form class, service call)
+    "route": (RouteForm, lambda user, fb, d: services.route(user, fb, agency=d["agency"], note=d["note"])),
+    "accept": (None, lambda user, fb, d: services.accept(user, fb)),
+    "refuse": (ReasonForm, lambda user, fb, d: services.refuse(user, fb, reason=d["reason"])),
+    "request_info": (InfoRequestForm, lambda user, fb, d: services.request_info(user, fb, request=d["request"])),
+    "answer": (AnswerForm, lambda user, fb, d: services.answer(user, fb, text=d["text"])),
+    "publish": (PublishForm, lambda user, fb, d: services.publish(user, fb, **d)),
 }
 DONE = {
     "route": gettext_lazy("Feedback routed."), "accept": gettext_lazy("Feedback taken up."),
@@ -103,8 +101,8 @@ def _action_forms(user, feedback, bound=None):
     forms = {}
     if not services.can_handle(user, feedback):
         return forms
-    for name, (form_class, states, _call) in ACTIONS.items():
-        if feedback.state not in states:
+    for name, (form_class, _call) in ACTIONS.items():
+        if not transitions.is_allowed(name, feedback.state):
             continue
         if name == "request_info" and (feedback.is_anonymous or not (feedback.sender_phone or feedback.sender_email)):
             continue
@@ -144,7 +142,7 @@ def feedback_action(request, code, action):
     feedback = _visible_or_404(request, code)
     if action not in ACTIONS:
         raise Http404
-    form_class, _states, call = ACTIONS[action]
+    form_class, call = ACTIONS[action]
     form = form_class(request.POST, prefix=action) if form_class else None
     if form is not None and action == "route":
         form.fields["agency"].queryset = _agencies_for_routing(request.user)

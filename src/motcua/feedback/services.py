@@ -1,11 +1,9 @@
 """Feedback and recommendations (phản ánh, kiến nghị): one function per state change.
 
-Each function runs in one transaction, locks the row, checks the state and the actor, updates
-the row and appends a `FeedbackEvent` (the audit trail). Refusals raise `FeedbackError`.
-
-States:  received -> in_progress (route) -> answered (answer) -> published (publish)
-         received / in_progress -> needs_info (request_info) -> in_progress (provide_info)
-         received / in_progress / needs_info -> refused (refuse)
+Each function runs in one transaction, locks the row, checks the state and the actor against the
+table in `transitions.py` (which also gives the resulting state), updates the row and appends a
+`FeedbackEvent` (the audit trail) whose kind is the table's action. Refusals raise `FeedbackError`.
+No function compares states itself: the table is the only place that says what may happen when.
 
 Deadlines (DOMAIN.md section 7), in working days of the legal calendar from receipt: refuse within
 2, ask for more information within 5, resolve within 15; publish within 2 after the answer. An
@@ -35,9 +33,9 @@ from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency, Role
 from motcua.organization.permissions import active_assignments, agencies_for
 
-from . import conf
+from . import conf, transitions
 from .errors import FeedbackError
-from .models import Feedback, FeedbackChannel, FeedbackEvent, Level, OPEN_STATES, State, SubjectKind
+from .models import Feedback, FeedbackChannel, FeedbackEvent, Level, State, SubjectKind
 from .text import clean_text, scrub_personal_data
 
 REFUSE_WITHIN = 2
@@ -72,9 +70,14 @@ def can_handle(user, feedback: Feedback) -> bool:
     return feedback.agency_id is not None and feedback.agency_id in handler_agency_ids(user)
 
 
-def _require_handler(user, feedback: Feedback) -> None:
-    if not can_handle(user, feedback):
+def _authorise(action: str, user, feedback: Feedback | None = None) -> None:
+    """Refuse `user` unless they are who the table names for `action` (the sender, anyone and the
+    system have no account to check: the tracking code, the throttle and the scheduler stand in)."""
+    actor = transitions.transition_for(action).actor
+    if actor == transitions.HANDLER and not can_handle(user, feedback):
         raise FeedbackError("forbidden", _("You may not handle this feedback."))
+    if actor == transitions.OFFICER and not is_staff_member(user):
+        raise FeedbackError("forbidden", _("Only officers log feedback."))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -119,17 +122,33 @@ def _event(feedback: Feedback, kind: str, actor, at, from_state: str = "", paylo
     )
 
 
-def _locked(feedback: Feedback, allowed_states) -> Feedback:
+def _locked(feedback: Feedback, action: str, user) -> Feedback:
+    """The feedback's row, locked, if the table allows `action` from its current state and by `user`."""
     row = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
     if row is None:
         raise FeedbackError("not_found", _("No such feedback."))
-    if row.state not in allowed_states:
+    if not transitions.is_allowed(action, row.state):
         raise FeedbackError(
             "not_allowed",
             _("This action is not possible in the state: %(state)s.")
             % {"state": State(row.state).label},
         )
+    _authorise(action, user, row)
     return row
+
+
+def _flag_if_late(row: Feedback, now, due) -> bool:
+    """An action after its deadline still goes through and flags the feedback overdue."""
+    late = due is not None and now > due
+    row.is_overdue = row.is_overdue or late
+    return late
+
+
+def _move(row: Feedback, action: str) -> str:
+    """Put `row` in the state the table gives for `action`; returns the state before."""
+    before = row.state
+    row.state = transitions.target_state(action, before)
+    return before
 
 
 def _required_text(value, message, max_length=5000, label=None) -> str:
@@ -194,12 +213,12 @@ def _sender(is_anonymous, name, phone, email, address, *, contact_required: bool
     return {"sender_name": name, "sender_phone": phone, "sender_email": email, "sender_address": address}
 
 
-def _create(*, channel, subject_kind, title, content, sender: dict, is_anonymous, dossier, procedure, officer,
+def _create(action, *, channel, subject_kind, title, content, sender: dict, is_anonymous, dossier, procedure, officer,
             agency, received_at, submitted_by=None, logged_by=None, key="") -> Feedback:
     fields = dict(
         channel=channel, subject_kind=subject_kind, dossier=dossier, procedure=procedure, officer=officer,
         title=title, content=content, is_anonymous=is_anonymous, submitted_by=submitted_by, logged_by=logged_by,
-        client_key=key, state=State.RECEIVED, agency=agency, received_at=received_at, **sender,
+        client_key=key, state=transitions.target_state(action, transitions.NONE), agency=agency, received_at=received_at, **sender,
         **deadlines(received_at),
     )
     for _attempt in range(5):
@@ -242,7 +261,7 @@ def submit_from_portal(*, subject_kind: str, content: str, title: str = "", is_a
                     % {"n": conf.portal_max_per_hour()},
                 )
         feedback = _create(
-            channel=FeedbackChannel.PORTAL, subject_kind=subject_kind, title=_title(title, content), content=content,
+            "submit", channel=FeedbackChannel.PORTAL, subject_kind=subject_kind, title=_title(title, content), content=content,
             sender=sender, is_anonymous=is_anonymous, dossier=dossier, procedure=procedure, officer=officer,
             agency=_agency_from_refs(dossier, procedure, officer), received_at=now,
             submitted_by=user if getattr(user, "is_authenticated", False) else None, key=key,
@@ -259,8 +278,7 @@ def log_by_officer(actor, *, channel: str, subject_kind: str, content: str, titl
                    received_at: datetime.datetime | None = None) -> Feedback:
     """Feedback that came by letter, hotline, in person or from the national portal, typed in by an
     officer. The deadlines count from `received_at` (when it came in, e.g. the letter's date)."""
-    if not is_staff_member(actor):
-        raise FeedbackError("forbidden", _("Only officers log feedback."))
+    _authorise("log", actor)
     if channel not in FeedbackChannel.values or channel == FeedbackChannel.PORTAL:
         raise FeedbackError("invalid", _("Choose the channel the feedback came by."))
     now = received_at or timezone.now()
@@ -273,7 +291,7 @@ def log_by_officer(actor, *, channel: str, subject_kind: str, content: str, titl
         raise FeedbackError("forbidden", _("You may not assign feedback to that agency."))
     with transaction.atomic():
         feedback = _create(
-            channel=channel, subject_kind=subject_kind, title=_title(title, content), content=content, sender=sender,
+            "log", channel=channel, subject_kind=subject_kind, title=_title(title, content), content=content, sender=sender,
             is_anonymous=is_anonymous, dossier=dossier, procedure=procedure, officer=officer,
             agency=agency or _agency_from_refs(dossier, procedure, officer), received_at=now, logged_by=actor,
         )
@@ -290,15 +308,12 @@ def route(actor, feedback: Feedback, *, agency: Agency, note: str = "", at=None)
     it forwarding it on)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, OPEN_STATES)
-        _require_handler(actor, row)
+        row = _locked(feedback, "route", actor)
         if agency is None:
             raise FeedbackError("invalid", _("Choose the responsible agency."))
-        before = row.state
+        before = _move(row, "route")
         previous_agency = row.agency_id
         row.agency = agency
-        if row.state == State.RECEIVED:
-            row.state = State.IN_PROGRESS
         row.save(update_fields=["agency", "state", "updated_at"])
         _event(row, "route", actor, now, before, {"from_agency": previous_agency, "to_agency": agency.pk,
                                                  "note": clean_text(note, 500)})
@@ -309,13 +324,12 @@ def accept(actor, feedback: Feedback, *, at=None) -> Feedback:
     """The responsible agency takes the feedback up (received -> in progress)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, (State.RECEIVED,))
-        _require_handler(actor, row)
+        row = _locked(feedback, "accept", actor)
         if row.agency_id is None:
             raise FeedbackError("invalid", _("Route the feedback to an agency first."))
-        row.state = State.IN_PROGRESS
+        before = _move(row, "accept")
         row.save(update_fields=["state", "updated_at"])
-        _event(row, "accept", actor, now, State.RECEIVED)
+        _event(row, "accept", actor, now, before)
     return row
 
 
@@ -324,11 +338,9 @@ def refuse(actor, feedback: Feedback, *, reason: str, at=None) -> Feedback:
     now = at or timezone.now()
     reason = _required_text(reason, _("Give the reason for refusing."), 2000)
     with transaction.atomic():
-        row = _locked(feedback, OPEN_STATES)
-        _require_handler(actor, row)
-        before, late = row.state, now > row.refuse_due_at
-        row.state, row.refusal_reason = State.REFUSED, reason
-        row.is_overdue = row.is_overdue or late
+        row = _locked(feedback, "refuse", actor)
+        before, late = _move(row, "refuse"), _flag_if_late(row, now, row.refuse_due_at)
+        row.refusal_reason = reason
         row.save(update_fields=["state", "refusal_reason", "is_overdue", "updated_at"])
         _event(row, "refuse", actor, now, before, {"reason": reason, "late": late})
     _notify_sender_after_commit(row, "feedback_refused")
@@ -340,13 +352,11 @@ def request_info(actor, feedback: Feedback, *, request: str, at=None) -> Feedbac
     now = at or timezone.now()
     request = _required_text(request, _("Say what information is needed."), 2000)
     with transaction.atomic():
-        row = _locked(feedback, (State.RECEIVED, State.IN_PROGRESS))
-        _require_handler(actor, row)
+        row = _locked(feedback, "request_info", actor)
         if row.is_anonymous or not (row.sender_phone or row.sender_email):
             raise FeedbackError("not_allowed", _("The sender left no contact; nobody can be asked."))
-        before, late = row.state, now > row.info_due_at
-        row.state, row.info_request = State.NEEDS_INFO, request
-        row.is_overdue = row.is_overdue or late
+        before, late = _move(row, "request_info"), _flag_if_late(row, now, row.info_due_at)
+        row.info_request = request
         row.save(update_fields=["state", "info_request", "is_overdue", "updated_at"])
         _event(row, "request_info", actor, now, before, {"request": request, "late": late})
     _notify_sender_after_commit(row, "feedback_info_requested")
@@ -358,13 +368,13 @@ def provide_info(feedback: Feedback, *, text: str, user=None, at=None) -> Feedba
     now = at or timezone.now()
     text = _required_text(text, _("Write the information asked for."), 3000)
     with transaction.atomic():
-        row = _locked(feedback, (State.NEEDS_INFO,))
-        row.state = State.IN_PROGRESS
+        row = _locked(feedback, "provide_info", user)
+        before = _move(row, "provide_info")
         # Appended below the original with its date, so the officer reads one text.
         row.content = f"{row.content}\n\n[{timezone.localtime(now):%d/%m/%Y %H:%M}] {text}"
         row.save(update_fields=["state", "content", "updated_at"])
-        _event(row, "provide_info", user if getattr(user, "is_authenticated", False) else None, now,
-               State.NEEDS_INFO, {"text": text})
+        _event(row, "provide_info", user if getattr(user, "is_authenticated", False) else None, now, before,
+               {"text": text})
     return row
 
 
@@ -373,15 +383,13 @@ def answer(actor, feedback: Feedback, *, text: str, at=None) -> Feedback:
     now = at or timezone.now()
     text = _required_text(text, _("Write the answer."), 10000)
     with transaction.atomic():
-        row = _locked(feedback, OPEN_STATES)
-        _require_handler(actor, row)
+        row = _locked(feedback, "answer", actor)
         if row.agency_id is None:
             raise FeedbackError("invalid", _("Route the feedback to an agency first."))
-        before, late = row.state, now > row.resolve_due_at
-        row.state, row.answer, row.answered_by, row.answered_at = State.ANSWERED, text, actor, now
+        before, late = _move(row, "answer"), _flag_if_late(row, now, row.resolve_due_at)
+        row.answer, row.answered_by, row.answered_at = text, actor, now
         with calendar_covered():
             row.publish_due_at = legal_calendar().add(now, PUBLISH_WITHIN, "working_days")
-        row.is_overdue = row.is_overdue or late
         row.save(update_fields=["state", "answer", "answered_by", "answered_at", "publish_due_at", "is_overdue",
                                 "updated_at"])
         _event(row, "answer", actor, now, before, {"late": late})
@@ -402,20 +410,16 @@ def publish(actor, feedback: Feedback, *, question: str = "", answer_text: str =
     originals) are masked again (sender's and applicant's names, e-mails, phone and ID numbers)."""
     now = at or timezone.now()
     with transaction.atomic():
-        row = _locked(feedback, (State.ANSWERED,))
-        _require_handler(actor, row)
+        row = _locked(feedback, "publish", actor)
         default_q, default_a = public_texts(row)
         names = [row.sender_name] + ([row.dossier.applicant_name, row.dossier.owner_name] if row.dossier_id else [])
         question = scrub_personal_data(clean_text(question, 5000), names) or default_q
         answer_text = scrub_personal_data(clean_text(answer_text, 10000), names) or default_a
-        late = row.publish_due_at is not None and now > row.publish_due_at
-        row.state, row.public_question, row.public_answer, row.published_at = (
-            State.PUBLISHED, question, answer_text, now,
-        )
-        row.is_overdue = row.is_overdue or late
+        before, late = _move(row, "publish"), _flag_if_late(row, now, row.publish_due_at)
+        row.public_question, row.public_answer, row.published_at = question, answer_text, now
         row.save(update_fields=["state", "public_question", "public_answer", "published_at", "is_overdue",
                                 "updated_at"])
-        _event(row, "publish", actor, now, State.ANSWERED, {"late": late})
+        _event(row, "publish", actor, now, before, {"late": late})
     return row
 
 
@@ -425,13 +429,14 @@ def rate_answer(feedback: Feedback, *, level: str, comment: str = "", user=None,
     if level not in Level.values:
         raise FeedbackError("invalid", _("Choose very satisfied, satisfied or dissatisfied."))
     with transaction.atomic():
-        row = _locked(feedback, (State.ANSWERED, State.PUBLISHED))
+        row = _locked(feedback, "rate_answer", user)
         if row.answer_rating:
             raise FeedbackError("not_allowed", _("The answer has already been rated."))
         row.answer_rating, row.answer_rating_comment = level, clean_text(comment, 2000, _("Comment"))
         row.answer_rated_at = now
+        before = _move(row, "rate_answer")
         row.save(update_fields=["answer_rating", "answer_rating_comment", "answer_rated_at", "updated_at"])
-        _event(row, "rate_answer", user if getattr(user, "is_authenticated", False) else None, now, row.state,
+        _event(row, "rate_answer", user if getattr(user, "is_authenticated", False) else None, now, before,
                {"level": level})
     return row
 
@@ -440,18 +445,20 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
     """Flag open feedback past its resolution deadline (once each); returns how many were flagged."""
     now = now or timezone.now()
     flagged = 0
-    ids = list(
-        Feedback.objects.filter(state__in=OPEN_STATES, resolve_due_at__lt=now, is_overdue=False)
-        .values_list("pk", flat=True)[:5000]
+    flaggable = Feedback.objects.filter(
+        state__in=transitions.from_states("overdue"), resolve_due_at__lt=now, is_overdue=False
     )
+    ids = list(flaggable.values_list("pk", flat=True)[:5000])
     for pk in ids:
         with transaction.atomic():
-            row = Feedback.objects.select_for_update().filter(pk=pk, is_overdue=False).first()
+            # Checked again under the lock: answered or refused meanwhile is not flagged.
+            row = flaggable.select_for_update().filter(pk=pk).first()
             if row is None:
                 continue
+            before = _move(row, "overdue")
             row.is_overdue = True
             row.save(update_fields=["is_overdue", "updated_at"])
-            _event(row, "overdue", None, now, row.state, {"resolve_due_at": row.resolve_due_at.isoformat()})
+            _event(row, "overdue", None, now, before, {"resolve_due_at": row.resolve_due_at.isoformat()})
             flagged += 1
     return flagged
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from motcua.core.models import AppendOnly, AppendOnlyQuerySet
+
 
 class ValidityQuerySet(models.QuerySet):
     def valid_on(self, day):
@@ -430,15 +432,7 @@ class CounterAssignment(Validity):
             raise ValidationError({"agency": _("This counter does not serve the chosen agency.")})
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The access audit log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The access audit log is append-only.")
-
-
-class AccessAuditEntry(models.Model):
+class AccessAuditEntry(AppendOnly):
     """One change of somebody's access, or one lookup in the population register: who, when, from
     which page, what before and after. Append-only: rows are written by `organization.audit` and
     never changed or deleted (the model, its queryset and the admin refuse it)."""
@@ -489,10 +483,6 @@ class AccessAuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.get_kind_display()} {self.object_label}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The access audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The access audit log is append-only.")
+    @classmethod
+    def append_only_refusal(cls, changed: bool) -> Exception:
+        return PermissionError("The access audit log is append-only.")

@@ -10,11 +10,11 @@ send to a gateway to settle an order whose IPN never came (what we sent and what
 on its pages), the stand-in for the gateway's database that its status query answers from.
 """
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.models import AppendOnly
 from motcua.dossiers.models import Dossier
 
 
@@ -72,7 +72,7 @@ class Payment(models.Model):
         return f"{self.order_ref} {self.amount:,} đ ({self.get_status_display()})"
 
 
-class GatewayCallback(models.Model):
+class GatewayCallback(AppendOnly):
     class Kind(models.TextChoices):
         IPN = "ipn", _("Server-to-server notification (IPN)")
         RETURN = "return", _("Browser return")
@@ -94,6 +94,10 @@ class GatewayCallback(models.Model):
     remote_addr = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
+    changed_message = _("Gateway callbacks are never changed.")
+    deleted_message = _("Gateway callbacks are never deleted.")
+    refusal_code = "immutable"
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("gateway callback")
@@ -101,14 +105,6 @@ class GatewayCallback(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.kind} {self.order_ref} -> {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Gateway callbacks are never changed."), code="immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Gateway callbacks are never deleted."), code="immutable")
 
 
 class SimulatedTransaction(models.Model):
