@@ -1,1 +1,11 @@
-from .base import Gateway, GatewayResult, get_gateway, register, registered  # noqa: F401
+from .base import (  # noqa: F401
+    GATEWAYS,
+    Gateway,
+    GatewayResult,
+    IpnAnswer,
+    IpnOutcome,
+    UnknownPlugin,
+    get_gateway,
+    register,
+    registered,
+)
