@@ -1,10 +1,11 @@
+from motcua.core.registry import UnknownPlugin  # noqa: F401
+
 from .base import (  # noqa: F401
     GATEWAYS,
     Gateway,
     GatewayResult,
     IpnAnswer,
     IpnOutcome,
-    UnknownPlugin,
     get_gateway,
     register,
     registered,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.registry import Registry, UnknownPlugin
+from motcua.core.registry import Registry
 
 from .. import conf
 
