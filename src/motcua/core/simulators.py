@@ -8,7 +8,8 @@ future postal, signing or national-service simulator) run only where explicitly 
   application starts (`warn_at_start`).
 
 Every plugin selection calls `require_simulators_allowed(kind, name)` before handing out a
-simulator: it raises `ImproperlyConfigured` otherwise. Defaults follow the same rule
+simulator (`core.registry.Registry.get` does, for every plugin marked `simulator = True`): it
+raises `ImproperlyConfigured` otherwise. Defaults follow the same rule
 (`simulators_allowed()`): the simulator where allowed, the real service otherwise. The system
 check `motcua.E010` (`core/checks.py`) reports every simulator the settings select when they may
 not run.

@@ -271,16 +271,18 @@ def _action_kwargs(action: str, data: dict) -> dict:
     return v  # accept_online, start_processing
 
 
-def _record_payment(user, dossier, data: dict) -> None:
+def _record_payment(user, dossier, data: dict, version: int) -> None:
     """A payment taken at the counter (amount, method cash/card/transfer, receipt_number): through
     the payments app, as on the counter payment page, so that it has its payment row (receipt,
-    reconciliation) and resumes a dossier waiting for exactly this amount."""
+    reconciliation) and resumes a dossier waiting for exactly this amount. The version is
+    compared there, with the dossier's row locked."""
     from motcua.payments import services as payments  # the payments app builds on this one
 
     if data.get("amount") is None:
         raise DossierActionError("invalid", _("Give the amount paid."))
     try:
-        payments.record_counter_payment(user, dossier, data["amount"], data["method"], data["receipt_number"])
+        payments.record_counter_payment(user, dossier, data["amount"], data["method"], data["receipt_number"],
+                                        expected_version=version)
     except payments.PaymentError as exc:
         raise DossierActionError(exc.code, exc.messages[0]) from None
 
@@ -415,12 +417,7 @@ class DossierAction(APIView):
         try:
             version = shown_version(request, serializer.validated_data)
             if action == "record_payment":
-                if version != dossier.version:
-                    raise DossierActionError("stale", _(
-                        "Someone else has acted on dossier %(code)s in the meantime (it is now: %(status)s). "
-                        "Reload the page and try again.") % {"code": dossier.code,
-                                                             "status": dossier.get_status_display()})
-                _record_payment(request.user, dossier, serializer.validated_data)
+                _record_payment(request.user, dossier, serializer.validated_data, version)
             else:
                 kwargs = {**_action_kwargs(action, serializer.validated_data), "expected_version": version}
                 dossier = getattr(services, action)(request.user, dossier, **kwargs)

@@ -1,4 +1,5 @@
-"""Delivery providers: plugins behind a registry, chosen per channel by name.
+"""Delivery providers: plugins in a registry (`PROVIDERS`, a `core.registry.Registry`), chosen
+per channel by name.
 
 A provider implements `send(message) -> provider_message_id`. It raises `TemporaryFailure` for
 what may succeed later (network, gateway 5xx: the task retries with backoff) and
@@ -20,6 +21,8 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
+
+from motcua.core.registry import Registry
 
 from .phones import InvalidPhone, normalize_mobile
 
@@ -45,28 +48,15 @@ class Provider:
         raise NotImplementedError
 
 
-_registry: dict[str, type[Provider]] = {}
-
-
-def register(cls: type[Provider]) -> type[Provider]:
-    _registry[cls.name] = cls
-    return cls
+PROVIDERS: Registry[type[Provider]] = Registry(
+    "notification provider", setting="MOTCUA_SMS_PROVIDER / MOTCUA_EMAIL_PROVIDER", unknown=PermanentFailure)
+register = PROVIDERS.register
 
 
 def get_provider(name: str) -> Provider:
-    try:
-        cls = _registry[name]
-    except KeyError:
-        raise PermanentFailure(f"unknown notification provider {name!r}") from None
-    if cls.simulator:
-        from motcua.core.simulators import require_simulators_allowed
-
-        require_simulators_allowed("notification provider", name)
-    return cls()
-
-
-def registered() -> list[str]:
-    return sorted(_registry)
+    """An unknown name is a `PermanentFailure` (the message is not retried); a simulator where
+    simulators may not run is ImproperlyConfigured."""
+    return PROVIDERS.get(name)()
 
 
 # The real provider of each channel, the default where simulators may not run.
@@ -88,7 +78,7 @@ def selected_simulators() -> list[tuple[str, str]]:
     found = []
     for channel in ("sms", "email"):
         name = provider_name_for(channel)
-        if name in _registry and _registry[name].simulator:
+        if PROVIDERS.is_simulator(name):
             found.append((f"{channel} provider", name))
     return found
 

@@ -86,12 +86,11 @@ def simulator_enabled() -> bool:
 
 def selected_simulators() -> list[tuple[str, str]]:
     """For the system check (core/checks.py): the payment simulators the settings select."""
-    from .gateways import registered
+    from .gateways import GATEWAYS
 
     found = []
-    gateway = registered().get(default_gateway())
-    if gateway is not None and gateway.simulator:
-        found.append(("payment gateway", gateway.name))
+    if GATEWAYS.is_simulator(default_gateway()):
+        found.append(("payment gateway", default_gateway()))
     if simulator_flag() and not found:
         found.append(("payment gateway", "vnpay_simulator (PAYMENT_SIMULATOR_ENABLED)"))
     return found

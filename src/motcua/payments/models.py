@@ -109,8 +109,8 @@ class GatewayCallback(AppendOnly):
 
 class SimulatedTransaction(models.Model):
     """The gateway simulator's ledger: one row per order the citizen paid, cancelled or failed on
-    the simulator's pages. Written only by `simulator_views`; our payment code never reads it (it
-    asks the simulator over its query API, as it would ask VNPay)."""
+    the simulator's pages. Written only by `gateways/simulator/ledger.py`; our payment code never
+    reads it (it asks the simulator over its query API, as it would ask VNPay)."""
 
     tmn_code = models.CharField(_("merchant code"), max_length=20)
     order_ref = models.CharField(_("order reference"), max_length=100)

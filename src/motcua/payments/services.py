@@ -11,6 +11,10 @@ order's status and a verified final answer goes through the same code path as a 
 
 A paid online payment is given back by `refund_payment`: the refund is reserved with the rows
 locked, the gateway is asked without a lock, and its verified answer settles the `Refund`.
+
+Nothing here knows a gateway's parameter names or answer codes: a gateway reads its callbacks and
+answers into a neutral `GatewayResult` and says the service's `IpnOutcome` in its own codes
+(`gateways/base.py`).
 """
 from __future__ import annotations
 
@@ -30,23 +34,15 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.transitions import PAYMENT_GATEWAY, is_allowed
 
 from . import conf
-from .gateways import get_gateway
-from .gateways.base import GatewayResult, OrderQuery, OrderRequest
-from .gateways.vnpay import (
-    IPN_ALREADY_CONFIRMED,
-    IPN_INVALID_AMOUNT,
-    IPN_INVALID_SIGNATURE,
-    IPN_OK,
-    IPN_ORDER_NOT_FOUND,
-    IPN_UNKNOWN_ERROR,
-)
+from .gateways import UnknownPlugin, get_gateway
+from .gateways.base import GatewayResult, IpnOutcome, OrderQuery, OrderRequest
 from .models import COUNTER_METHODS, GatewayCallback, Method, Payment, PaymentStatus, Refund, RefundStatus
 
 logger = logging.getLogger(__name__)
 
 # The most a single dossier payment may be: a guard against typing errors (an extra zero).
 MAX_PAYMENT = 10_000_000_000
-# An order the gateway still has no payment for is closed this long after its vnp_ExpireDate
+# An order the gateway still has no payment for is closed this long after its expiry
 # (a payment finishing at the bank at the last moment, clocks that differ a little).
 EXPIRY_GRACE = datetime.timedelta(minutes=15)
 # Orders replaced by a newer one are asked about (lost notification of a second tab) this long.
@@ -58,7 +54,7 @@ PAYABLE_STATUSES = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITI
 
 
 class PaymentError(ValidationError):
-    """A refused payment. `code`: invalid, nothing_owed, too_much, not_found, forbidden."""
+    """A refused payment. `code`: invalid, nothing_owed, too_much, not_found, forbidden, stale."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message, code=code)
@@ -101,7 +97,8 @@ def system_actor():
 
 
 def new_order_ref(prefix: str = "TT") -> str:
-    """Unique, alphanumeric, short enough for vnp_TxnRef: TT + local time + 8 random hex."""
+    """Unique, alphanumeric, short enough for a gateway's order reference (22 characters):
+    TT + local time + 8 random hex."""
     return f"{prefix}{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
 
@@ -148,9 +145,12 @@ def _clean_amount(value) -> int:
 
 
 @transaction.atomic
-def record_counter_payment(actor, dossier, amount, method: str, receipt_number: str, *, at=None) -> Payment:
+def record_counter_payment(actor, dossier, amount, method: str, receipt_number: str, *, at=None,
+                           expected_version: int | None = None) -> Payment:
     """An officer takes cash, a card or a transfer at the counter, with the receipt number.
-    `at`: the moment it was paid (now by default; the demo loader records past days)."""
+    `at`: the moment it was paid (now by default; the demo loader records past days).
+    `expected_version`: the dossier's version the officer saw (the API's optimistic locking);
+    compared with the locked row, so an action committed meanwhile makes it `stale`."""
     if method not in COUNTER_METHODS:
         raise PaymentError("invalid", _("Choose cash, card or bank transfer."))
     receipt_number = (receipt_number or "").strip()
@@ -158,9 +158,12 @@ def record_counter_payment(actor, dossier, amount, method: str, receipt_number: 
         raise PaymentError("invalid", _("Give the number of the receipt handed to the applicant."))
     amount = _clean_amount(amount)
     row = _lock_dossier(dossier)
-    allowed = dossier_services.agency_ids_with(actor, "dossier.receive")
-    if not allowed & {row.receiving_agency_id, row.current_agency_id or row.competent_agency_id}:
+    if not _may_take_payments(actor, row):
         raise PaymentError("forbidden", _("You do not take payments for the agency of this dossier."))
+    if expected_version is not None and int(expected_version) != row.version:
+        raise PaymentError("stale", _(
+            "Someone else has acted on dossier %(code)s in the meantime (it is now: %(status)s). "
+            "Reload the page and try again.") % {"code": row.code, "status": row.get_status_display()})
     if row.status not in PAYABLE_STATUSES:
         raise PaymentError("invalid", _("This dossier is closed; no payment can be recorded for it."))
     remaining = owed(row)
@@ -212,46 +215,53 @@ def start_online_payment(dossier, *, return_url: str, client_ip: str = "", gatew
 def handle_ipn(gateway_name: str, params: dict, remote_addr: str | None = None) -> dict:
     """The gateway's server tells us the result of an order: the truth about a payment.
 
-    Returns the answer body for the gateway. Every call is logged; a wrong signature, an unknown
-    order, a changed amount or a replay changes nothing.
+    Returns the answer body for the gateway, in its own codes (`Gateway.ipn_answer`). Every call
+    is logged; a wrong signature, an unknown order, a changed amount or a replay changes nothing.
     """
     gateway = get_gateway(gateway_name)
     params = {k: str(v) for k, v in params.items()}
+    order_ref = ""
     try:
+        result = gateway.parse_callback(params)
+        order_ref = result.order_ref
         with transaction.atomic():
-            code, message, payment, reason, valid = _process_ipn(gateway, params)
-            _log(gateway.name, GatewayCallback.Kind.IPN, params, valid, code, reason, payment, remote_addr)
+            outcome, payment, reason = _process_ipn(gateway, result)
+            answer = gateway.ipn_answer(outcome)
+            _log(gateway.name, GatewayCallback.Kind.IPN, params, result.signature_valid, answer.code, reason,
+                 payment, remote_addr, order_ref=order_ref)
     except Exception:  # the gateway must get an answer; we keep the evidence
         logger.exception("IPN from %s failed", gateway.name)
-        code, message = IPN_UNKNOWN_ERROR
-        _log(gateway.name, GatewayCallback.Kind.IPN, params, False, code, "internal error", None, remote_addr)
-    return gateway.ipn_response(code, message)
+        answer = gateway.ipn_answer(IpnOutcome.UNKNOWN_ERROR)
+        _log(gateway.name, GatewayCallback.Kind.IPN, params, False, answer.code, "internal error", None, remote_addr,
+             order_ref=order_ref)
+    return answer.body
 
 
-def _process_ipn(gateway, params):
-    result = gateway.parse_callback(params)
+def _process_ipn(gateway, result: GatewayResult) -> tuple[IpnOutcome, Payment | None, str]:
+    """(outcome, payment, reason for the log) of a callback the gateway has read."""
     if not result.signature_valid:
-        return (*IPN_INVALID_SIGNATURE, None, "wrong signature", False)
+        return IpnOutcome.INVALID_SIGNATURE, None, "wrong signature"
     found = Payment.objects.filter(order_ref=result.order_ref, gateway=gateway.name).values_list(
         "pk", "dossier_id").first()
     if found is None:
-        return (*IPN_ORDER_NOT_FOUND, None, "unknown order", True)
+        return IpnOutcome.ORDER_NOT_FOUND, None, "unknown order"
     # Lock the dossier before the payment, in the same order as the other commands (no deadlock);
     # a replayed IPN waits here and then sees the payment already paid.
     row = _lock_dossier(found[1])
     payment = Payment.objects.select_for_update().get(pk=found[0])
     if result.amount is None or result.amount != payment.amount:
-        return (*IPN_INVALID_AMOUNT, payment, f"amount {params.get('vnp_Amount')} != {payment.amount * 100}", True)
+        shown = "unreadable" if result.amount is None else f"{result.amount} đồng"
+        return IpnOutcome.INVALID_AMOUNT, payment, f"amount {shown} != {payment.amount} đồng"
     if superseded(payment):
         # An order replaced by a newer one on our side only: the gateway may still have taken it
         # (a second tab). Money it took is recorded and given back, never lost.
         if result.success:
-            return (*IPN_OK, payment, _settle(row, payment, result, paid_at=timezone.now()), True)
+            return IpnOutcome.CONFIRMED, payment, _settle(row, payment, result, paid_at=timezone.now())
         _note_unpaid(payment, result)
     if payment.status != PaymentStatus.PENDING:
-        return (*IPN_ALREADY_CONFIRMED, payment, f"order already {payment.status}", True)
+        return IpnOutcome.ALREADY_CONFIRMED, payment, f"order already {payment.status}"
     reason = _settle(row, payment, result, paid_at=timezone.now())
-    return (*IPN_OK, payment, reason, True)
+    return IpnOutcome.CONFIRMED, payment, reason
 
 
 def superseded(payment: Payment) -> bool:
@@ -316,13 +326,13 @@ def handle_return(gateway_name: str, params: dict, remote_addr: str | None = Non
             "dossier").first()
     reason = "shown" if payment else ("wrong signature" if not result.signature_valid else "unknown order")
     _log(gateway.name, GatewayCallback.Kind.RETURN, params, result.signature_valid, result.response_code, reason,
-         payment, remote_addr)
+         payment, remote_addr, order_ref=result.order_ref)
     return payment, result.signature_valid
 
 
-def _log(gateway, kind, params, valid, code, reason, payment, remote_addr, *, order_ref=None, sent=None):
+def _log(gateway, kind, params, valid, code, reason, payment, remote_addr, *, order_ref: str, sent=None):
     return GatewayCallback.objects.create(
-        gateway=gateway, kind=kind, order_ref=str(params.get("vnp_TxnRef", "") if order_ref is None else order_ref)[:100],
+        gateway=gateway, kind=kind, order_ref=str(order_ref)[:100],
         payment=payment, params=params, sent=sent or {}, signature_valid=valid, outcome=code[:10], reason=reason[:300],
         remote_addr=remote_addr or None,
     )
@@ -361,7 +371,7 @@ def reconcile_payment(payment_pk: int) -> str:
     payment = Payment.objects.get(pk=payment_pk)
     try:
         gateway = get_gateway(payment.gateway)
-    except (KeyError, ImproperlyConfigured) as exc:  # unknown, or a simulator where none may run
+    except (UnknownPlugin, ImproperlyConfigured) as exc:  # unknown, or a simulator where none may run
         logger.warning("order %s: gateway %r is not usable (%s); left pending", payment.order_ref, payment.gateway, exc)
         return "unsupported"
     order = OrderQuery(order_ref=payment.order_ref, amount=payment.amount, created_at=payment.created_at)

@@ -1,7 +1,8 @@
 """Payment pages under /thanh-toan/."""
 from django.urls import path
 
-from . import officer_views, simulator_views, views
+from . import officer_views, views
+from .gateways.simulator import views as simulator_views
 
 app_name = "payments"
 urlpatterns = [

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.dossiers.models import Dossier
 
 from . import conf, services
-from .gateways import registered
+from .gateways import GATEWAYS
 from .gateways.simulator import VNPaySimulatorGateway
 from .links import code_from_token, pay_path
 from .models import PaymentStatus
@@ -69,7 +69,7 @@ def _usable(gateway: str) -> bool:
     from .gateways import get_gateway
 
     try:
-        return gateway in registered() and get_gateway(gateway).is_configured()
+        return gateway in GATEWAYS and get_gateway(gateway).is_configured()
     except ImproperlyConfigured:  # a simulator where simulators may not run
         return False
 

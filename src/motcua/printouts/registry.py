@@ -4,6 +4,8 @@ A form version is a renderer function registered with its code ("01" ... "06"), 
 and effective date. `render_form` picks the version in force on the subject's date (the dossier's
 receipt date; for the tracking book, the last day of the period), so a dossier received under an
 old regulation prints the form of its time.
+
+`FORMS` (a `core.registry.Registry`) maps each form code to its versions, oldest first.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +13,8 @@ from typing import Any, Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.registry import Registry
 
 
 class UnknownForm(LookupError):
@@ -36,40 +40,43 @@ FORM_CODES = {
     "06": _("Dossier tracking book"),
 }
 
-_registry: dict[str, list[FormTemplate]] = {}
+FORMS: Registry[tuple[FormTemplate, ...]] = Registry("printout form", unknown=UnknownForm)
 
 
 def register(code: str, version: str, effective_from: date, title, legal_basis: str = ""):
-    """Decorator: register `renderer(data) -> bytes` as version `version` of form `code`."""
+    """Decorator: register `renderer(data) -> bytes` as version `version` of form `code`
+    (replacing a version of the same label)."""
 
     def decorator(renderer):
         template = FormTemplate(code, version, effective_from, title, renderer, legal_basis)
-        versions = [t for t in _registry.get(code, []) if t.version != version]
+        versions = [t for t in versions_of(code) if t.version != version]
         versions.append(template)
-        versions.sort(key=lambda t: t.effective_from)
-        _registry[code] = versions
+        FORMS.register(tuple(sorted(versions, key=lambda t: t.effective_from)), code, replace=True)
         return renderer
 
     return decorator
 
 
 def unregister(code: str, version: str) -> None:
-    _registry[code] = [t for t in _registry.get(code, []) if t.version != version]
+    versions = tuple(t for t in versions_of(code) if t.version != version)
+    if versions:
+        FORMS.register(versions, code, replace=True)
+    else:
+        FORMS.unregister(code)
 
 
 def versions_of(code: str) -> list[FormTemplate]:
-    return list(_registry.get(code, []))
+    return list(FORMS.get(code)) if code in FORMS else []
 
 
 def template_for(code: str, on: date | None = None) -> FormTemplate:
-    """The version of form `code` in force on `on` (today if None).
+    """The version of form `code` in force on `on` (today if None); UnknownForm for a code
+    without any version.
 
     A date before the first version falls back to the first one: printing an old dossier must
     still work even if the regulation of its time was never entered.
     """
-    versions = _registry.get(code)
-    if not versions:
-        raise UnknownForm(code)
+    versions = FORMS.get(code)
     on = on or timezone.localdate()
     in_force = [t for t in versions if t.effective_from <= on]
     return in_force[-1] if in_force else versions[0]

@@ -1,9 +1,12 @@
-"""Base class, record and registry of population register adapters."""
+"""Base class, record and registry of population register adapters (`REGISTERS`, a
+`core.registry.Registry` keyed by the setting POPULATION_REGISTER)."""
 import dataclasses
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.registry import Registry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +38,9 @@ class PopulationRegister:
         raise NotImplementedError
 
 
-_ADAPTERS: dict[str, type[PopulationRegister]] = {}
+# An unknown name is a configuration error: the setting names an adapter nobody registered.
+REGISTERS: Registry[type[PopulationRegister]] = Registry(
+    "population register", setting="POPULATION_REGISTER", unknown=ImproperlyConfigured)
 
 
 def register(name: str):
@@ -43,23 +48,18 @@ def register(name: str):
 
     def decorate(cls):
         cls.name = name
-        _ADAPTERS[name] = cls
-        return cls
+        return REGISTERS.register(cls)
 
     return decorate
 
 
+@register("none")
 class UnconfiguredRegister(PopulationRegister):
     """No register configured (production default without POPULATION_REGISTER_URL): every lookup
     is `RegisterUnavailable`, so forms let the person type the data in."""
 
-    name = "none"
-
     def lookup(self, citizen_id: str) -> PersonRecord | None:
         raise RegisterUnavailable("no population register is configured (POPULATION_REGISTER)")
-
-
-_ADAPTERS["none"] = UnconfiguredRegister
 
 
 def register_name() -> str:
@@ -77,18 +77,10 @@ def register_name() -> str:
 
 def selected_simulators() -> list[tuple[str, str]]:
     """For the system check (core/checks.py): the simulator the settings select, if any."""
-    adapter = _ADAPTERS.get(register_name())
-    return [("population register", adapter.name)] if adapter is not None and adapter.simulator else []
+    name = register_name()
+    return [("population register", name)] if REGISTERS.is_simulator(name) else []
 
 
 def get_register(name: str | None = None) -> PopulationRegister:
-    from motcua.core.simulators import require_simulators_allowed
-
-    name = name or register_name()
-    try:
-        adapter = _ADAPTERS[name]
-    except KeyError:
-        raise ImproperlyConfigured(f"Unknown POPULATION_REGISTER {name!r}; known: {sorted(_ADAPTERS)}") from None
-    if adapter.simulator:
-        require_simulators_allowed("population register", name)
+    adapter = REGISTERS.get(name or register_name())
     return adapter.from_settings() if hasattr(adapter, "from_settings") else adapter()

@@ -117,7 +117,7 @@ def flaky(settings):
     FlakyProvider.calls = 0
     settings.MOTCUA_NOTIFICATION_PROVIDERS = {"sms": "test_flaky", "email": "test_flaky"}
     yield FlakyProvider
-    providers._registry.pop(FlakyProvider.name)
+    providers.PROVIDERS.unregister(FlakyProvider.name)
 
 
 @pytest.mark.django_db

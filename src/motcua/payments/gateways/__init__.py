@@ -1,1 +1,12 @@
-from .base import Gateway, GatewayResult, get_gateway, register, registered  # noqa: F401
+from motcua.core.registry import UnknownPlugin  # noqa: F401
+
+from .base import (  # noqa: F401
+    GATEWAYS,
+    Gateway,
+    GatewayResult,
+    IpnAnswer,
+    IpnOutcome,
+    get_gateway,
+    register,
+    registered,
+)

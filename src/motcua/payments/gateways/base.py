@@ -1,17 +1,25 @@
-"""The gateway plugin contract and the registry by name.
+"""The gateway plugin contract and the registry by name (`GATEWAYS`, a `core.registry.Registry`).
 
 A gateway builds the URL the citizen's browser is sent to, reads the callbacks (the IPN from
 the gateway's server and the browser's return) into a `GatewayResult`, and, where the gateway
 offers it, asks for the status of an order whose IPN never came (`query_status`) and gives
-money back (`refund`). It never
-touches the database: `services.py` decides what a callback or an answer changes.
+money back (`refund`). It never touches the database: `services.py` decides what a callback or
+an answer changes.
+
+The contract is neutral: `services.py` knows no gateway's parameter names or answer codes. A
+gateway reads its own parameters into a `GatewayResult` (its own code kept in `response_code`,
+as evidence) and turns the service's neutral verdict on an IPN (`IpnOutcome`) into the answer
+its server expects (`ipn_answer`).
 """
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.registry import Registry
 
 from .. import conf
 
@@ -37,6 +45,23 @@ class GatewayResult:
     def final(self) -> bool:
         """A verified answer that settles the order: paid, or closed without payment."""
         return self.signature_valid and not self.error and not self.pending
+
+
+class IpnOutcome(enum.Enum):
+    """What the service made of an IPN; the gateway says it in its own codes (`ipn_answer`)."""
+
+    CONFIRMED = "confirmed"  # recorded now (paid, or closed without payment)
+    ORDER_NOT_FOUND = "order_not_found"
+    ALREADY_CONFIRMED = "already_confirmed"  # a replay: the order was settled before
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_SIGNATURE = "invalid_signature"
+    UNKNOWN_ERROR = "unknown_error"  # our own failure: the gateway should try again
+
+
+@dataclass(frozen=True)
+class IpnAnswer:
+    code: str  # the gateway's code for the outcome, kept in the log (GatewayCallback.outcome)
+    body: dict  # what the gateway's server expects as the answer
 
 
 @dataclass(frozen=True)
@@ -76,8 +101,8 @@ class Gateway:
         """Check the signature and read the result of a callback (IPN or browser return)."""
         raise NotImplementedError
 
-    def ipn_response(self, code: str, message: str) -> dict:
-        """The body the gateway expects as the answer to its IPN."""
+    def ipn_answer(self, outcome: IpnOutcome) -> IpnAnswer:
+        """The answer the gateway expects to its IPN, in its own codes, for the service's verdict."""
         raise NotImplementedError
 
     def query_status(self, order: OrderQuery) -> GatewayResult:
@@ -96,28 +121,16 @@ class Gateway:
         raise NotImplementedError
 
 
-_REGISTRY: dict[str, type[Gateway]] = {}
-
-
-def register(cls: type[Gateway]) -> type[Gateway]:
-    if not cls.name:
-        raise ValueError("a gateway needs a name")
-    _REGISTRY[cls.name] = cls
-    return cls
+GATEWAYS: Registry[type[Gateway]] = Registry("payment gateway", setting="PAYMENT_GATEWAY")
+register = GATEWAYS.register
 
 
 def registered() -> dict[str, type[Gateway]]:
-    return dict(_REGISTRY)
+    return GATEWAYS.items()
 
 
 def get_gateway(name: str | None = None) -> Gateway:
-    name = name or conf.default_gateway()
-    try:
-        cls = _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown payment gateway {name!r}; registered: {sorted(_REGISTRY)}") from None
-    if cls.simulator:
-        from motcua.core.simulators import require_simulators_allowed
+    """The gateway `name` (default: PAYMENT_GATEWAY). `UnknownPlugin` (a KeyError) for a name
+    nobody registered; ImproperlyConfigured for a simulator where simulators may not run."""
+    return GATEWAYS.get(name or conf.default_gateway())()
 
-        require_simulators_allowed("payment gateway", name)
-    return cls()

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import conf
-from .base import Gateway, GatewayResult, OrderQuery, OrderRequest, register
+from .base import Gateway, GatewayResult, IpnAnswer, IpnOutcome, OrderQuery, OrderRequest, register
 
 SANDBOX_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
 SANDBOX_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
@@ -77,13 +77,15 @@ TXN_NOT_COMPLETED = "01"
 TXN_FAILED = "02"
 MAX_ANSWER_BYTES = 64 * 1024
 
-# Our answers to the IPN, in VNPay's codes.
-IPN_OK = ("00", "Confirm Success")
-IPN_ORDER_NOT_FOUND = ("01", "Order not found")
-IPN_ALREADY_CONFIRMED = ("02", "Order already confirmed")
-IPN_INVALID_AMOUNT = ("04", "invalid amount")
-IPN_INVALID_SIGNATURE = ("97", "Invalid signature")
-IPN_UNKNOWN_ERROR = ("99", "Unknown error")
+# Our answers to the IPN, in VNPay's codes (RspCode, Message).
+IPN_ANSWERS = {
+    IpnOutcome.CONFIRMED: ("00", "Confirm Success"),
+    IpnOutcome.ORDER_NOT_FOUND: ("01", "Order not found"),
+    IpnOutcome.ALREADY_CONFIRMED: ("02", "Order already confirmed"),
+    IpnOutcome.INVALID_AMOUNT: ("04", "invalid amount"),
+    IpnOutcome.INVALID_SIGNATURE: ("97", "Invalid signature"),
+    IpnOutcome.UNKNOWN_ERROR: ("99", "Unknown error"),
+}
 
 
 def dong(raw: str) -> int | None:
@@ -213,8 +215,9 @@ class VNPayGateway(Gateway):
             error="" if amount is not None else "vnp_Amount is not a whole number of đồng x 100",
         )
 
-    def ipn_response(self, code: str, message: str) -> dict:
-        return {"RspCode": code, "Message": message}
+    def ipn_answer(self, outcome: IpnOutcome) -> IpnAnswer:
+        code, message = IPN_ANSWERS[outcome]
+        return IpnAnswer(code, {"RspCode": code, "Message": message})
 
     # --- status query (querydr) ----------------------------------------------------------------
 

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from motcua.calendar.services import legal_calendar
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Status
+from motcua.payments import services
 from motcua.testing.world import at
-from motcua.payments import services, simulator_views
 from motcua.payments.gateways.base import GatewayResult
 from motcua.payments.gateways.simulator import VNPaySimulatorGateway
+from motcua.payments.gateways.simulator import views as simulator_views
 from motcua.payments.gateways.vnpay import QUERYDR_REQUEST_HASH_FIELDS, QUERYDR_RESPONSE_HASH_FIELDS, pipe_verify
 from motcua.payments.links import token_for
 from motcua.payments.models import GatewayCallback, Payment, PaymentStatus, SimulatedTransaction

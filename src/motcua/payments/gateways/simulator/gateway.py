@@ -1,16 +1,17 @@
 """A local stand-in for VNPay: the same protocol and signatures, with a shared secret of its own
-and its pages at /thanh-toan/gia-lap/ (see `simulator_views.py`). The default gateway of the
-embedded run and the tests. Its status query API is at <its base URL>merchant_webapi/api/transaction,
-like VNPay's, and answers status queries and refunds from the simulator's own ledger."""
+and its pages at /thanh-toan/gia-lap/ (see `views.py`). The default gateway of the embedded run
+and the tests. Its status query API is at <its base URL>merchant_webapi/api/transaction, like
+VNPay's, and answers status queries and refunds from the simulator's own ledger (`ledger.py`)."""
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import conf
-from .base import register
-from .vnpay import VNPayGateway
+from ... import conf
+from ..base import register
+from ..vnpay import VNPayGateway
+from .ledger import answer_api
 
 API_PATH = "merchant_webapi/api/transaction"
 
@@ -40,7 +41,5 @@ class VNPaySimulatorGateway(VNPayGateway):
 
     def post_query(self, body: dict) -> dict:
         if conf.simulator_inprocess():
-            from ..simulator_views import answer_api
-
-            return answer_api(body)
+            return answer_api(self, body)
         return super().post_query(body)
