@@ -25,7 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import api as dossier_api
@@ -151,7 +155,8 @@ def refusals_are_json_with_a_message(ctx, response, case):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_never_answers_5xx_and_keeps_its_schema(case, callers):
-    checks = [not_a_server_error, content_type_conformance, refusals_are_json_with_a_message]
+    checks = [not_a_server_error, content_type_conformance, status_code_conformance,
+              refusals_are_json_with_a_message]
     if case.operation.label not in KNOWN_SCHEMA_GAPS:
         checks.append(response_schema_conformance)
     for caller in callers:

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.calendar.services import legal_calendar
+from motcua.core.errors import DomainError
 from motcua.core.validators import check_length, validate_party_name
 from motcua.documents.uploads import discard_if_unreferenced, ensure_checked, fit_stored_name
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
@@ -57,17 +58,13 @@ from .transitions import FINISHING_ACTIONS, Transition, target_status, transitio
 from .validators import normalise_tax_code, validate_citizen_id
 
 
-class DossierActionError(ValidationError):
+class DossierActionError(DomainError):
     """A refused action. `code` says why:
 
     not_allowed (the status does not allow it), stale (someone else acted first), forbidden (no
     permission for this dossier's agency), invalid (bad input), second_supplement, not_found,
     fee_unpaid (a fee is owed: the result is not returned, or not issued when payable before it).
     """
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message, code=code)
-        self.code = code
 
 
 # --- permissions ------------------------------------------------------------------------------
