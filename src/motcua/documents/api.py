@@ -199,11 +199,11 @@ class DigitiseDocument(APIView):
         serializer = DigitiseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        version = shown_version(request, data)
         try:
             checked = check_upload(data["file"])
         except DjangoValidationError as exc:
             raise DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]) from None
+        version = shown_version(request, data)
         document = services.digitise_document(
             request.user, document, checked, number=data["number"], issuer=data["issuer"],
             issue_date=data["issue_date"], valid_until=data["valid_until"], expected_version=version,

@@ -229,7 +229,8 @@ class PaymentConfirmInputSerializer(VersionInputSerializer):
 
 
 class CounterPaymentInputSerializer(VersionInputSerializer):
-    amount = serializers.IntegerField(min_value=0)
+    amount = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                      help_text="Required: the amount paid (VND)")
     method = serializers.CharField(required=False, allow_blank=True, default="", help_text="cash, card or transfer")
     receipt_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 
@@ -268,7 +269,8 @@ def _user(username: str):
     return user
 
 
-def _record_payment(user, dossier, *, expected_version: int, amount: int, method: str, receipt_number: str):
+def _record_payment(user, dossier, *, expected_version: int, method: str, receipt_number: str,
+                    amount: int | None = None):
     """A payment taken at the counter: through the payments app, as on the counter payment page,
     so that it has its payment row (receipt, reconciliation) and resumes a dossier waiting for
     exactly this amount. Its PaymentError answers like any domain error (409 nothing_owed ...)."""
@@ -278,6 +280,8 @@ def _record_payment(user, dossier, *, expected_version: int, amount: int, method
         raise DossierActionError("stale", _(
             "Someone else has acted on dossier %(code)s in the meantime (it is now: %(status)s). "
             "Reload the page and try again.") % {"code": dossier.code, "status": dossier.get_status_display()})
+    if amount is None:
+        raise DossierActionError("invalid", _("Give the amount paid."))
     payments.record_counter_payment(user, dossier, amount, method, receipt_number)
     return dossier
 
