@@ -212,9 +212,9 @@ class HandOverInputSerializer(NoteInputSerializer):
                                                  "default: the next step")
     to_agency = serializers.CharField(required=False, allow_blank=True, default="",
                                       help_text="Agency code, to send it outside the process")
-    to_unit = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    to_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     to_officer = serializers.CharField(required=False, allow_blank=True, default="", help_text="username")
-    step_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    step_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     budget_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True,
                                             help_text="Working hours of a step outside the process")
 
