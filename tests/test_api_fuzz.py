@@ -1,10 +1,11 @@
 """Schema-driven fuzzing of the whole API (schemathesis + hypothesis), in-process through the WSGI app.
 
 The rule under test: bad input gets a 4xx with a clear message, never a 500, and whatever the API
-answers matches what its OpenAPI schema (/api/schema/) promises. The world is the demo province
-(`load_demo --demo`: organisation, catalogue, calendar, officers and some 60 dossiers made through
-the dossier engine) plus one citizen account with an online dossier, so that generated codes and
-ids sometimes hit real rows.
+answers matches what its OpenAPI schema (/api/schema/) promises: the body, the content type and the
+status code (an undocumented status fails; core/api.py documents the common refusals). The world is
+the demo province (`load_demo --demo`: organisation, catalogue, calendar, officers and some 60
+dossiers made through the dossier engine) plus one citizen account with an online dossier, so that
+generated codes and ids sometimes hit real rows.
 
 Every generated request is sent three times: anonymously, as a citizen (token) and as a counter
 officer (token). Bounded: a few examples per operation, no deadline, so the file stays well under
@@ -25,7 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import api as dossier_api
@@ -131,10 +136,10 @@ def before_generate_path_parameters(context, strategy):
 
 @schemathesis.check
 def refusals_are_json_with_a_message(ctx, response, case):
-    """A 400/401/403/409/429 from the API tells the caller why, as JSON (DRF's {"detail": ...} or
-    the fields' errors), never an HTML page or an empty body. 404/405/415 may also come from Django's
-    URL resolver (a path parameter holding "/"), which answers HTML."""
-    if response.status_code in (400, 401, 403, 409, 422, 429):
+    """A 400/401/403/409/413/415/428/429 from the API tells the caller why, as JSON (DRF's
+    {"detail": ...} or the fields' errors), never an HTML page or an empty body. 404/405 may also
+    come from Django's URL resolver (a path parameter holding "/"), which answers HTML."""
+    if response.status_code in (400, 401, 403, 409, 413, 415, 422, 428, 429):
         try:
             body = response.json()
         except ValueError:
@@ -151,7 +156,8 @@ def refusals_are_json_with_a_message(ctx, response, case):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_never_answers_5xx_and_keeps_its_schema(case, callers):
-    checks = [not_a_server_error, content_type_conformance, refusals_are_json_with_a_message]
+    checks = [not_a_server_error, content_type_conformance, status_code_conformance,
+              refusals_are_json_with_a_message]
     if case.operation.label not in KNOWN_SCHEMA_GAPS:
         checks.append(response_schema_conformance)
     for caller in callers:

@@ -24,6 +24,7 @@ KNOWN_UPWARD = {
     ("motcua.dossiers.services.intake", "payments"),  # fee computation at intake
 }
 KNOWN_CIRCLES = [
+    {"motcua.payments.conf", "motcua.payments.gateways", "motcua.payments.gateways.base"},  # gateway settings
     # demo: load_demo runs the dossier loader, which reads the demo password and agency codes
     # (a function-level import); to split by moving load_demo into its own module.
     {"motcua.demo.dossiers", "motcua.demo.province"},

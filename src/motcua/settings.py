@@ -251,6 +251,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public and partner API of the one-stop administrative procedure service.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every status an operation can answer is documented (tests/test_api_fuzz.py checks it).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.core.api.add_common_error_responses",
+    ],
 }
 # drf_spectacular.W001 is about the names the generated schema gives to enums that share a field
 # name (FromStatusEnum, KindE3bEnum ...): cosmetic, not a security matter; silenced so that

@@ -3,25 +3,27 @@
 - The signed-in person's own API (`/api/v1/me/...`): their dossiers and their stored documents.
   Everything is filtered by the account; anyone else's answers 404.
 - The officers' digitisation (`POST /api/v1/dossiers/{code}/documents/{id}/digitise/`): the scan
-  of a paper document, with the same upload checks and service as the scan page.
+  of a paper document, with the same upload checks and service as the scan page. It changes the
+  dossier, so it carries the dossier's version like every dossier action (`dossiers/versions.py`).
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.api import error_responses
 from motcua.organization.access import is_active_staff
 from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.dossiers.api import error_response
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.services import DossierActionError
+from motcua.dossiers.versions import VERSION_PARAMETERS, VERSION_RESPONSES, VersionInputSerializer, shown_version
 
 from . import selectors, services
 from .models import StoredDocument
@@ -140,15 +142,13 @@ class UploadField(serializers.FileField):
     pass
 
 
-class DigitiseInputSerializer(serializers.Serializer):
+class DigitiseInputSerializer(VersionInputSerializer):
     file = UploadField(help_text="The scan: PDF, JPEG or PNG, judged from its content; the name's "
                                            "extension must agree. Size limit UPLOAD_MAX_FILE_BYTES (10 MB).")
     number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     issuer = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     issue_date = serializers.DateField(required=False, allow_null=True, default=None)
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
-    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                                help_text="The dossier's row version the form was built from")
 
 
 class DigitisedDossierSerializer(serializers.ModelSerializer):
@@ -167,11 +167,6 @@ class DigitisedDocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "required_document", "name", "digitization", "file", "is_supplement", "dossier"]
 
 
-# DRF's own refusals (not signed in, not an officer) carry no code.
-ERROR = inline_serializer("DigitiseError", {"detail": serializers.CharField(),
-                                            "code": serializers.CharField(required=False)})
-
-
 class DigitiseDocument(APIView):
     """Attach the scan of a paper document handed in with the dossier (digitisation 1)."""
 
@@ -180,17 +175,18 @@ class DigitiseDocument(APIView):
 
     @extend_schema(
         request={"multipart/form-data": DigitiseInputSerializer},
-        parameters=IDEMPOTENCY_PARAMETERS,
+        parameters=[*IDEMPOTENCY_PARAMETERS, *VERSION_PARAMETERS],
         responses={
             **IDEMPOTENCY_RESPONSES,
+            **VERSION_RESPONSES,
             200: DigitisedDocumentSerializer,
-            400: OpenApiResponse(description="Bad input: a field's errors, or {detail, code} with code invalid, "
-                                             "too_large, empty, bad_type, mismatch or infected (upload checks)"),
-            403: OpenApiResponse(ERROR, description="Not an officer, or not allowed to digitise for this "
-                                                    "dossier's agencies (code forbidden)"),
+            **error_responses({
+                400: "Bad input: a field's errors, or {detail, code} with code invalid, too_large, empty, bad_type, "
+                     "mismatch or infected (upload checks)",
+                403: "Not an officer, or not allowed to digitise for this dossier's agencies (code forbidden)",
+            }),
             # No body schema: a path the URL resolver refuses (e.g. a negative id) answers Django's HTML 404.
             404: OpenApiResponse(description="No such document in a dossier the caller can see (code not_found)"),
-            409: OpenApiResponse(ERROR, description="The dossier changed (stale) or its status does not allow it"),
         },
     )
     @idempotent
@@ -198,25 +194,19 @@ class DigitiseDocument(APIView):
         dossier = dossier_selectors.visible_dossier(request.user, code)
         document = dossier.documents.filter(pk=document_id).first() if dossier else None
         if document is None:
-            return error_response(DossierActionError("not_found", _("No such document in a dossier you can see.")))
-        try:
-            services.ensure_may_digitise(request.user, dossier)
-        except DossierActionError as exc:
-            return error_response(exc)
+            raise DossierActionError("not_found", _("No such document in a dossier you can see."))
+        services.ensure_may_digitise(request.user, dossier)
         serializer = DigitiseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             checked = check_upload(data["file"])
         except DjangoValidationError as exc:
-            return error_response(DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]))
-        try:
-            document = services.digitise_document(
-                request.user, document, checked, number=data["number"], issuer=data["issuer"],
-                issue_date=data["issue_date"], valid_until=data["valid_until"],
-                expected_version=data["expected_version"],
-            )
-        except DossierActionError as exc:
-            return error_response(exc)
+            raise DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]) from None
+        version = shown_version(request, data)
+        document = services.digitise_document(
+            request.user, document, checked, number=data["number"], issuer=data["issuer"],
+            issue_date=data["issue_date"], valid_until=data["valid_until"], expected_version=version,
+        )
         document = DossierDocument.objects.select_related("dossier").get(pk=document.pk)
         return Response(DigitisedDocumentSerializer(document).data)

@@ -1,19 +1,28 @@
 """The dossier API: the same commands and queries as the officer pages, for partners and apps.
 
 Authentication: session or token (`Authorization: Token ...`). Every read is scoped with
-`selectors.dossiers_visible_to`; a dossier of another agency answers 404. A refused action
-answers 409 (not allowed now, stale, second supplement, a fee still owed), 403 (no permission) or 400 (bad input),
-with {"detail": message, "code": code} in the request's language.
+`selectors.dossiers_visible_to`; a dossier of another agency answers 404. Each action has its own
+input serializer (`API_ACTIONS`, like the officer pages' `backoffice/actions.ACTIONS`) and carries
+the dossier's version (`versions.py`). A refused action raises `DossierActionError`, which
+`core.api.exception_handler` answers as {"detail": message, "code": code} in the request's
+language with the code's status (409 not allowed now, stale, ...; 403 no permission; 400 bad input).
 
 Creating calls (the receipt, every action) take an `Idempotency-Key` header: a retried request
 replays the first answer instead of acting twice (`core/idempotency.py`, docs/dossiers.md).
 """
-import re
+from dataclasses import dataclass
+from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -28,26 +37,7 @@ from motcua.organization.models import Agency, ServicePoint
 from . import selectors, services
 from .models import Dossier, DossierDocument, DossierEvent, DossierStep
 from .services import DossierActionError
-from .transitions import TRANSITIONS
-
-HTTP_FOR_CODE = {
-    "not_allowed": status.HTTP_409_CONFLICT,
-    "stale": status.HTTP_409_CONFLICT,
-    "second_supplement": status.HTTP_409_CONFLICT,
-    "fee_unpaid": status.HTTP_409_CONFLICT,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "not_found": status.HTTP_404_NOT_FOUND,
-    "nothing_owed": status.HTTP_409_CONFLICT,
-    "too_much": status.HTTP_409_CONFLICT,
-    "version_required": status.HTTP_428_PRECONDITION_REQUIRED,
-}
-
-
-def error_response(exc: DossierActionError) -> Response:
-    return Response(
-        {"detail": exc.messages[0], "code": exc.code}, status=HTTP_FOR_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST)
-    )
-
+from .versions import VERSION_PARAMETERS, VERSION_RESPONSES, VersionInputSerializer, shown_version
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -190,34 +180,75 @@ class DossierReceiptSerializer(serializers.Serializer):
         help_text="Ids of the procedure's fee exemptions the applicant is entitled to (the fee due is the quote with them)")
 
 
-class DossierActionSerializer(serializers.Serializer):
-    """The fields of all actions; each action reads the ones it needs."""
+# One input serializer per action, as the officer pages have one form per action
+# (`backoffice/actions.ACTIONS`): the schema shows each action's own fields.
 
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
-                                       help_text="Required (or expected_version, or the If-Match header): the "
-                                                 "dossier's `version` as last read; a stale one answers 409")
-    expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0,
-                                                help_text="The same as `version` (older name)")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    items = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+class NoteInputSerializer(VersionInputSerializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReasonInputSerializer(VersionInputSerializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class OptionalReasonInputSerializer(VersionInputSerializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class SupplementRequestInputSerializer(VersionInputSerializer):
+    items = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False, max_length=50,
+                                  help_text="The missing items, one per entry")
+    reason = serializers.CharField(max_length=1000)
+
+
+class SupplementReceiptInputSerializer(NoteInputSerializer):
     documents = DossierDocumentInputSerializer(many=True, required=False, default=list)
-    to_step = serializers.IntegerField(required=False, allow_null=True)
-    to_agency = serializers.CharField(required=False, allow_blank=True, default="")
-    to_unit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HandOverInputSerializer(NoteInputSerializer):
+    to_step = serializers.IntegerField(required=False, allow_null=True,
+                                       help_text="The process step's order (an earlier one sends it back); "
+                                                 "default: the next step")
+    to_agency = serializers.CharField(required=False, allow_blank=True, default="",
+                                      help_text="Agency code, to send it outside the process")
+    to_unit = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     to_officer = serializers.CharField(required=False, allow_blank=True, default="", help_text="username")
-    step_name = serializers.CharField(required=False, allow_blank=True, default="")
-    budget_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True)
-    officer = serializers.CharField(required=False, allow_blank=True, default="", help_text="username")
+    step_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    budget_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True,
+                                            help_text="Working hours of a step outside the process")
+
+
+class PaymentRequestInputSerializer(NoteInputSerializer):
     amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class PaymentConfirmInputSerializer(VersionInputSerializer):
     amount_paid = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    receipt_number = serializers.CharField(required=False, allow_blank=True, default="")
-    method = serializers.CharField(required=False, allow_blank=True, default="",
-                                   help_text="record_payment: cash, card or transfer")
+    receipt_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class CounterPaymentInputSerializer(VersionInputSerializer):
+    amount = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                      help_text="Required: the amount paid (VND)")
+    method = serializers.CharField(required=False, allow_blank=True, default="", help_text="cash, card or transfer")
+    receipt_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class AssignInputSerializer(NoteInputSerializer):
+    officer = serializers.CharField(help_text="username")
+
+
+class ResolveInputSerializer(VersionInputSerializer):
     result_kind = serializers.ChoiceField(choices=["paper", "electronic"], default="paper")
-    result_description = serializers.CharField(required=False, allow_blank=True, default="")
-    result_file = serializers.FileField(required=False, allow_null=True)
-    new_appointment = serializers.DateTimeField(required=False, allow_null=True)
+    result_description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    result_file = serializers.FileField(required=False, allow_null=True,
+                                        help_text="multipart; checked like every upload (docs/documents.md)")
+
+
+class ApologyInputSerializer(VersionInputSerializer):
+    new_appointment = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=1000)
 
 
 def _agency(code: str) -> Agency | None:
@@ -238,87 +269,74 @@ def _user(username: str):
     return user
 
 
-def _action_kwargs(action: str, data: dict) -> dict:
-    v = {"expected_version": data.get("expected_version")}
-    if action in ("refuse_intake", "stop", "withdraw"):
-        return {**v, "reason": data["reason"]}
-    if action == "request_supplement":
-        return {**v, "items": data["items"], "reason": data["reason"]}
-    if action == "receive_supplement":
-        return {**v, "documents": data["documents"], "note": data["note"]}
-    if action == "hand_over":
-        return {**v, "to_step": data.get("to_step"), "to_agency": _agency(data["to_agency"]),
-                "to_unit": data["to_unit"], "to_officer": _user(data["to_officer"]), "step_name": data["step_name"],
-                "budget_hours": data.get("budget_hours"), "note": data["note"]}
-    if action == "request_payment":
-        return {**v, "amount": data.get("amount"), "note": data["note"]}
-    if action == "confirm_payment":
-        return {**v, "amount_paid": data.get("amount_paid"), "receipt_number": data["receipt_number"]}
-    if action == "assign":
-        officer = _user(data["officer"])
-        if officer is None:
-            raise DossierActionError("invalid", _("Choose the officer."))
-        return {**v, "officer": officer, "note": data["note"]}
-    if action == "resolve":
-        return {**v, "result_kind": data["result_kind"], "result_description": data["result_description"],
-                "result_file": data.get("result_file")}
-    if action == "apologise":
-        if not data.get("new_appointment"):
-            raise DossierActionError("invalid", _("Give the new appointment date."))
-        return {**v, "new_appointment": data["new_appointment"], "reason": data["reason"]}
-    if action == "return_result":
-        return {**v, "note": data["note"]}
-    return v  # accept_online, start_processing
-
-
-def _record_payment(user, dossier, data: dict, version: int) -> None:
-    """A payment taken at the counter (amount, method cash/card/transfer, receipt_number): through
-    the payments app, as on the counter payment page, so that it has its payment row (receipt,
-    reconciliation) and resumes a dossier waiting for exactly this amount. The version is
-    compared there, with the dossier's row locked."""
+def _record_payment(user, dossier, *, expected_version: int, method: str, receipt_number: str,
+                    amount: int | None = None):
+    """A payment taken at the counter: through the payments app, as on the counter payment page,
+    so that it has its payment row (receipt, reconciliation) and resumes a dossier waiting for
+    exactly this amount. The version is compared there, with the dossier's row locked; its
+    PaymentError answers like any domain error (409 stale, nothing_owed ...)."""
     from motcua.payments import services as payments  # the payments app builds on this one
 
-    if data.get("amount") is None:
+    if amount is None:
         raise DossierActionError("invalid", _("Give the amount paid."))
-    try:
-        payments.record_counter_payment(user, dossier, data["amount"], data["method"], data["receipt_number"],
-                                        expected_version=version)
-    except payments.PaymentError as exc:
-        raise DossierActionError(exc.code, exc.messages[0]) from None
+    payments.record_counter_payment(user, dossier, amount, method, receipt_number, expected_version=expected_version)
+    return dossier
 
 
-# Digitising needs a document and a file: it has its own endpoint, owned by the documents app.
-DIGITISE = "digitise_document"
-ACTIONS = sorted(a for a, t in TRANSITIONS.items() if t.from_statuses and a != DIGITISE)
+@dataclass(frozen=True)
+class ApiAction:
+    """How an action of the transition table is taken through the API."""
+
+    serializer: type[VersionInputSerializer]
+    # The validated fields (without the version) -> the command's keyword arguments.
+    arguments: Callable[[dict], dict] = dict
+    # (user, dossier, expected_version=..., **arguments) -> Dossier; default: the command of that name.
+    command: Callable | None = None
 
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
-VERSION_PARAMETERS = [OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=False,
-    description="The dossier's version as last read (e.g. \"12\"), instead of the `version` field. An action "
-                "without a version answers 428 (code version_required); with a stale one 409 (code stale).")]
-VERSION_RESPONSES = {
-    409: OpenApiResponse(description="The status does not allow the action, or the version is stale (code stale)"),
-    428: OpenApiResponse(description="No version was sent (code version_required): read the dossier, then send "
-                                     "its `version` field or an If-Match header"),
+def _hand_over_arguments(data: dict) -> dict:
+    return {**data, "to_agency": _agency(data["to_agency"]), "to_officer": _user(data["to_officer"])}
+
+
+def _assign_arguments(data: dict) -> dict:
+    return {**data, "officer": _user(data["officer"])}
+
+
+# The officers' actions of the transition table (the applicant's own act on the portal; digitising
+# needs a document and a file: its endpoint is the documents app's).
+API_ACTIONS: dict[str, ApiAction] = {
+    "accept_online": ApiAction(NoteInputSerializer),
+    "refuse_intake": ApiAction(ReasonInputSerializer),
+    "start_processing": ApiAction(VersionInputSerializer),
+    "take": ApiAction(NoteInputSerializer),
+    "assign": ApiAction(AssignInputSerializer, _assign_arguments),
+    "hand_over": ApiAction(HandOverInputSerializer, _hand_over_arguments),
+    "request_supplement": ApiAction(SupplementRequestInputSerializer),
+    "receive_supplement": ApiAction(SupplementReceiptInputSerializer),
+    "request_payment": ApiAction(PaymentRequestInputSerializer),
+    "confirm_payment": ApiAction(PaymentConfirmInputSerializer),
+    "record_payment": ApiAction(CounterPaymentInputSerializer, command=_record_payment),
+    "resolve": ApiAction(ResolveInputSerializer),
+    "apologise": ApiAction(ApologyInputSerializer),
+    "return_result": ApiAction(NoteInputSerializer),
+    "stop": ApiAction(ReasonInputSerializer),
+    "withdraw": ApiAction(OptionalReasonInputSerializer),
 }
+ACTIONS = sorted(API_ACTIONS)
+DIGITISE = "digitise_document"
 
 
-def shown_version(request, data: dict) -> int:
-    """The version the client was shown: `version`, `expected_version` or If-Match (optimistic locking)."""
-    for key in ("version", "expected_version"):
-        if data.get(key) is not None:
-            return int(data[key])
-    header = request.headers.get("If-Match")
-    if header:
-        match = _IF_MATCH.match(header)
-        if match is None:
-            raise DossierActionError("invalid", _("The If-Match header must be the dossier's version, e.g. \"12\"."))
-        return int(match.group(1))
-    raise DossierActionError(
-        "version_required",
-        _("Send the dossier's version as you last read it (field version or header If-Match): an action "
-          "without it could overwrite someone else's change."))
+def _component(serializer: type) -> str:
+    return serializer.__name__.removesuffix("Serializer")
+
+
+ACTION_INPUT = PolymorphicProxySerializer(
+    component_name="DossierActionInput",
+    serializers=list(dict.fromkeys(spec.serializer for spec in API_ACTIONS.values())),
+    resource_type_field_name=None,
+)
+ACTION_INPUT_HELP = "The body of each action (one of the schemas):\n\n" + "\n".join(
+    f"- `{name}`: {_component(API_ACTIONS[name].serializer)}" for name in ACTIONS)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -346,33 +364,30 @@ class DossierListCreate(generics.ListAPIView):
         serializer = DossierReceiptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            procedure = Procedure.objects.filter(code=data["procedure"]).select_related("current_version").first()
-            version = procedure.current_version if procedure else None
-            if version is None or version.status != ProcedureVersion.Status.PUBLISHED:
-                raise DossierActionError("invalid", _("Unknown procedure, or not in force: %(code)s.")
-                                         % {"code": data["procedure"]})
-            case = None
-            if data.get("case"):
-                case = ProcedureCase.objects.filter(version=version, code=data["case"]).first()
-                if case is None:
-                    raise DossierActionError("invalid", _("Unknown case: %(code)s.") % {"code": data["case"]})
-            service_point = None
-            if data.get("service_point"):
-                service_point = ServicePoint.objects.filter(code=data["service_point"]).first()
-                if service_point is None:
-                    raise DossierActionError("invalid", _("Unknown service point: %(code)s.")
-                                             % {"code": data["service_point"]})
-            command = services.receive_by_post if data["channel"] == "post" else services.receive_at_counter
-            dossier = command(
-                request.user, procedure_version=version, case=case, applicant=data["applicant"],
-                owner=data.get("owner"), documents=data["documents"], service_point=service_point,
-                receiving_agency=_agency(data.get("receiving_agency", "")),
-                competent_agency=_agency(data.get("competent_agency", "")), return_channel=data["return_channel"],
-                delivery_address=data["delivery_address"], note=data["note"], fee_exemptions=data["fee_exemptions"],
-            )
-        except DossierActionError as exc:
-            return error_response(exc)
+        procedure = Procedure.objects.filter(code=data["procedure"]).select_related("current_version").first()
+        version = procedure.current_version if procedure else None
+        if version is None or version.status != ProcedureVersion.Status.PUBLISHED:
+            raise DossierActionError("invalid", _("Unknown procedure, or not in force: %(code)s.")
+                                     % {"code": data["procedure"]})
+        case = None
+        if data.get("case"):
+            case = ProcedureCase.objects.filter(version=version, code=data["case"]).first()
+            if case is None:
+                raise DossierActionError("invalid", _("Unknown case: %(code)s.") % {"code": data["case"]})
+        service_point = None
+        if data.get("service_point"):
+            service_point = ServicePoint.objects.filter(code=data["service_point"]).first()
+            if service_point is None:
+                raise DossierActionError("invalid", _("Unknown service point: %(code)s.")
+                                         % {"code": data["service_point"]})
+        command = services.receive_by_post if data["channel"] == "post" else services.receive_at_counter
+        dossier = command(
+            request.user, procedure_version=version, case=case, applicant=data["applicant"],
+            owner=data.get("owner"), documents=data["documents"], service_point=service_point,
+            receiving_agency=_agency(data.get("receiving_agency", "")),
+            competent_agency=_agency(data.get("competent_agency", "")), return_channel=data["return_channel"],
+            delivery_address=data["delivery_address"], note=data["note"], fee_exemptions=data["fee_exemptions"],
+        )
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
@@ -384,7 +399,7 @@ class DossierDetail(APIView):
     def get(self, request, code):
         dossier = selectors.visible_dossier(request.user, code)
         if dossier is None:
-            return Response({"detail": _("No such dossier.")}, status=status.HTTP_404_NOT_FOUND)
+            raise DossierActionError("not_found", _("No such dossier."))
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
@@ -395,7 +410,8 @@ class DossierAction(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request=DossierActionSerializer,
+        request=ACTION_INPUT,
+        description=ACTION_INPUT_HELP,
         responses={200: DossierDetailSerializer, **VERSION_RESPONSES, **IDEMPOTENCY_RESPONSES},
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS), *IDEMPOTENCY_PARAMETERS,
                     *VERSION_PARAMETERS],
@@ -403,26 +419,23 @@ class DossierAction(APIView):
     @idempotent
     def post(self, request, code, action):
         if action == DIGITISE:
-            return Response({"detail": _("Digitising a document has its own endpoint: POST (multipart, with the "
-                                         "file) /api/v1/dossiers/%(code)s/documents/<document id>/digitise/.")
-                             % {"code": code}, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
-        if action not in ACTIONS:
-            return Response({"detail": _("Unknown action: %(action)s.") % {"action": action}, "code": "invalid"},
-                            status=status.HTTP_404_NOT_FOUND)
+            raise DossierActionError("invalid", _(
+                "Digitising a document has its own endpoint: POST (multipart, with the file) "
+                "/api/v1/dossiers/%(code)s/documents/<document id>/digitise/.") % {"code": code})
+        spec = API_ACTIONS.get(action)
+        if spec is None:
+            raise DossierActionError("not_found", _("Unknown action: %(action)s.") % {"action": action})
         dossier = selectors.visible_dossier(request.user, code)
         if dossier is None:
-            return Response({"detail": _("No such dossier.")}, status=status.HTTP_404_NOT_FOUND)
-        serializer = DossierActionSerializer(data=request.data)
+            raise DossierActionError("not_found", _("No such dossier."))
+        serializer = spec.serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            version = shown_version(request, serializer.validated_data)
-            if action == "record_payment":
-                _record_payment(request.user, dossier, serializer.validated_data, version)
-            else:
-                kwargs = {**_action_kwargs(action, serializer.validated_data), "expected_version": version}
-                dossier = getattr(services, action)(request.user, dossier, **kwargs)
-        except DossierActionError as exc:
-            return error_response(exc)
+        fields = dict(serializer.validated_data)
+        version = shown_version(request, fields)
+        fields.pop("version", None)
+        fields.pop("expected_version", None)
+        command = spec.command or getattr(services, action)
+        command(request.user, dossier, expected_version=version, **spec.arguments(fields))
         dossier = Dossier.objects.get(pk=dossier.pk)
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 

@@ -1,4 +1,5 @@
-"""API of ratings and feedback (`/api/v1/`). Errors: {"detail": message, "code": code}."""
+"""API of ratings and feedback (`/api/v1/`). Errors: {"detail": message, "code": code}; a refusal
+raises `FeedbackError`, answered with its code's status by `core.api.exception_handler`."""
 import datetime
 
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from motcua.core.api import error_responses
 from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency
@@ -19,27 +21,11 @@ from .links import code_from_token
 from .models import Feedback, Level, Rating, RatingChannel, Reason, State, SubjectKind
 from .views import client_ip
 
-STATUS_OF = {
-    "invalid": status.HTTP_400_BAD_REQUEST,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "not_found": status.HTTP_404_NOT_FOUND,
-    "not_returned": status.HTTP_409_CONFLICT,
-    "window_closed": status.HTTP_409_CONFLICT,
-    "already_rated": status.HTTP_409_CONFLICT,
-    "not_allowed": status.HTTP_409_CONFLICT,
-    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
-}
-
-
 PERIOD_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True),
     OpenApiParameter("to", OpenApiTypes.DATE, required=True),
     OpenApiParameter("agency", str, description="Agency codes, comma-separated (within those the user serves)."),
 ]
-
-
-def _error(error: FeedbackError) -> Response:
-    return Response({"detail": error.message, "code": error.code}, status=STATUS_OF.get(error.code, 400))
 
 
 def _invalid(serializer) -> Response:
@@ -98,7 +84,10 @@ def _scoped_agency_ids(request):
 
 
 @extend_schema(methods=["POST"], request=RatingInSerializer,
-               responses={201: RatingSerializer, 200: RatingSerializer})
+               responses={201: RatingSerializer, 200: RatingSerializer, **error_responses({
+                   403: "The rating link is invalid or has expired (code bad_token)",
+                   409: "The dossier cannot be rated now (code not_returned, window_closed or already_rated)",
+               })})
 @extend_schema(methods=["GET"], responses=RatingPageSerializer,
                parameters=[OpenApiParameter("page", int, description="Page number (20 ratings a page).")])
 @api_view(["GET", "POST"])
@@ -107,7 +96,7 @@ def rating_collection(request):
     """POST: rate a returned dossier with the signed link's token. GET: ratings (officers, scoped)."""
     if request.method == "GET":
         if not services.is_staff_member(request.user):
-            return Response({"detail": _("Sign in as an officer."), "code": "forbidden"}, status=403)
+            raise FeedbackError("forbidden", _("Sign in as an officer."))
         qs = selectors.ratings_visible_to(request.user).order_by("-created_at", "-pk")
         from rest_framework.pagination import PageNumberPagination
 
@@ -124,11 +113,8 @@ def rating_collection(request):
         return Response({"detail": _("This rating link is invalid or has expired."), "code": "bad_token"},
                         status=status.HTTP_403_FORBIDDEN)
     existed = Rating.objects.filter(dossier=dossier).exists()
-    try:
-        rating = ratings.rate(dossier, level=data["level"], reasons=data.get("reasons", []),
-                              comment=data.get("comment", ""), channel=RatingChannel.PORTAL)
-    except FeedbackError as error:
-        return _error(error)
+    rating = ratings.rate(dossier, level=data["level"], reasons=data.get("reasons", []),
+                          comment=data.get("comment", ""), channel=RatingChannel.PORTAL)
     return Response(RatingSerializer(rating).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
@@ -136,10 +122,7 @@ def rating_collection(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def rating_summary(request):
-    try:
-        date_from, date_to = _period(request)
-    except FeedbackError as error:
-        return _error(error)
+    date_from, date_to = _period(request)
     return Response(selectors.rating_summary(date_from, date_to, _scoped_agency_ids(request)))
 
 
@@ -171,7 +154,8 @@ def feedback_public_data(feedback: Feedback) -> dict:
 
 
 @extend_schema(request=FeedbackInSerializer, parameters=IDEMPOTENCY_PARAMETERS,
-               responses={201: OpenApiTypes.OBJECT, **IDEMPOTENCY_RESPONSES})
+               responses={201: OpenApiTypes.OBJECT, **IDEMPOTENCY_RESPONSES, **error_responses({
+                   429: "Too many submissions from this connection in an hour (code throttled)"})})
 @api_view(["POST"])
 @permission_classes([AllowAny])
 @idempotent
@@ -179,11 +163,8 @@ def feedback_create(request):
     serializer = FeedbackInSerializer(data=request.data)
     if not serializer.is_valid():
         return _invalid(serializer)
-    try:
-        feedback = services.submit_from_portal(user=request.user, client_ip=client_ip(request),
-                                               **serializer.validated_data)
-    except FeedbackError as error:
-        return _error(error)
+    feedback = services.submit_from_portal(user=request.user, client_ip=client_ip(request),
+                                           **serializer.validated_data)
     return Response(feedback_public_data(feedback), status=status.HTTP_201_CREATED)
 
 
@@ -193,7 +174,7 @@ def feedback_create(request):
 def feedback_track(request, code):
     feedback = Feedback.objects.select_related("agency").filter(code=code).first()
     if feedback is None:
-        return Response({"detail": _("No feedback has this code."), "code": "not_found"}, status=404)
+        raise FeedbackError("not_found", _("No feedback has this code."))
     return Response(feedback_public_data(feedback))
 
 
@@ -216,10 +197,7 @@ def feedback_published(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def feedback_summary(request):
-    try:
-        date_from, date_to = _period(request)
-    except FeedbackError as error:
-        return _error(error)
+    date_from, date_to = _period(request)
     return Response(selectors.feedback_summary(date_from, date_to, _scoped_agency_ids(request)))
 
 
@@ -239,7 +217,8 @@ def _action_fields(data) -> dict:
     return fields
 
 
-@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+@extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT, **error_responses({
+    409: "The feedback's state does not allow the action (code not_allowed)"})})
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def feedback_action(request, code, action):
@@ -247,29 +226,26 @@ def feedback_action(request, code, action):
     answer (text), publish (question, answer_text)."""
     feedback = selectors.visible_feedback(request.user, code)
     if feedback is None:
-        return Response({"detail": _("No feedback has this code."), "code": "not_found"}, status=404)
-    try:
-        data = _action_fields(request.data)
-        if action == "route":
-            agency = Agency.objects.filter(code=data.get("agency", "")).first()
-            if agency is None:
-                raise FeedbackError("invalid", _("Choose the responsible agency."))
-            feedback = services.route(request.user, feedback, agency=agency, note=data.get("note", ""))
-        elif action == "accept":
-            feedback = services.accept(request.user, feedback)
-        elif action == "refuse":
-            feedback = services.refuse(request.user, feedback, reason=data.get("reason", ""))
-        elif action == "request_info":
-            feedback = services.request_info(request.user, feedback, request=data.get("request", ""))
-        elif action == "answer":
-            feedback = services.answer(request.user, feedback, text=data.get("text", ""))
-        elif action == "publish":
-            feedback = services.publish(request.user, feedback, question=data.get("question", ""),
-                                        answer_text=data.get("answer_text", ""))
-        else:
-            return Response({"detail": _("Unknown action."), "code": "not_found"}, status=404)
-    except FeedbackError as error:
-        return _error(error)
+        raise FeedbackError("not_found", _("No feedback has this code."))
+    data = _action_fields(request.data)
+    if action == "route":
+        agency = Agency.objects.filter(code=data.get("agency", "")).first()
+        if agency is None:
+            raise FeedbackError("invalid", _("Choose the responsible agency."))
+        feedback = services.route(request.user, feedback, agency=agency, note=data.get("note", ""))
+    elif action == "accept":
+        feedback = services.accept(request.user, feedback)
+    elif action == "refuse":
+        feedback = services.refuse(request.user, feedback, reason=data.get("reason", ""))
+    elif action == "request_info":
+        feedback = services.request_info(request.user, feedback, request=data.get("request", ""))
+    elif action == "answer":
+        feedback = services.answer(request.user, feedback, text=data.get("text", ""))
+    elif action == "publish":
+        feedback = services.publish(request.user, feedback, question=data.get("question", ""),
+                                    answer_text=data.get("answer_text", ""))
+    else:
+        raise FeedbackError("not_found", _("Unknown action."))
     return Response(feedback_public_data(feedback))
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError
 
 from . import conf
 
@@ -98,8 +99,11 @@ class FeeQuote:
         }
 
 
-class FeeError(ValidationError):
-    pass
+class FeeError(DomainError):
+    """A fee rule that cannot be applied: bad input (code `invalid`)."""
+
+    def __init__(self, message):
+        super().__init__("invalid", message)
 
 
 def quote(lines: Iterable[FeeLineInput], exemptions: Iterable[ExemptionRule] = (), *, online: bool,

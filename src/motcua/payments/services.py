@@ -23,12 +23,13 @@ import logging
 import secrets
 from collections import Counter
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.errors import DomainError
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.transitions import PAYMENT_GATEWAY, is_allowed
@@ -53,12 +54,8 @@ SUPERSEDED_LOOKBACK = datetime.timedelta(days=2)
 PAYABLE_STATUSES = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.WAITING_PAYMENT, Status.RESOLVED)
 
 
-class PaymentError(ValidationError):
+class PaymentError(DomainError):
     """A refused payment. `code`: invalid, nothing_owed, too_much, not_found, forbidden, stale."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message, code=code)
-        self.code = code
 
 
 def owed(dossier: Dossier) -> int:

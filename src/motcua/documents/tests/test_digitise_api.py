@@ -59,9 +59,10 @@ def test_counter_officer_digitises_every_document_into_the_owners_store(world, p
     stored = StoredDocument.objects.get(owner=citizen)
     assert (stored.source, stored.number, stored.issuer, stored.issue_date.isoformat(), stored.source_document) == (
         Source.DIGITISED, "01/ĐK", "UBND xã Thử Nghiệm", "2025-01-02", first)
-    for document in rest:  # no expected_version: no stale check
+    for document in rest:  # each with the dossier's version as it now is
         with django_capture_on_commit_callbacks(execute=True):
-            response = post(client, url_of(paper_dossier, document), upload("scan.pdf", PDF))
+            response = post(client, url_of(paper_dossier, document), upload("scan.pdf", PDF),
+                            version=Dossier.objects.get(pk=paper_dossier.pk).version)
         assert response.status_code == 200, response.content
     assert response.json()["dossier"]["is_digitized"] is True
     assert Dossier.objects.get(pk=paper_dossier.pk).is_digitized
@@ -71,7 +72,8 @@ def test_counter_officer_digitises_every_document_into_the_owners_store(world, p
 def test_session_auth_works_too(client, world, paper_dossier):
     client.force_login(world["specialist"])  # examine also digitises
     document = paper_dossier.documents.first()
-    response = client.post(url_of(paper_dossier, document), {"file": upload("scan.png", PNG)})
+    response = client.post(url_of(paper_dossier, document), {"file": upload("scan.png", PNG),
+                                                             "expected_version": paper_dossier.version})
     assert response.status_code == 200, response.content
     assert response.json()["digitization"] == 1
 
@@ -112,7 +114,8 @@ def test_missing_file_and_bad_dates_are_field_errors(world, paper_dossier):
     assert missing.status_code == 400 and "file" in missing.json()
     bad_date = post(client, url, upload("scan.pdf", PDF), issue_date="2026-02-30")
     assert bad_date.status_code == 400 and "issue_date" in bad_date.json()
-    backwards = post(client, url, upload("scan.pdf", PDF), issue_date="2026-01-02", valid_until="2025-01-02")
+    backwards = post(client, url, upload("scan.pdf", PDF), issue_date="2026-01-02", valid_until="2025-01-02",
+                     expected_version=paper_dossier.version)
     assert backwards.status_code == 400 and backwards.json()["code"] == "invalid"
     assert client.post(url, {"file": "x"}, format="json").status_code == 415  # multipart only
     assert_unchanged(paper_dossier, paper_dossier.version)
@@ -151,8 +154,33 @@ def test_stale_form_wrong_status_and_another_dossiers_document(world, paper_doss
                 upload("scan.pdf", PDF)).status_code == 404
     assert_unchanged(paper_dossier, paper_dossier.version)
     Dossier.objects.filter(pk=paper_dossier.pk).update(status=7)  # refused intake: no scans any more
-    refused = post(client, url_of(paper_dossier, document), upload("scan.pdf", PDF))
+    refused = post(client, url_of(paper_dossier, document), upload("scan.pdf", PDF),
+                   expected_version=paper_dossier.version)
     assert refused.status_code == 409 and refused.json()["code"] == "not_allowed"
+
+
+def test_the_version_is_required_like_every_dossier_action(world, paper_dossier):
+    client = client_for(world["counter"])
+    document = paper_dossier.documents.first()
+    missing = client.post(url_of(paper_dossier, document) + "?lang=en", {"file": upload("scan.pdf", PDF)},
+                          format="multipart")
+    assert missing.status_code == 428 and missing.json()["code"] == "version_required"
+    assert missing.json()["detail"].startswith("Send the dossier's version as you last read it")
+    assert_unchanged(paper_dossier, paper_dossier.version)
+    stale = client.post(url_of(paper_dossier, document), {"file": upload("scan.pdf", PDF)}, format="multipart",
+                        HTTP_IF_MATCH=f'"{paper_dossier.version + 1}"')
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    assert_unchanged(paper_dossier, paper_dossier.version)
+    ok = client.post(url_of(paper_dossier, document), {"file": upload("scan.pdf", PDF)}, format="multipart",
+                     HTTP_IF_MATCH=f'"{paper_dossier.version}"')
+    assert ok.status_code == 200 and ok.json()["dossier"]["version"] == paper_dossier.version + 1
+
+
+def test_the_schema_documents_the_version(client):
+    operation = client.get("/api/schema/?format=json").json()["paths"][
+        "/api/v1/dossiers/{code}/documents/{document_id}/digitise/"]["post"]
+    assert "If-Match" in [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    assert {"409", "428"} <= set(operation["responses"])
 
 
 def test_the_generic_action_points_to_the_new_endpoint(world, paper_dossier):
