@@ -223,3 +223,18 @@ def test_demo_citizens_are_verified():
         ("0999000901", True, True), ("0999000902", True, True)]
     assert not PasswordReset.objects.filter(status=PasswordReset.Status.ACTIVE).exists()
     assert demo_citizen_accounts(PASSWORD) == users  # a re-run changes nothing
+
+
+def test_a_phone_changed_in_the_admin_is_no_longer_verified(client):
+    account = make_account()
+    admin = get_user_model().objects.create_superuser(username="quantri", password=PASSWORD)
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/citizenaccount/{account.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"phone": "0987000222", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"})
+    response = client.post(f"/admin/accounts/citizenaccount/{account.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account.refresh_from_db()
+    assert account.phone == "0987000222" and not account.phone_verified and account.email_verified
