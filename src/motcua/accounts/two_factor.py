@@ -43,8 +43,9 @@ SESSION_NOT_NEEDED = "motcua_2fa_not_needed"  # user pk for whom no second facto
 VERIFIED, WRONG, THROTTLED = "verified", "wrong", "throttled"
 
 
-# Two-factor events in the access audit log: event -> the log's action.
-ENROLLED, DISABLED, BACKUP_CODES_REPLACED = "two_factor_enrolled", "two_factor_disabled", "two_factor_backup_codes_replaced"
+# Two-factor events: the `object_label` of their access audit entries (docs/accounts.md).
+ENROLLED, DISABLED, BACKUP_CODES_REPLACED = ("two_factor_enrolled", "two_factor_disabled",
+                                             "two_factor_backup_codes_replaced")
 BACKUP_CODE_USED, CODE_REFUSED, CODE_THROTTLED = ("two_factor_backup_code_used", "two_factor_code_refused",
                                                   "two_factor_code_throttled")
 
@@ -159,7 +160,6 @@ def confirm_enrolment(request, token: str) -> tuple[str, list[str], int]:
             codes = _replace_backup_codes(user)
             audit_event(user, ENROLLED)
     if refused:
-        # Outside the transaction: the device's failure count (the throttle) is kept with the entry.
         logger.warning("two-factor enrolment code refused: user=%s", user.pk)
         audit_event(user, CODE_REFUSED)
         return WRONG, [], 0
