@@ -105,3 +105,46 @@ def test_forgotten_password_by_a_code_sent_to_the_phone(page, live_server):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/tai-khoan/")
+
+
+def test_phone_verified_with_the_code_it_received(page, live_server):
+    """After sign-up the profile says the phone is not verified; the code the phone received (here:
+    what the console provider delivered) verifies it."""
+    import importlib
+    import json
+    import re
+
+    from django.apps import apps
+
+    from motcua.notifications.providers import outbox_log_path
+
+    # The templates come from a migration; an earlier transactional test's flush removed them.
+    importlib.import_module("motcua.notifications.migrations.0011_contact_verification").seed(apps, None)
+    page.goto(f"{live_server.url}/tai-khoan/dang-ky/")
+    page.get_by_label("Họ và tên").fill("Phạm Thị Xác Minh")
+    page.get_by_label("Số định danh cá nhân / CCCD (12 chữ số)").fill("038195012311")
+    page.get_by_label("Số điện thoại di động").fill("0912 777 999")
+    page.get_by_label("Thư điện tử").fill("xac.minh@example.test")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng ký").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/")
+    assert "Mã xác nhận gồm 6 chữ số đã được gửi đến số điện thoại của bạn." in page.inner_text("main")
+    assert "0912777999 — chưa xác minh" in page.inner_text("#phone-status")
+
+    page.locator("#verify-contacts").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/xac-minh/")
+    delivered = [json.loads(line) for line in outbox_log_path().read_text(encoding="utf-8").splitlines()]
+    code = re.search(r"\b(\d{6})\b", [d for d in delivered if d["to"] == "0912777999"][-1]["body"]).group(1)
+    page.locator("#id_phone_code").fill(f"{(int(code) + 1) % 10 ** 6:06d}")
+    page.locator("#verify-phone").click()
+    assert "Mã xác nhận không đúng." in page.inner_text("#contact-phone")
+    page.locator("#id_phone_code").fill(code)
+    page.locator("#verify-phone").click()
+    page.wait_for_url(f"{live_server.url}/tai-khoan/")
+    assert "Số điện thoại của bạn đã được xác minh." in page.inner_text("main")
+    assert "0912777999 — đã xác minh" in page.inner_text("#phone-status")
+    assert "chưa xác minh" in page.inner_text("#email-status")
+    account = CitizenAccount.objects.get()
+    assert account.phone_verified and not account.email_verified
+

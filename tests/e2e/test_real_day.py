@@ -2,7 +2,7 @@
 person starts at the home page and follows only links and buttons that the pages show them; no
 dossier code is typed, no link is copied from another person's page, no date is assumed.
 
-1. A citizen signs up, finds "Cấp Giấy xác nhận tình trạng hôn nhân" (a commune procedure that
+1. A citizen signs up (and verifies the phone with the code the SMS brought), finds "Cấp Giấy xác nhận tình trạng hôn nhân" (a commune procedure that
    every commune handles), applies online and chooses the commune Suối Bạc.
 2. The counter officer of Suối Bạc finds it among the online dossiers waiting for intake (the
    count is in the nav), opens each uploaded file, accepts it and hands it on to the unit.
@@ -55,6 +55,16 @@ def new_person(browser):
     return page
 
 
+def sms_code(phone: str) -> str:
+    """The 6-digit code of the latest message the phone received (the console provider's log)."""
+    import json
+
+    from motcua.notifications.providers import outbox_log_path
+
+    delivered = [json.loads(line) for line in outbox_log_path().read_text(encoding="utf-8").splitlines()]
+    return re.search(r"\b(\d{6})\b", [d for d in delivered if d["to"] == phone][-1]["body"]).group(1)
+
+
 def officer_signs_in(browser, base, username):
     """From the home page, the footer's link to the back office sign-in."""
     page = new_person(browser)
@@ -101,6 +111,11 @@ def test_a_day_at_a_commune_centre(browser, demo):
     citizen.fill("#id_password2", PASSWORD)
     citizen.locator("form button[type=submit]").last.click()
     citizen.wait_for_load_state()
+    # The phone gets the notices of online dossiers once verified: the code the SMS brought.
+    citizen.click("#verify-contacts")
+    citizen.fill("#id_phone_code", sms_code("0912777001"))
+    citizen.click("#verify-phone")
+    citizen.wait_for_url(f"{base}/tai-khoan/")
 
     citizen.goto(f"{base}/")
     citizen.fill("#id_q", "xac nhan tinh trang hon nhan")  # no diacritics typed

@@ -37,3 +37,34 @@ def test_leader_enrols_at_first_sign_in(page, live_server, settings):
     assert page.locator("#backup-codes li").count() == 10
     page.locator("#two-factor-continue").click()
     page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+
+
+def test_counter_officer_skips_then_enrols_from_the_menu_and_turns_it_off(page, live_server, settings):
+    from motcua.organization.models import AccessAuditEntry
+
+    settings.OFFICER_2FA_ENABLED = True
+    world = build_world()
+    page.goto(f"{live_server.url}/mot-cua/dang-nhap/")
+    page.locator("#id_username").fill(world.counter_officer.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/mot-cua/xac-thuc/dang-ky/**")
+    page.locator("#two-factor-skip").click()
+    page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+
+    page.locator("#nav-two-factor").click()  # later, from the menu
+    page.wait_for_url(f"{live_server.url}/mot-cua/xac-thuc/dang-ky/")
+    secret = page.inner_text("#two-factor-secret").replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("Mã").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Xác nhận").click()
+    assert page.locator("#backup-codes li").count() == 10
+    page.locator("#two-factor-continue").click()
+
+    page.locator("#nav-two-factor").click()
+    page.locator("#two-factor-disable").click()
+    page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+    assert "Đã tắt xác thực hai bước." in page.inner_text("main")
+    labels = list(AccessAuditEntry.objects.filter(subject=world.counter_officer, object_label__startswith="two_factor_")
+                  .order_by("pk").values_list("object_label", flat=True))
+    assert labels == ["two_factor_enrolled", "two_factor_disabled"]

@@ -210,6 +210,23 @@ class PasswordResetRequestForm(forms.Form):
     )
 
 
+def clean_one_time_code(value) -> str:
+    code = "".join((value or "").split())
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        raise ValidationError(_("The code has 6 digits."), code="code_format")
+    return code
+
+
+class ContactCodeForm(forms.Form):
+    """The code sent to the account's phone (`field` = phone) or e-mail (email)."""
+    field = forms.ChoiceField(choices=[("phone", _("Phone")), ("email", _("E-mail"))], widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Code (6 digits)"), max_length=12,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+    def clean_code(self):
+        return clean_one_time_code(self.cleaned_data.get("code"))
+
+
 class PasswordResetConfirmForm(forms.Form):
     identifier = IdentifierField()
     code = forms.CharField(label=_("Code (6 digits)"), max_length=12,
@@ -221,10 +238,7 @@ class PasswordResetConfirmForm(forms.Form):
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_code(self):
-        code = "".join((self.cleaned_data.get("code") or "").split())
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
-            raise ValidationError(_("The code has 6 digits."), code="code_format")
-        return code
+        return clean_one_time_code(self.cleaned_data.get("code"))
 
     def clean(self):
         cleaned = super().clean()

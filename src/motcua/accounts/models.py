@@ -48,6 +48,11 @@ class CitizenAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("identity verified by (officer)"),
     )
+    # The phone and the e-mail are verified by a one-time code sent to them (`services.verify_contact`);
+    # a change of either empties its date. Only a verified channel gets password-reset codes and
+    # the notices of the account's online dossiers (docs/accounts.md, "Verified phone and e-mail").
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     oidc_issuer = models.CharField(max_length=255, blank=True)
     oidc_subject = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -84,6 +89,18 @@ class CitizenAccount(models.Model):
         return bool(self.citizen_id) and self.identity_source in VERIFIED_SOURCES
 
     @property
+    def phone_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
+
+    def is_verified_contact(self, field: str) -> bool:
+        """`field` is "phone" or "email"."""
+        return self.phone_verified if field == "phone" else self.email_verified
+
+    @property
     def citizen_id_detached(self) -> bool:
         """The citizen ID this account declared was taken back by its verified holder."""
         return not self.citizen_id and self.events.filter(action=AccountEvent.Action.CITIZEN_ID_DETACHED).exists()
@@ -107,6 +124,9 @@ class AccountEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset with a one-time code")
         COUNTER_VERIFIED = "counter_verified", _("Identity verified at the counter")
         CITIZEN_ID_DETACHED = "citizen_id_detached", _("Citizen ID removed: verified by its holder")
+        PHONE_VERIFIED = "phone_verified", _("Phone verified with a one-time code")
+        EMAIL_VERIFIED = "email_verified", _("E-mail verified with a one-time code")
+        CONTACTS_TRUSTED = "contacts_trusted", _("Phone and e-mail counted as verified (VNeID or demo data)")
 
     account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -124,9 +144,10 @@ class AccountEvent(models.Model):
 
 
 class PasswordReset(models.Model):
-    """One "forgotten password" request that was let through the throttle.
+    """One one-time code request that was let through the throttle: a "forgotten password" request,
+    or (`purpose` phone / email) the code that verifies the account's phone or e-mail.
 
-    Every request gets a row, whether or not the phone/e-mail belongs to an account, so that the
+    Every password-reset request gets a row, whether or not the phone/e-mail belongs to an account, so that the
     throttle and the wrong-code count behave the same for everybody and the pages tell nobody who
     has an account. Only a row with an account carries a code, and only its keyed hash; the typed
     identifier is kept as a keyed hash too (`services.identifier_digest`).
@@ -138,9 +159,15 @@ class PasswordReset(models.Model):
         REPLACED = "replaced", _("Replaced by a newer request")
         VOID = "void", _("Void after too many wrong codes")
 
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Forgotten password")
+        PHONE = "phone", _("Verify the phone")
+        EMAIL = "email", _("Verify the e-mail")
+
     # Indexed with created_at below.
     account = models.ForeignKey(CitizenAccount, on_delete=models.CASCADE, null=True, blank=True, db_index=False,
                                 related_name="password_resets")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.PASSWORD_RESET)
     identifier_digest = models.CharField(max_length=64)
     channel = models.CharField(max_length=10)
     code_hash = models.CharField(max_length=128, blank=True)
@@ -159,8 +186,8 @@ class PasswordReset(models.Model):
             models.Index(fields=["account", "created_at"], name="accounts_reset_account"),
             models.Index(fields=["created_at"], name="accounts_reset_created"),
         ]
-        verbose_name = _("password reset request")
-        verbose_name_plural = _("password reset requests")
+        verbose_name = _("one-time code request")
+        verbose_name_plural = _("one-time code requests")
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -62,6 +62,9 @@ def sign_up(data: dict, password: str, ip_address: str | None = None) -> Citizen
         identity_source=IdentitySource.PASSWORD,
     )
     _record(account, AccountEvent.Action.SIGNED_UP, ip_address=ip_address)
+    for field in CONTACT_FIELDS:
+        if getattr(account, field):
+            _issue_contact_code(account, field, ip_address)
     return account
 
 
@@ -96,6 +99,10 @@ def update_profile(account: CitizenAccount, data: dict, register_match: bool = F
         account.identity_source = IdentitySource.PASSWORD
         account.identity_verified_at = None
         changed.append("identity_source")
+    for field in CONTACT_FIELDS:
+        if field in changed:
+            # A new phone or e-mail is not verified until its code comes back.
+            setattr(account, f"{field}_verified_at", None)
     if not changed:
         return []
     account.save()
@@ -105,6 +112,11 @@ def update_profile(account: CitizenAccount, data: dict, register_match: bool = F
     action = (AccountEvent.Action.REGISTER_MATCHED if register_match and "identity_source" in changed
               else AccountEvent.Action.PROFILE_UPDATED)
     _record(account, action, changed, ip_address)
+    for field in CONTACT_FIELDS:
+        if field in changed:
+            _replace_active_codes(account, field)
+            if getattr(account, field):
+                _issue_contact_code(account, field, ip_address)
     return changed
 
 
@@ -268,6 +280,7 @@ RESET_REQUESTS_PER_ADDRESS = 10  # per RESET_WINDOW and client address
 RESET_KEPT_FOR = timedelta(days=7)
 _DIGEST_SALT = "motcua.accounts.password_reset.identifier"
 _CODE_SALT = "motcua.accounts.password_reset.code"
+_RESET = PasswordReset.Purpose.PASSWORD_RESET
 
 
 class ResetThrottled(Exception):
@@ -312,11 +325,15 @@ def _lock(*keys: str) -> None:
 
 
 def _account_for(kind: str, value: str) -> CitizenAccount | None:
-    """The active citizen/business account with this phone/e-mail, locked. Officers have no
-    CitizenAccount, so they are never found: an administrator resets their passwords."""
+    """The active citizen/business account with this phone/e-mail, verified, locked. Officers have
+    no CitizenAccount, so they are never found: an administrator resets their passwords."""
     account = (CitizenAccount.objects.select_for_update(of=("self",)).select_related("user")
                .filter(**{kind: value}).first())
     if account is None or not account.user.is_active:
+        return None
+    if not account.is_verified_contact(kind):
+        # A code goes only to a phone/e-mail proved to be the holder's: an unverified one is
+        # answered like an unknown one (nothing sent, same page).
         return None
     return account
 
@@ -368,7 +385,7 @@ def request_password_reset(identifier: str, ip_address: str | None = None) -> No
     with transaction.atomic():
         _lock(f"password-reset:address:{ip_address or ''}", f"password-reset:identifier:{digest}")
         now = timezone.now()
-        recent = PasswordReset.objects.filter(created_at__gt=now - RESET_WINDOW)
+        recent = PasswordReset.objects.filter(purpose=_RESET, created_at__gt=now - RESET_WINDOW)
         if ip_address and recent.filter(ip_address=ip_address).count() >= RESET_REQUESTS_PER_ADDRESS:
             raise ResetThrottled("address")
         if recent.filter(identifier_digest=digest).count() >= RESET_CODES_PER_ACCOUNT:
@@ -378,7 +395,7 @@ def request_password_reset(identifier: str, ip_address: str | None = None) -> No
         if account is not None and recent.filter(account=account).count() >= RESET_CODES_PER_ACCOUNT:
             account = None
         # The new request replaces the previous one (for an unknown identifier, its stand-in).
-        previous = PasswordReset.objects.filter(status=PasswordReset.Status.ACTIVE)
+        previous = PasswordReset.objects.filter(purpose=_RESET, status=PasswordReset.Status.ACTIVE)
         previous = previous.filter(account=account) if account else previous.filter(account__isnull=True,
                                                                                     identifier_digest=digest)
         previous.update(status=PasswordReset.Status.REPLACED)
@@ -404,7 +421,7 @@ def reset_password(identifier: str, code: str, password: str, ip_address: str | 
     kind, value = normalise_identifier(identifier)
     with transaction.atomic():
         account = _account_for(kind, value)
-        resets = PasswordReset.objects.select_for_update()
+        resets = PasswordReset.objects.select_for_update().filter(purpose=_RESET)
         if account is not None:
             reset = resets.filter(account=account).order_by("-created_at", "-id").first()
         else:
@@ -444,6 +461,107 @@ def _check_code(reset: PasswordReset | None, code: str) -> str | None:
             reset.status = PasswordReset.Status.VOID
         reset.save(update_fields=["failed_attempts", "status"])
     return "void" if reset.status == PasswordReset.Status.VOID else "wrong"
+
+
+# Verified phone and e-mail (docs/accounts.md): the same machinery as the forgotten password — a
+# 6-digit code, kept as a keyed hash, valid RESET_CODE_VALIDITY, void after RESET_MAX_WRONG_CODES
+# wrong codes, at most RESET_CODES_PER_ACCOUNT codes per channel and RESET_WINDOW.
+CONTACT_FIELDS = ("phone", "email")
+_CONTACT_PURPOSES = {"phone": PasswordReset.Purpose.PHONE, "email": PasswordReset.Purpose.EMAIL}
+_CONTACT_VERIFIED = {"phone": AccountEvent.Action.PHONE_VERIFIED, "email": AccountEvent.Action.EMAIL_VERIFIED}
+
+
+def _replace_active_codes(account: CitizenAccount, field: str) -> None:
+    PasswordReset.objects.filter(account=account, purpose=_CONTACT_PURPOSES[field],
+                                 status=PasswordReset.Status.ACTIVE).update(status=PasswordReset.Status.REPLACED)
+
+
+def _issue_contact_code(account: CitizenAccount, field: str, ip_address: str | None = None) -> bool:
+    """Send a new code to the account's phone or e-mail (`field`), replacing the previous one; in the
+    caller's transaction, the account row locked. False when the channel's throttle is full."""
+    from motcua.notifications.models import Channel, EventKind
+
+    purpose, value, now = _CONTACT_PURPOSES[field], getattr(account, field), timezone.now()
+    recent = PasswordReset.objects.filter(account=account, purpose=purpose, created_at__gt=now - RESET_WINDOW)
+    if recent.count() >= RESET_CODES_PER_ACCOUNT:
+        return False
+    _replace_active_codes(account, field)
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    channel = Channel.SMS if field == "phone" else Channel.EMAIL
+    # The digest ties the code to this phone/e-mail: it cannot verify another one typed later.
+    PasswordReset.objects.create(
+        account=account, purpose=purpose, identifier_digest=identifier_digest(field, value), channel=channel,
+        code_hash=_hash_code(code), ip_address=ip_address or None, created_at=now,
+        expires_at=now + RESET_CODE_VALIDITY,
+    )
+    context = {"verification_code": code, "valid_minutes": int(RESET_CODE_VALIDITY.total_seconds() // 60),
+               "full_name": account.full_name, "verify_url": absolute(reverse("accounts:verify_contact"))}
+    _queue_account_message(EventKind.CONTACT_VERIFICATION, channel, value, context)
+    return True
+
+
+def send_contact_code(account: CitizenAccount, field: str, ip_address: str | None = None) -> bool:
+    """A new code for the account's unverified phone or e-mail ("send the code again"). False when
+    there is nothing to verify; raises ResetThrottled("identifier") beyond the channel's throttle."""
+    with transaction.atomic():
+        account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
+        if not getattr(account, field) or account.is_verified_contact(field):
+            return False
+        if not _issue_contact_code(account, field, ip_address):
+            raise ResetThrottled("identifier")
+    return True
+
+
+def verify_contact(account: CitizenAccount, field: str, code: str, ip_address: str | None = None) -> CitizenAccount:
+    """The holder typed the code sent to the account's phone or e-mail: the channel is verified
+    (audited: a `phone_verified` / `email_verified` event with the client address).
+
+    Raises ResetRefused("wrong" | "void" | "expired" | "used") as `reset_password` does, the wrong
+    code counted (the RESET_MAX_WRONG_CODES-th voids it). A code sent to an earlier phone/e-mail of
+    the account is "wrong".
+    """
+    with transaction.atomic():
+        account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
+        value = getattr(account, field)
+        if not value:
+            outcome = "wrong"
+        elif account.is_verified_contact(field):
+            return account
+        else:
+            latest = (PasswordReset.objects.select_for_update()
+                      .filter(account=account, purpose=_CONTACT_PURPOSES[field]).order_by("-created_at", "-id").first())
+            if latest is not None and latest.identifier_digest != identifier_digest(field, value):
+                latest = None
+            outcome = _check_code(latest, code)
+        if outcome is None:
+            now = timezone.now()
+            setattr(account, f"{field}_verified_at", now)
+            account.save(update_fields=[f"{field}_verified_at", "updated_at"])
+            latest.status, latest.used_at = PasswordReset.Status.USED, now
+            latest.save(update_fields=["status", "used_at"])
+            _record(account, _CONTACT_VERIFIED[field], [field], ip_address)
+    # Raised outside the transaction so that a wrong code's count is kept.
+    if outcome is not None:
+        logger.warning("contact verification code refused (%s): account=%s channel=%s", outcome, account.pk, field)
+        raise ResetRefused(outcome)
+    return account
+
+
+@transaction.atomic
+def trust_contacts(account: CitizenAccount, ip_address: str | None = None) -> CitizenAccount:
+    """Count the account's present phone and e-mail as verified without a code: for what VNeID
+    vouched for and for the demo's own citizens (their numbers reach no one). Audited."""
+    account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
+    changed = [field for field in CONTACT_FIELDS if getattr(account, field) and not account.is_verified_contact(field)]
+    if not changed:
+        return account
+    now = timezone.now()
+    for field in changed:
+        setattr(account, f"{field}_verified_at", now)
+        _replace_active_codes(account, field)
+    account.save(update_fields=[f"{field}_verified_at" for field in changed] + ["updated_at"])
+    _record(account, AccountEvent.Action.CONTACTS_TRUSTED, changed, ip_address)
+    return account
 
 
 # Sign-up and profile: a phone, e-mail or citizen ID already in use gets one neutral message

@@ -8,6 +8,10 @@ superuser), OFFICER_2FA_OPTIONAL; django-otp's OTP_TOTP_THROTTLE_FACTOR / OTP_ST
 
 A TOTP code is accepted once (django-otp keeps the last time step used, `last_t`); a backup code
 is deleted when used; wrong codes are throttled per device (1, 2, 4, 8 ... seconds).
+
+Enrolment, disabling, new backup codes, a backup code used and every refused or throttled code are
+written to the access audit log (`organization.AccessAuditEntry`, kind "user account", the officer
+as subject; `audit_event`), besides the `motcua.security` log. Never a code.
 """
 import logging
 import math
@@ -37,6 +41,24 @@ BACKUP_DEVICE_NAME = "backup"
 SESSION_NOT_NEEDED = "motcua_2fa_not_needed"  # user pk for whom no second factor is needed
 
 VERIFIED, WRONG, THROTTLED = "verified", "wrong", "throttled"
+
+
+# Two-factor events: the `object_label` of their access audit entries (docs/accounts.md).
+ENROLLED, DISABLED, BACKUP_CODES_REPLACED = ("two_factor_enrolled", "two_factor_disabled",
+                                             "two_factor_backup_codes_replaced")
+BACKUP_CODE_USED, CODE_REFUSED, CODE_THROTTLED = ("two_factor_backup_code_used", "two_factor_code_refused",
+                                                  "two_factor_code_throttled")
+
+
+def audit_event(user, event: str) -> None:
+    """One two-factor event of `user` (who acts on their own second factor) in the access audit log."""
+    from motcua.organization import audit
+    from motcua.organization.models import AccessAuditEntry
+
+    refused = event in (CODE_REFUSED, CODE_THROTTLED)
+    action = AccessAuditEntry.Action.REFUSED if refused else AccessAuditEntry.Action.CHANGED
+    audit.record(AccessAuditEntry.Kind.USER_ACCOUNT, action, subject=user, actor=user, object_label=event,
+                 after={"two_factor": event})
 
 
 def enabled() -> bool:
@@ -107,6 +129,7 @@ def _throttled(device, user) -> int:
     locked_until = (data or {}).get("locked_until")
     wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
     logger.warning("two-factor code throttled: user=%s", user.pk)
+    audit_event(user, CODE_THROTTLED)
     return max(wait, 1)
 
 
@@ -128,11 +151,18 @@ def confirm_enrolment(request, token: str) -> tuple[str, list[str], int]:
         if wait:
             return THROTTLED, [], wait
         if not device.verify_token(_clean(token)):
-            return WRONG, [], 0
-        TOTPDevice.objects.filter(user_id=user.pk).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        codes = _replace_backup_codes(user)
+            refused = True
+        else:
+            refused = False
+            TOTPDevice.objects.filter(user_id=user.pk).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _replace_backup_codes(user)
+            audit_event(user, ENROLLED)
+    if refused:
+        logger.warning("two-factor enrolment code refused: user=%s", user.pk)
+        audit_event(user, CODE_REFUSED)
+        return WRONG, [], 0
     otp_login(request, device)
     request.session.pop(SESSION_NOT_NEEDED, None)
     logger.info("two-factor enrolment confirmed: user=%s", user.pk)
@@ -144,8 +174,30 @@ def regenerate_backup_codes(request) -> list[str]:
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=request.user.pk).first()
         codes = _replace_backup_codes(request.user)
+        audit_event(request.user, BACKUP_CODES_REPLACED)
     logger.info("two-factor backup codes replaced: user=%s", request.user.pk)
     return codes
+
+
+def may_disable(user) -> bool:
+    """An officer for whom the second factor is optional, who has one and gave it in this session."""
+    return is_officer(user) and not is_required(user) and has_device(user) and user.is_verified()
+
+
+def disable(request) -> bool:
+    """Remove the officer's authenticator and backup codes (only when `may_disable`); from the next
+    sign-in no code is asked. Returns whether it was done."""
+    user = request.user
+    if not may_disable(user):
+        return False
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        TOTPDevice.objects.filter(user_id=user.pk).delete()
+        StaticDevice.objects.filter(user_id=user.pk).delete()
+        audit_event(user, DISABLED)
+    request.session[SESSION_NOT_NEEDED] = user.pk
+    logger.info("two-factor sign-in disabled: user=%s", user.pk)
+    return True
 
 
 def verify(request, token: str) -> tuple[str, int]:
@@ -169,7 +221,10 @@ def verify(request, token: str) -> tuple[str, int]:
             verified = None
     if verified is None:
         logger.warning("two-factor code refused: user=%s", user.pk)
+        audit_event(user, CODE_REFUSED)
         return WRONG, 0
+    if isinstance(verified, StaticDevice):
+        audit_event(user, BACKUP_CODE_USED)
     otp_login(request, verified)
     logger.info("two-factor sign-in: user=%s device=%s", user.pk, verified.persistent_id)
     return VERIFIED, 0

@@ -22,6 +22,7 @@ from . import oidc, services
 from .lockout import lockout_message
 from .forms import (
     IDENTIFIER_TAKEN,
+    ContactCodeForm,
     CounterVerificationForm,
     LoginForm,
     PasswordResetConfirmForm,
@@ -135,6 +136,7 @@ def sign_up(request):
         else:
             login(request, account.user, backend=BACKEND)
             messages.success(request, _("Your account is ready."))
+            _tell_codes_sent(request, account, services.CONTACT_FIELDS)
             return redirect("accounts:profile")
     if request.method == "POST":
         _refuse_identifier_taken(request, form)
@@ -221,6 +223,69 @@ def password_reset_confirm(request):
                   status=status)
 
 
+CONTACT_CODE_SENT = {
+    "phone": gettext_lazy("A 6-digit code was sent to your phone to verify it. Enter it on the page "
+                          "\"Verify phone and e-mail\"."),
+    "email": gettext_lazy("A 6-digit code was sent to your e-mail address to verify it. Enter it on the page "
+                          "\"Verify phone and e-mail\"."),
+}
+CONTACT_VERIFIED = {
+    "phone": gettext_lazy("Your phone number is verified."),
+    "email": gettext_lazy("Your e-mail address is verified."),
+}
+CONTACT_THROTTLED = gettext_lazy("Too many codes were sent to this phone number or e-mail address. Try again in an "
+                                 "hour, or contact the service centre.")
+
+
+def _tell_codes_sent(request, account, fields) -> None:
+    for field in fields:
+        if getattr(account, field):
+            messages.info(request, CONTACT_CODE_SENT[field])
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def verify_contact(request):
+    """Enter the code sent to the account's phone or e-mail, or have a new one sent."""
+    account = request.account
+    status, forms_by_field = 200, {}
+    if request.method == "POST":
+        field = request.POST.get("field")
+        if field not in services.CONTACT_FIELDS:
+            messages.error(request, _("Choose the phone or the e-mail to verify."))
+            status = 400
+        elif "resend" in request.POST:
+            try:
+                sent = services.send_contact_code(account, field, client_ip(request))
+            except services.ResetThrottled:
+                messages.error(request, CONTACT_THROTTLED)
+                status = 429
+            else:
+                if sent:
+                    _tell_codes_sent(request, account, [field])
+                return redirect("accounts:verify_contact")
+        else:
+            form = ContactCodeForm(request.POST, auto_id=f"id_{field}_%s")
+            forms_by_field[field] = form
+            status = 400
+            if form.is_valid():
+                try:
+                    services.verify_contact(account, field, form.cleaned_data["code"], client_ip(request))
+                except services.ResetRefused as error:
+                    form.add_error("code", str(RESET_REFUSALS[error.code]) % {"minutes": _reset_minutes()})
+                else:
+                    messages.success(request, CONTACT_VERIFIED[field])
+                    return redirect("accounts:profile")
+    account.refresh_from_db()
+    channels = [
+        {"field": field, "value": getattr(account, field), "verified": account.is_verified_contact(field),
+         "form": forms_by_field.get(field) or ContactCodeForm(initial={"field": field}, auto_id=f"id_{field}_%s")}
+        for field in services.CONTACT_FIELDS if getattr(account, field)
+    ]
+    return render(request, "accounts/verify_contact.html",
+                  {"account": account, "channels": channels, "minutes": _reset_minutes()}, status=status)
+
+
 @require_POST
 def sign_out(request):
     logout(request)
@@ -247,6 +312,7 @@ def profile(request):
         else:
             request.session.pop(SESSION_PREFILL, None)
             messages.success(request, _("Your profile is saved.") if changed else _("Nothing changed."))
+            _tell_codes_sent(request, account, [field for field in services.CONTACT_FIELDS if field in changed])
             return redirect("accounts:profile")
     if request.method == "POST":
         _refuse_identifier_taken(request, form)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("xac-thuc/", auth.two_factor_verify, name="two_factor_verify"),
     path("xac-thuc/dang-ky/", auth.two_factor_enrol, name="two_factor_enrol"),
     path("xac-thuc/ma-du-phong/", auth.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("xac-thuc/tat/", auth.two_factor_disable, name="two_factor_disable"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("tiep-nhan/cong-dan/", intake.applicant_lookup, name="applicant_lookup"),
     path("tiep-nhan/kho-du-lieu/", intake.stored_documents_lookup, name="stored_documents_lookup"),

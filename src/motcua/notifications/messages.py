@@ -103,12 +103,20 @@ def message_context(dossier, event) -> dict:
 
 
 def applicant_recipients(dossier) -> list[tuple[str, str]]:
+    """The phone and e-mail on the dossier. For a dossier submitted online by a citizen or business
+    account, only those the account verified by a code (docs/accounts.md): nobody saw the person
+    type them, so an unverified one gets nothing. At the counter (no account) the officer took them
+    from the person."""
     recipients = []
     if dossier.applicant_phone:
         # Queued even when malformed: the provider records the failure, so reports show it.
         recipients.append((Channel.SMS, dossier.applicant_phone))
     if dossier.applicant_email:
         recipients.append((Channel.EMAIL, dossier.applicant_email))
+    if dossier.account_id is not None and apps.is_installed("motcua.accounts"):
+        from motcua.accounts.selectors import only_verified_contacts
+
+        recipients = only_verified_contacts(dossier.account_id, recipients)
     return recipients
 
 

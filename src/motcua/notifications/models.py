@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset code (citizen account)")
     ONLINE_SUBMITTED = "online_submitted", _("Online dossier waiting for intake (to the receiving counter officers)")
     ACCOUNT_IN_USE = "account_in_use", _("Sign-up tried with an account's phone, e-mail or citizen ID (to its holder)")
+    CONTACT_VERIFICATION = "contact_verification", _("Code verifying an account's phone or e-mail")
 
 
 class Channel(models.TextChoices):

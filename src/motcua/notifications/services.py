@@ -64,7 +64,7 @@ def queue_message(
 
 # Messages that carry a secret (a one-time code): once they leave the queue, the stored body
 # keeps that a code was sent, not the code; the admin never shows it.
-SECRET_KINDS = ("password_reset",)
+SECRET_KINDS = ("password_reset", "contact_verification")
 _SECRET = re.compile(r"(?<![\w-])(?<!\d\.)\d{6}(?![\w-]|\.\d)")
 
 

@@ -1,6 +1,7 @@
 """Officer sign-in and sign-out. django-axes (configured in settings) throttles failed sign-ins on
 the identity and against password spraying (motcua.accounts.lockout). The second factor
 (motcua.accounts.two_factor) follows the password: enrolment on first sign-in, then a code."""
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms.forms import NON_FIELD_ERRORS
@@ -109,6 +110,7 @@ def two_factor_enrol(request):
         "secret": two_factor.base32_secret(device),
         "may_skip": two_factor.may_skip(user),
         "has_device": two_factor.has_device(user),
+        "may_disable": two_factor.may_disable(user),
     }, status=status)
 
 
@@ -121,3 +123,16 @@ def two_factor_backup_codes(request):
         return redirect("backoffice:two_factor_verify")
     codes = two_factor.regenerate_backup_codes(request)
     return render(request, "backoffice/two_factor_backup_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+@never_cache
+@login_required(login_url=reverse_lazy("backoffice:login"))
+@require_POST
+def two_factor_disable(request):
+    """Turn two-factor sign-in off: officers for whom it is optional, after giving the code."""
+    if not two_factor.disable(request):
+        messages.error(request, _("Two-factor sign-in cannot be turned off here: it is required for your role, "
+                                  "or you have not given your code in this session."))
+        return redirect("backoffice:two_factor_enrol")
+    messages.success(request, _("Two-factor sign-in is turned off. You can set it up again from the menu."))
+    return redirect("backoffice:work_queue")
