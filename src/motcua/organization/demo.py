@@ -627,4 +627,6 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         report.created["dossiers"] = load_demo_dossiers() or report.created.get("dossiers", 0)
         if not report.created["dossiers"]:
             del report.created["dossiers"]
+    from motcua.queueing.demo import load_demo_queues
+    report.created.update(load_demo_queues(with_tickets=with_accounts))
     return report

@@ -17,7 +17,7 @@ from motcua.organization.models import ServicePoint
 from . import selectors, services
 from .errors import QueueError
 from .links import TICKET_LINK
-from .models import PriorityGroup, Queue, Ticket
+from .models import PriorityGroup, Ticket
 
 # What each refusal answers: closed or full is a conflict with the state of the day, not bad input.
 STATUS_OF = {"closed": 409, "full": 409, "inactive": 409, "invalid": 400}

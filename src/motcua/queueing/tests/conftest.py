@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.calendar import services as calendar_services
+from motcua.core.testing import reseed_migration_data
 from motcua.organization.models import (
     AdministrativeLevel, Agency, Counter, CounterAssignment, OpeningHours, Role, RoleAssignment, ServicePoint,
 )
@@ -40,6 +41,8 @@ def seat(username, counter, agency):
 
 @pytest.fixture
 def centre(db):
+    if not PriorityGroup.objects.exists():  # a transactional test runs after a flush
+        reseed_migration_data("queueing")
     province = AdministrativeLevel.objects.create(code="tinh", name="Cấp tỉnh", rank=1)
     land = Agency.objects.create(code="000.00.20.H99", name="Sở Nông nghiệp và Môi trường", level=province)
     justice = Agency.objects.create(code="000.00.10.H99", name="Sở Tư pháp", level=province)
