@@ -62,11 +62,6 @@ class Queue(models.Model):
     def __str__(self):
         return f"{self.letter} - {self.name}"
 
-    def clean(self):
-        super().clean()
-        if self.letter:
-            self.letter = self.letter.upper()
-
 
 class QueueDay(models.Model):
     """The last number given in a queue on a day; locked (select_for_update) while a ticket is issued."""

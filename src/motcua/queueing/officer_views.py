@@ -41,8 +41,13 @@ def _panel(request, error=None, status=200):
     today = timezone.localdate()
     return render(request, "queueing/panel.html", {
         "panels": [selectors.counter_panel(counter, today) for counter in services.counters_of(request.user, today)],
-        "error": error, "today": today,
+        "error": error, "today": today, "may_see_statistics": _manages_a_point(request.user),
     }, status=status)
+
+
+def _manages_a_point(user) -> bool:
+    scope = admin_scope(user)
+    return scope.everything or bool(scope.service_point_ids)
 
 
 @staff_required
@@ -91,9 +96,9 @@ def _day(value, default):
 @staff_required
 def statistics(request):
     """Waiting and service times of the service points the person manages (all for the province)."""
-    scope = admin_scope(request.user)
-    if not scope.everything and not scope.service_point_ids:
+    if not _manages_a_point(request.user):
         raise PermissionDenied(_("The queue statistics are for the managers of a service point."))
+    scope = admin_scope(request.user)
     today = timezone.localdate()
     by = request.GET.get("theo", "queue")
     error, status = None, 200

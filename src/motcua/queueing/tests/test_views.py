@@ -143,6 +143,7 @@ def test_statistics_for_a_manager_with_the_figures(client, centre, clock):
     manager = get_user_model().objects.create_user("quanly", password="x")
     RoleAssignment.objects.create(user=manager, role=Role.CENTRE_MANAGER, service_point=centre["point"])
     client.force_login(manager)
+    assert 'id="queue-statistics-link"' in client.get("/mot-cua/xep-hang/").content.decode()
     page = client.get("/mot-cua/xep-hang/thong-ke/?tu=2026-03-01&den=2026-03-31&lang=en")
     assert page.status_code == 200
     row = page.context["rows"][0]
@@ -155,6 +156,7 @@ def test_statistics_for_a_manager_with_the_figures(client, centre, clock):
     assert client.get("/mot-cua/xep-hang/thong-ke/?tu=hom-qua").status_code == 400
     assert client.get("/mot-cua/xep-hang/thong-ke/?tu=2026-03-05&den=2026-03-01").status_code == 400
     client.force_login(officer)
+    assert 'id="queue-statistics-link"' not in client.get("/mot-cua/xep-hang/").content.decode()
     assert client.get("/mot-cua/xep-hang/thong-ke/").status_code == 403
 
 
