@@ -25,9 +25,6 @@ KNOWN_UPWARD = {
 }
 KNOWN_CIRCLES = [
     {"motcua.payments.conf", "motcua.payments.gateways", "motcua.payments.gateways.base"},  # gateway settings
-    # demo: load_demo runs the dossier loader, which reads the demo password and agency codes
-    # (a function-level import); to split by moving load_demo into its own module.
-    {"motcua.demo.dossiers", "motcua.demo.province"},
 ]
 
 

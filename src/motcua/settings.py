@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.integrations",
     "motcua.documents",
+    "motcua.queueing",
     "motcua.demo",
 ]
 
@@ -280,7 +281,11 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
     # The stored answers of retried creating requests live 24 hours (core/idempotency.py).
     "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": crontab(hour=2, minute=15)},
+    # Queue tickets still open after the service point's closing time (queueing/services.py).
+    "close-queue-tickets": {"task": "queueing.close_open_tickets", "schedule": 15 * 60},
 }
+# The service time assumed for a queue's waiting estimate before anyone was served that day.
+QUEUEING_DEFAULT_SERVICE_MINUTES = int(os.environ.get("QUEUEING_DEFAULT_SERVICE_MINUTES", "10"))
 
 # Simulators (payment gateway, SMS/console outbox, population register ...) run only where
 # allowed: by default under DEBUG; with DEBUG off only with the explicit override, logged at start

@@ -613,18 +613,3 @@ def seed_calendar(stdout=None) -> bool:
     first, last = min(2015, year - 1), max(2035, year + 1)
     call_command("seed_calendar", "--from-year", str(first), "--to-year", str(last), **kwargs)
     return True
-
-
-def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
-    report = load_organization()
-    load_catalog(report)
-    if with_accounts:
-        load_accounts(report)
-    seed_calendar(stdout)
-    if with_accounts:
-        from .dossiers import load_demo_dossiers
-
-        report.created["dossiers"] = load_demo_dossiers() or report.created.get("dossiers", 0)
-        if not report.created["dossiers"]:
-            del report.created["dossiers"]
-    return report

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from motcua.demo import province as demo_data
+from motcua.demo import loader as demo_data
 
 
 class Command(BaseCommand):

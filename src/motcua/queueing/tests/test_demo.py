@@ -1,0 +1,33 @@
+"""The demo's queues and its past morning of tickets at Bến Đò."""
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from motcua.queueing import selectors
+from motcua.queueing.models import Queue, Ticket, TicketStatus
+
+
+@pytest.mark.django_db
+def test_the_demo_has_queues_and_a_served_morning_with_figures():
+    call_command("load_demo", "--demo", stdout=io.StringIO())
+    assert Queue.objects.filter(service_point__code="trung-tam-tinh").count() == 5
+    land = Queue.objects.get(service_point__code="trung-tam-tinh", letter="B")
+    assert land.agencies.count() == 3
+    tickets = Ticket.objects.filter(queue__service_point__code="mot-cua-ben-do")
+    assert tickets.count() == 7 and all(t.service_date < timezone.localdate() for t in tickets)
+    assert sorted(t.status for t in tickets) == [TicketStatus.DONE] * 6 + [TicketStatus.NO_SHOW]
+    point = Queue.objects.get(service_point__code="mot-cua-ben-do", letter="A").service_point
+    day = tickets.first().service_date
+    (row,) = selectors.statistics([point], day, day, "queue")
+    # waits 3, 14, 20, 31, 34, 41, 44 minutes (one counter, busy); services 12, 9, 15, 8, 11, 6
+    assert row["tickets"] == 7 and row["called"] == 7 and row["no_shows"] == 1
+    assert (row["wait_median"], row["wait_p90"], row["long_wait_share"]) == (31.0, 42.2, 57.1)
+    assert row["service_median"] == 10.0
+    manager = get_user_model().objects.get(username="quanly.bendo")
+    assert manager.has_perm("queueing.change_queue") and not manager.has_perm("queueing.delete_queue")
+    before = Ticket.objects.count()
+    call_command("load_demo", "--demo", stdout=io.StringIO())
+    assert Ticket.objects.count() == before and Queue.objects.count() == 9
