@@ -97,7 +97,7 @@ def counter_panel(counter: Counter, day: date) -> dict:
     queues = list(queues_of_counter(counter))
     in_hand = Ticket.objects.filter(
         counter=counter, service_date=day, status__in=(TicketStatus.CALLED, TicketStatus.SERVING),
-    ).select_related("queue", "priority_group").first()
+    ).select_related("queue", "priority_group", "dossier").first()
     waiting = Ticket.objects.filter(queue__in=queues, service_date=day, status=TicketStatus.WAITING)
     return {
         "counter": counter,
