@@ -1,5 +1,6 @@
 """`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers and queues,
 in that order. A module of its own so that the parts import the province and never each other."""
+from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
 from .province import LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
 from .queues import load_demo_queues
@@ -16,4 +17,6 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         if not report.created["dossiers"]:
             del report.created["dossiers"]
     report.created.update(load_demo_queues(with_tickets=with_accounts))
+    if with_accounts:
+        report.created.update(load_demo_counter_links())
     return report

@@ -82,6 +82,45 @@ class Rating(models.Model):
         return [str(labels.get(r, r)) for r in self.reasons]
 
 
+class TicketRating(models.Model):
+    """How satisfied the person was with the counter service of one queue ticket, given on the
+    counter's tablet right after the service ended there (issue 12). The ticket's dossier, when one
+    was linked at intake, is kept with it; a returned dossier is also rated as a `Rating`."""
+
+    ticket = models.OneToOneField(
+        "queueing.Ticket", on_delete=models.CASCADE, related_name="rating", verbose_name=_("queue ticket")
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket_ratings",
+        verbose_name=_("dossier"),
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="ticket_ratings_received", verbose_name=_("officer rated"),
+    )
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket_ratings",
+        verbose_name=_("counter"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket_ratings",
+        verbose_name=_("agency"), help_text=_("The competent agency of the linked dossier, if any."),
+    )
+    level = models.CharField(pgettext_lazy("rating", "level"), max_length=20, choices=Level.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["officer", "created_at"], name="ticket_rating_officer")]
+        verbose_name = _("counter service rating")
+        verbose_name_plural = _("counter service ratings")
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.get_level_display()}"
+
+
 class FeedbackChannel(models.TextChoices):
     PORTAL = "portal", _("Portal")
     LETTER = "letter", _("Letter")

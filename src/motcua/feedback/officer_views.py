@@ -170,6 +170,7 @@ def rating_report(request):
     start, end = local_day_bounds(date_from, date_to)
     ratings = selectors.ratings_visible_to(request.user).filter(created_at__gte=start, created_at__lt=end)
     total = ratings.order_by().count()
+    tickets = selectors.ticket_ratings_visible_to(request.user).filter(created_at__gte=start, created_at__lt=end)
     summary = selectors.rating_summary(date_from, date_to, None if services.is_province_wide(request.user)
                                        else services.handler_agency_ids(request.user))
     return render(request, "feedback/officer_ratings.html", {
@@ -178,5 +179,7 @@ def rating_report(request):
         "by_counter": selectors.rating_breakdown(ratings, "counter"),
         "by_agency": selectors.rating_breakdown(ratings, "agency"),
         "latest": ratings.order_by("-created_at", "-pk")[:50],
+        "ticket_by_officer": selectors.rating_breakdown(tickets, "officer"),
+        "ticket_by_counter": selectors.rating_breakdown(tickets, "counter"),
         "tablet_counters": devices.counters_of(request.user),
     })

@@ -9,7 +9,8 @@ Which channel wins (a tablet rating is given by whoever stands at the counter, t
 portal form prove the applicant: the link was sent to their phone or e-mail, the form asks their
 phone or citizen ID): a rating by link or portal replaces a tablet rating at any time, even after
 the change window, and a tablet rating never replaces one by link or portal. The tablet itself
-rates only the dossier just served at its counter (`kiosk_offer`).
+rates only the dossier just served at its counter (`kiosk_offer`), or the queue ticket just served
+there (`ticket_offer`, `rate_ticket`: a `TicketRating`, and its linked dossier once returned).
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.organization.models import Counter, CounterAssignment
+from motcua.queueing.models import Ticket, TicketStatus
 
 from . import conf
 from .errors import FeedbackError
-from .models import Level, Rating, RatingChannel, Reason
+from .models import Level, Rating, RatingChannel, Reason, TicketRating
 from .text import clean_text
 
 # The channels that prove the applicant (module docstring): they override a tablet rating.
@@ -125,18 +127,21 @@ def kiosk_officer_ids(counter: Counter, on: datetime.date | None = None) -> list
     )
 
 
-def last_served(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
-    """The dossier of the person last served by an officer seated at this counter (received, refused
-    at intake, supplemented, paid or returned), within RATING_KIOSK_WINDOW_MINUTES."""
-    now = now or timezone.now()
+def _last_served_event(counter: Counter, now: datetime.datetime) -> DossierEvent | None:
     officer_ids = kiosk_officer_ids(counter, timezone.localdate(now))
     if not officer_ids:
         return None
     since = now - datetime.timedelta(minutes=conf.kiosk_window_minutes())
-    event = (
+    return (
         DossierEvent.objects.filter(kind__in=SERVED_KINDS, actor_id__in=officer_ids, at__gte=since, at__lte=now)
         .select_related("dossier__procedure_version").order_by("-at", "-pk").first()
     )
+
+
+def last_served(counter: Counter, now: datetime.datetime | None = None) -> Dossier | None:
+    """The dossier of the person last served by an officer seated at this counter (received, refused
+    at intake, supplemented, paid or returned), within RATING_KIOSK_WINDOW_MINUTES."""
+    event = _last_served_event(counter, now or timezone.now())
     return event.dossier if event else None
 
 
@@ -147,3 +152,67 @@ def kiosk_offer(counter: Counter, now: datetime.datetime | None = None) -> Dossi
     if dossier is None or dossier.status != Status.RETURNED or Rating.objects.filter(dossier=dossier).exists():
         return None
     return dossier
+
+
+# --- the queue ticket just served (issue 12) ---------------------------------------------------
+
+
+def last_ticket(counter: Counter, now: datetime.datetime | None = None) -> Ticket | None:
+    """The queue ticket whose service ended last at this counter, today and within
+    RATING_KIOSK_WINDOW_MINUTES."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(minutes=conf.kiosk_window_minutes())
+    return (
+        Ticket.objects.filter(counter=counter, status=TicketStatus.DONE, service_date=timezone.localdate(now),
+                              ended_at__gte=since, ended_at__lte=now)
+        .select_related("queue", "served_by__staff_profile", "dossier__procedure_version__procedure")
+        .order_by("-ended_at", "-pk").first()
+    )
+
+
+def ticket_offer(counter: Counter, now: datetime.datetime | None = None) -> Ticket | None:
+    """The ticket the tablet offers: the one just served at the counter, while nobody rated it, and
+    unless a dossier was served there after it without a ticket (that person stands there now)."""
+    now = now or timezone.now()
+    ticket = last_ticket(counter, now)
+    if ticket is None or TicketRating.objects.filter(ticket=ticket).exists():
+        return None
+    event = _last_served_event(counter, now)
+    if event is not None and event.at > ticket.ended_at and event.dossier_id != ticket.dossier_id:
+        return None
+    return ticket
+
+
+def rate_ticket(ticket: Ticket, *, level: str, reasons=(), comment: str = "", counter: Counter | None = None,
+                at: datetime.datetime | None = None) -> TicketRating:
+    """Record the tablet's rating of a ticket served at its counter: once per ticket. The rating
+    keeps the ticket's linked dossier; a linked dossier whose result was returned is rated too
+    (channel tablet, the dossier's own rules: a rating the applicant gave by link stays)."""
+    if level not in Level.values:
+        raise FeedbackError("invalid", _("Choose very satisfied, satisfied or dissatisfied."))
+    reasons = _clean_reasons(reasons)
+    comment = clean_text(comment, 2000, _("Comment"))
+    now = at or timezone.now()
+    with transaction.atomic():
+        row = Ticket.objects.select_for_update(of=("self",)).select_related("queue", "dossier").filter(pk=ticket.pk).first()
+        if row is None:
+            raise FeedbackError("not_found", _("No such ticket."))
+        if row.status != TicketStatus.DONE or (counter is not None and row.counter_id != counter.pk):
+            raise FeedbackError("not_served", _("Only a ticket whose service has ended at this counter can be rated."))
+        if TicketRating.objects.filter(ticket=row).exists():
+            raise FeedbackError("already_rated", _("Ticket %(ticket)s has already been rated.") % {
+                "ticket": row.display})
+        dossier = row.dossier
+        rating = TicketRating.objects.create(
+            ticket=row, dossier=dossier, officer_id=row.served_by_id, counter_id=row.counter_id,
+            agency_id=dossier.competent_agency_id if dossier else None, level=level, reasons=reasons,
+            comment=comment, created_at=now,
+        )
+        if dossier is not None and dossier.status == Status.RETURNED:
+            try:
+                with transaction.atomic():
+                    rate(dossier, level=level, reasons=reasons, comment=comment, channel=RatingChannel.KIOSK,
+                         counter=counter, at=now)
+            except FeedbackError:
+                pass  # already rated by the applicant, or past the change window: the ticket's rating stands
+        return rating

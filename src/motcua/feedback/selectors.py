@@ -6,8 +6,9 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 
 from motcua.core.periods import local_day_bounds
+from motcua.organization.models import Counter
 
-from .models import HANDLED_STATES, Feedback, FeedbackChannel, Level, Rating, State
+from .models import HANDLED_STATES, Feedback, FeedbackChannel, Level, Rating, State, TicketRating
 from .services import handler_agency_ids, is_province_wide
 
 
@@ -45,7 +46,20 @@ def rating_summary(date_from: datetime.date, date_to: datetime.date, agency_ids=
     return figures
 
 
-def rating_breakdown(ratings: QuerySet[Rating], by: str) -> list[dict]:
+def ticket_ratings_visible_to(user) -> QuerySet[TicketRating]:
+    """Counter tablet ratings of queue tickets served at counters of the agencies the user serves
+    (all for province-wide roles)."""
+    qs = TicketRating.objects.select_related("ticket__queue", "dossier", "officer__staff_profile", "counter")
+    if is_province_wide(user):
+        return qs
+    ids = handler_agency_ids(user)
+    if not ids:
+        return qs.none()
+    # A subquery, not a join: a counter serving two of the user's agencies must not count twice.
+    return qs.filter(counter_id__in=Counter.objects.filter(agencies__in=ids).values("pk"))
+
+
+def rating_breakdown(ratings: QuerySet[Rating] | QuerySet[TicketRating], by: str) -> list[dict]:
     """Counts per officer, counter or agency: [{"key", "label", "count", levels..., "rate"}]."""
     fields = {
         "officer": ("officer_id", "officer__staff_profile__full_name", "officer__username"),

@@ -115,31 +115,50 @@ def rate_portal(request):
 @require_http_methods(["GET", "POST"])
 def kiosk(request, counter_id):
     """The tablet at a counter: only on a device registered to the counter (or in the session of an
-    officer seated there), and only for the dossier just served there; big buttons."""
+    officer seated there), and only for the queue ticket or the dossier just served there; big
+    buttons."""
     counter = get_object_or_404(Counter.objects.select_related("service_point"), pk=counter_id, is_active=True)
     if not devices.tablet_allowed(request, counter):
         return render(request, "feedback/kiosk_unregistered.html",
                       {"counter": counter, "may_manage": devices.may_manage(request.user, counter)}, status=403)
     error = ""
     thanks = False
-    offer = ratings.kiosk_offer(counter)
+    ticket = ratings.ticket_offer(counter)
+    offer = None if ticket is not None else ratings.kiosk_offer(counter)
     if request.method == "POST":
-        if offer is None or request.POST.get("code", "").strip() != offer.code:
-            error = _("Only the dossier just served at this counter can be rated on this tablet. To rate another "
-                      "dossier, use the link in the message you received or the rating page of the portal.")
-        else:
-            try:
-                ratings.rate(offer, level=request.POST.get("level", ""), reasons=request.POST.getlist("reasons"),
-                             comment=request.POST.get("comment", ""), channel=RatingChannel.KIOSK, counter=counter)
-            except FeedbackError as error_:
-                error = error_.message
+        posted_ticket, posted_code = request.POST.get("ticket", "").strip(), request.POST.get("code", "").strip()
+        rating = {"level": request.POST.get("level", ""), "reasons": request.POST.getlist("reasons"),
+                  "comment": request.POST.get("comment", "")}
+        try:
+            if ticket is not None and posted_ticket == str(ticket.pk):
+                ratings.rate_ticket(ticket, counter=counter, **rating)
+            elif offer is not None and posted_code == offer.code and not posted_ticket:
+                ratings.rate(offer, channel=RatingChannel.KIOSK, counter=counter, **rating)
             else:
-                thanks, offer = True, None
+                error = _("Only the dossier just served at this counter can be rated on this tablet. To rate "
+                          "another dossier, use the link in the message you received or the rating page of the "
+                          "portal.")
+        except FeedbackError as error_:
+            error = error_.message
+        if not error:
+            thanks, offer, ticket = True, None, None
     context = {
         "counter": counter, "dossier": _dossier_facts(offer, public_screen=True) if offer else None,
+        "ticket": _ticket_facts(ticket) if ticket else None,
         "error": error, "thanks": thanks, "levels": Level.choices, "reasons": Reason.choices,
     }
     return render(request, "feedback/kiosk.html", context, status=400 if error else 200)
+
+
+def _ticket_facts(ticket) -> dict:
+    """What the tablet shows of a ticket: its number, the serving officer's initials and, when a
+    dossier was linked at intake, its code and procedure (not for a sensitive procedure)."""
+    dossier = ticket.dossier
+    procedure = ""
+    if dossier is not None and not dossier.procedure_version.procedure.is_sensitive:
+        procedure = dossier.procedure_version.name
+    return {"pk": ticket.pk, "display": ticket.display, "officer": officer_initials(ticket.served_by),
+            "dossier": dossier.code if dossier else "", "procedure": procedure}
 
 
 @require_http_methods(["GET", "POST"])

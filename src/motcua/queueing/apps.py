@@ -6,3 +6,6 @@ class QueueingConfig(AppConfig):
     name = "motcua.queueing"
     label = "queueing"
     verbose_name = _("Queue tickets")
+
+    def ready(self):
+        from . import intake_link  # noqa: F401  (connects the receiver linking intake to the ticket)

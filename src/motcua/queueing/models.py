@@ -162,6 +162,9 @@ class TicketEvent(AppendOnly):
         NO_SHOW = "no_show", _("Did not come")
         TRANSFERRED = "transferred", _("Transferred")
         CLOSED = "closed", pgettext_lazy("ticket", "Closed at closing time")
+        # The dossier received while serving the ticket (intake_link.py): linked, or the link undone.
+        LINKED = "linked", _("Dossier linked")
+        UNLINKED = "unlinked", _("Dossier unlinked")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_POST
 from motcua.organization.access import staff_required
 from motcua.organization.permissions import admin_scope
 
-from . import selectors, services
+from motcua.dossiers.selectors import visible_dossier
+
+from . import intake_link, selectors, services
 from .errors import QueueError
-from .models import Queue
+from .models import Queue, Ticket
 
 STATUS_OF = {"not_assigned": 403, "invalid": 400}  # every other refusal: 409, the state has moved on
 
@@ -119,3 +122,32 @@ def statistics(request):
         "long_wait": selectors.LONG_WAIT_MINUTES,
     }, status=status)
 
+
+
+@staff_required
+@require_POST
+def dossier_link(request, ticket_id):
+    """Link a dossier to a ticket in hand (or served today) at the officer's counter, or undo the
+    link: from the intake and receipt pages and the counter panel."""
+    ticket = get_object_or_404(Ticket.objects.filter(counter__in=services.counters_of(request.user)), pk=ticket_id)
+    action = request.POST.get("action", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("queueing_officer:panel")
+    try:
+        if action == "unlink":
+            ticket = intake_link.unlink_dossier(request.user, ticket)
+            messages.success(request, _("The dossier is no longer linked to ticket %(ticket)s.") % {
+                "ticket": ticket.display})
+        elif action == "link":
+            dossier = visible_dossier(request.user, request.POST.get("code", "").strip())
+            if dossier is None:
+                return _panel(request, _("No dossier you may see has this code."), 400)
+            ticket = intake_link.link_dossier(request.user, ticket, dossier)
+            messages.success(request, _("Dossier %(code)s is linked to ticket %(ticket)s.") % {
+                "code": dossier.code, "ticket": ticket.display})
+        else:
+            return _panel(request, _("Unknown action."), 400)
+    except QueueError as refusal:
+        return _panel(request, refusal.message, STATUS_OF.get(refusal.code, 409))
+    return HttpResponseRedirect(back)

@@ -97,7 +97,7 @@ def counter_panel(counter: Counter, day: date) -> dict:
     queues = list(queues_of_counter(counter))
     in_hand = Ticket.objects.filter(
         counter=counter, service_date=day, status__in=(TicketStatus.CALLED, TicketStatus.SERVING),
-    ).select_related("queue", "priority_group").first()
+    ).select_related("queue", "priority_group", "dossier").first()
     waiting = Ticket.objects.filter(queue__in=queues, service_date=day, status=TicketStatus.WAITING)
     return {
         "counter": counter,
@@ -169,3 +169,11 @@ def _counter_label(counter) -> str:
 def _officer_label(user) -> str:
     profile = getattr(user, "staff_profile", None)
     return profile.full_name if profile else user.get_username()
+
+
+def summary(service_points, date_from: date, date_to: date) -> dict:
+    """The figures of `statistics` over every ticket of the service points in the period, one row."""
+    tickets = list(Ticket.objects.filter(
+        queue__service_point__in=service_points, service_date__gte=date_from, service_date__lte=date_to,
+    ).only("status", "issued_at", "called_at", "started_at", "ended_at"))
+    return _figures(tickets)

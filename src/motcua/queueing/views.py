@@ -1,7 +1,5 @@
 """The public pages of the queue under /xep-hang/: the kiosk, a ticket's status page, the board
 and its JSON (polled every 2 seconds with an ETag, 304 when nothing changed)."""
-import hashlib
-import json
 
 from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_GET
 from motcua.core.site import absolute
 from motcua.organization.models import ServicePoint
 
-from . import selectors, services
+from . import board_cache, selectors, services
 from .errors import QueueError
 from .links import TICKET_LINK
 from .models import PriorityGroup, Ticket
@@ -86,10 +84,9 @@ def board(request, code):
 
 @require_GET
 def board_json(request, code):
-    """The board's state; an ETag of its content, and 304 when the caller already has it."""
-    point = _point(code)
-    body = json.dumps(selectors.board(point), ensure_ascii=False, separators=(",", ":")).encode()
-    etag = '"%s"' % hashlib.sha256(body).hexdigest()[:32]
+    """The board's state; an ETag of its content, and 304 when the caller already has it. The body
+    is kept a moment per process (board_cache.py): most polls answer 304 without a query."""
+    body, etag = board_cache.board_json(code, timezone.localdate(), _point)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:

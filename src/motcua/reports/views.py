@@ -24,6 +24,7 @@ from .dossier_table import (COLUMNS, GROUPS, ReportError, check_period_covered, 
 from .exports import to_xlsx
 from .dashboard import dashboard_data
 from .periodic import report_content, to_docx, to_pdf
+from .queue_section import add_queue_section, queue_figures
 
 TABLE_GROUPS = ("field", "agency", "level", "service_point")
 
@@ -95,6 +96,7 @@ def dashboard(request):
         "groups": TABLE_GROUPS, "columns": COLUMNS, "table": table, "rows": rows, "total": total,
         "figures": figures, "index": index, "ranking": ranking, "trend": trend,
         "query": urlencode(query), "province_wide": agency_ids is None,
+        "queue": queue_figures(date_from, date_to, agency_ids),
         "trend_chart": bar_chart([(t["label"], t["received"]) for t in trend], _("Dossiers received per month")),
         "ranking_chart": hbar_chart([(r["name"], r["on_time_rate"]) for r in ranking[:15]],
                                     _("Agencies by on-time rate (%)")),
@@ -154,6 +156,8 @@ def download_report(request, fmt: str):
     if refused is not None:
         return refused
     content = report_content(date_from, date_to, agency_ids=agency_ids)
+    if request.GET.get("xep_hang") == "1":  # the optional queue section (issue 12)
+        add_queue_section(content, date_from, date_to, agency_ids)
     if fmt == "pdf":
         return _download(to_pdf(content), f"bao-cao_{date_from}_{date_to}.pdf", "application/pdf")
     return _download(to_docx(content), f"bao-cao_{date_from}_{date_to}.docx",
