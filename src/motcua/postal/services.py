@@ -524,7 +524,7 @@ def _manifest_code(service_point, now) -> str:
 @transaction.atomic
 def open_manifest(actor, *, service_point, agency, direction=Manifest.Direction.OUT, at=None) -> Manifest:
     now = at or timezone.now()
-    if not (getattr(actor, "is_superuser", False) or has_permission(actor, "dossier.receive", agency)
+    if not (actor is SYSTEM or getattr(actor, "is_superuser", False) or has_permission(actor, "dossier.receive", agency)
             or has_permission(actor, "dossier.receive")):
         raise PostalError("forbidden", _("Only a counter officer makes a manifest."))
     manifest = Manifest.objects.create(code=_manifest_code(service_point, now), direction=direction,
