@@ -8,4 +8,6 @@ class PostalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import partners, receivers  # noqa: F401 - register the partners, connect the receivers
+        from . import partners, receivers, services, tasks  # noqa: F401 - register, connect
+
+        services.enqueue_send = tasks.send_order_task.delay

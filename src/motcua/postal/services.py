@@ -252,11 +252,14 @@ def create_shipment(actor, dossier, leg, *, at=None, agency=None, local: bool = 
     return shipment
 
 
-def _enqueue_send(pk: int) -> None:
-    from .tasks import send_order_task
+# The Celery task's `delay`, set by PostalConfig.ready (tasks import services, never the reverse);
+# without it the order is sent inline.
+enqueue_send = None
 
+
+def _enqueue_send(pk: int) -> None:
     try:
-        send_order_task.delay(pk)
+        (enqueue_send or send_order)(pk)
     except Exception:  # noqa: BLE001 - the broker is down: the 15-minute poll sends it
         logger.exception("could not enqueue the postal order %s; the poll will send it", pk)
 
