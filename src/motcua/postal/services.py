@@ -139,7 +139,7 @@ def match_unit(text: str):
 
 
 def _lock_dossier(dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("receiving_agency", "competent_agency").get(
+    return Dossier.objects.select_for_update(of=("self",)).select_related("receiving_agency", "competent_agency").get(
         pk=getattr(dossier, "pk", dossier))
 
 
@@ -288,7 +288,7 @@ def send_order(shipment_id: int, *, partner=None, at=None) -> Shipment:
     next try; "already exists" is the same order (a retry after an answer that was lost)."""
     now = at or timezone.now()
     with transaction.atomic():
-        shipment = Shipment.objects.select_for_update().select_related("dossier", "unit").get(pk=shipment_id)
+        shipment = Shipment.objects.select_for_update(of=("self",)).select_related("dossier", "unit").get(pk=shipment_id)
         if shipment.partner_state != PartnerState.QUEUED or shipment.status == S.CANCELLED:
             return shipment
         partner = partner or get_partner(shipment.partner or None)
@@ -319,7 +319,7 @@ def send_order(shipment_id: int, *, partner=None, at=None) -> Shipment:
 @transaction.atomic
 def cancel_shipment(actor, shipment, *, reason: str = "", at=None) -> Shipment:
     now = at or timezone.now()
-    row = Shipment.objects.select_for_update().select_related("dossier").get(pk=shipment.pk)
+    row = Shipment.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=shipment.pk)
     _require_officer(actor, row.dossier)
     if row.status != S.CREATED:
         raise PostalError("not_allowed", _("The post has already picked this item up: it can no longer be "
