@@ -328,9 +328,9 @@ def cancel_shipment(actor, shipment, *, reason: str = "", at=None) -> Shipment:
         try:
             get_partner(row.partner or None).cancel_order(row.order_number)
         except PartnerRefused:
-            raise PostalError("not_allowed", _("The post refused the cancellation: the item has been picked up."))
+            raise PostalError("not_allowed", _("The post refused the cancellation: the item has been picked up.")) from None
         except PartnerUnavailable:
-            raise PostalError("partner_down", _("The post cannot be reached now; try the cancellation again later."))
+            raise PostalError("partner_down", _("The post cannot be reached now; try the cancellation again later.")) from None
     _set_status(row, S.CANCELLED, now, actor, _source(actor), reason=reason)
     return row
 
