@@ -87,3 +87,79 @@ def test_citizen_chooses_delivery_and_sees_tracking(page, live_server, world, se
     assert "EL880000001VN" in tracking and "Đang vận chuyển" in tracking
     assert "Bến Cảng" not in tracking  # no address on the public page
     page.screenshot(path=str(SHOTS / "3-public-tracking.png"), full_page=True)
+
+
+def test_officer_manifest_and_postal_worker(page, live_server, world, settings):
+    """A counter officer scans a manifest (an unknown code refused with its reason, missing and
+    extra shown at receipt); the postal worker records a delivery from the work list."""
+    from motcua.organization.models import Role, RoleAssignment
+    from motcua.testing.world import APPLICANT
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    settings.POSTAL_PARTNER = "simulator"
+    settings.ALLOW_SIMULATORS = True
+    commune = AdministrativeLevel.objects.create(code="xa", name="Cấp xã", rank=3)
+    province = AdministrativeUnit.objects.create(code="99", name="Tỉnh Thử Nghiệm",
+                                                 level=AdministrativeLevel.objects.get(code="tinh"))
+    ward = AdministrativeUnit.objects.create(code="99901", name="Phường Bến Đò", level=commune, parent=province)
+    pool = WaybillPool.objects.create(name="Lô 1", partner="simulator")
+    Waybill.objects.create(pool=pool, code="EL880000009VN")
+    docs = [{"required_document": d.pk, "originals": 1} for d in world["birth"].documents.all()]
+
+    def receive():
+        return services.receive_at_counter(world["justice_counter"], procedure_version=world["birth"],
+                                           applicant=APPLICANT, documents=docs, service_point=world["centre"])
+
+    a, b, c = receive(), receive(), receive()
+    officer = Client()
+    officer.force_login(world["justice_counter"])
+    page.context.add_cookies([{"name": "sessionid", "value": officer.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/buu-chinh/bang-ke/")
+    page.locator("select[name=agency]").select_option(label="Sở Tư pháp")
+    page.get_by_role("button", name="Mở").click()
+    page.wait_for_url("**/buu-chinh/bang-ke/*/")
+    for code in (a.code, b.code, "000.00.10.H99-000000-9999"):
+        page.fill("#scan", code)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    assert "Mã 000.00.10.H99-000000-9999 không đúng" in page.locator("#messages").inner_text()
+    page.get_by_role("button", name="Bàn giao cho bưu tá").click()
+    page.wait_for_load_state()
+    for code in (a.code, c.code):
+        page.fill("#scan", code)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    page.get_by_role("button", name="Khóa bảng kê đã nhận").click()
+    page.wait_for_load_state()
+    assert b.code in page.locator("#missing").inner_text() and c.code in page.locator("#extra").inner_text()
+    page.screenshot(path=str(SHOTS / "4-manifest.png"), full_page=True)
+
+    dossier = services.resolve(world["justice_leader"], a, result_description="Giấy khai sinh")
+    postal.choose_delivery(world["justice_counter"], dossier, unit=ward.pk, street="Số 5 đường Bến Cảng",
+                           receiver_name="Trần Thị Mẫu", receiver_phone="0912345678")
+    services.return_result(world["justice_counter"], dossier)
+    shipment = Shipment.objects.get(dossier=dossier, leg=Leg.DELIVERY)
+    page.goto(f"{live_server.url}/buu-chinh/ho-so/{dossier.code}/")
+    assert "EL880000009VN" in page.content()
+    page.screenshot(path=str(SHOTS / "5-officer-dossier.png"), full_page=True)
+    label = page.request.get(f"{live_server.url}/buu-chinh/van-don/{shipment.pk}/nhan.pdf")
+    assert label.ok and label.body().startswith(b"%PDF")
+    (SHOTS / "label.pdf").write_bytes(label.body())
+
+    worker = get_user_model().objects.create_user(username="buuta", password="x")
+    RoleAssignment.objects.create(user=worker, role=Role.POSTAL_WORKER, service_point=world["centre"])
+    page.context.clear_cookies()
+    client = Client()
+    client.force_login(worker)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/buu-chinh/buu-ta/")
+    item = page.locator(f"#work-{shipment.pk}")
+    assert "EL880000009VN" in item.inner_text() and "Phường Bến Đò" in item.inner_text()
+    page.screenshot(path=str(SHOTS / "6-work-list.png"), full_page=True)
+    item.get_by_role("button", name="Đã phát").click()
+    page.wait_for_load_state()
+    assert "Đã ghi nhận phát thành công" in page.content()
+    shipment.refresh_from_db()
+    assert shipment.status == "delivered" and shipment.delivered_to == "Trần Thị Mẫu"

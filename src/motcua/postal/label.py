@@ -32,8 +32,8 @@ def label_pdf(shipment) -> bytes:
     person = (shipment.receiver_name, shipment.full_address, shipment.receiver_phone)
     sender, receiver = (person, centre) if shipment.leg == Leg.PICKUP else (centre, person)
 
-    pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 6, "BƯU CHÍNH CÔNG ÍCH - HÀNH CHÍNH CÔNG", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 9)
+    pdf.cell(0, 5, "BƯU CHÍNH CÔNG ÍCH - HÀNH CHÍNH CÔNG", align="C", new_x="LMARGIN", new_y="NEXT")
     barcode.draw(pdf, shipment.waybill or shipment.order_number, 4, pdf.get_y() + 1, WIDTH - 8, 16)
     pdf.set_y(pdf.get_y() + 18)
     pdf.set_font(FONT, "B", 12)
@@ -45,15 +45,17 @@ def label_pdf(shipment) -> bytes:
         pdf.set_font(FONT, "B", 8)
         pdf.cell(0, 4, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(0, 4.5, name or "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.5, name or "-", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 4, address or "-", new_x="LMARGIN", new_y="NEXT")
+        if address:
+            pdf.multi_cell(0, 4, address, align="L", new_x="LMARGIN", new_y="NEXT")
         if phone:
             pdf.cell(0, 4, f"ĐT: {phone}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font(FONT, "", 8)
-    pdf.multi_cell(WIDTH - 34, 4, f"Hồ sơ: {dossier.code}\n{shipment.get_leg_display()}\n"
-                   f"In lúc {timezone.localtime():%d/%m/%Y %H:%M}", new_x="LMARGIN", new_y="NEXT")
+    for line in ("Hồ sơ:", dossier.code, str(shipment.get_leg_display()),
+                 f"In lúc {timezone.localtime():%d/%m/%Y %H:%M}"):
+        pdf.cell(WIDTH - 34, 4, line, new_x="LMARGIN", new_y="NEXT")
     qr = segno.make(absolute(f"/tra-cuu/?ma={dossier.code}"), error="m")
     png = io.BytesIO()
     qr.save(png, kind="png", scale=4, border=1)

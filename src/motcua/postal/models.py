@@ -121,9 +121,9 @@ class Shipment(AddressFields):
     # The moment it left the sender (counted in the reports), delivered, returned, cancelled.
     picked_up_at = models.DateTimeField(_("handed to the post at"), null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    delivered_to = models.CharField(_("received by"), max_length=200, blank=True)
+    delivered_to = models.CharField(_("delivered to"), max_length=200, blank=True)
     proof_photo = models.FileField(_("delivery photo"), upload_to="postal/%Y/%m/", blank=True)
-    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned to the sender at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     last_status_at = models.DateTimeField(_("last status at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("row version"), default=1)

@@ -89,8 +89,12 @@ def dossier_page(request, code):
 
 
 def _dossier_render(request, dossier, status=200):
+    shipments = selectors.shipments_of(dossier)
+    open_legs = {s.leg for s in shipments if not s.is_final}
     return render(request, "postal/dossier.html", {
-        "dossier": dossier, "shipments": selectors.shipments_of(dossier),
+        "dossier": dossier, "shipments": shipments,
+        "may_order_delivery": dossier.status in (9, 10) and Leg.DELIVERY not in open_legs,
+        "may_pick_up": dossier.status in (1, 2, 4, 5) and Leg.PICKUP not in open_legs,
         "delivery_choice": selectors.choice_of(dossier, Leg.DELIVERY),
         "pickup_choice": selectors.choice_of(dossier, Leg.PICKUP),
         "units": services.delivery_units(), "post": request.POST if request.method == "POST" else {},
