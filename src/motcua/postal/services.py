@@ -195,7 +195,7 @@ def choose_pickup(actor, dossier, *, unit, street, receiver_name, receiver_phone
 
 def take_waybill(partner: str, now) -> str:
     """The next unused number of the partner's pre-issued pools (locked; a concurrent order skips it)."""
-    waybill = (Waybill.objects.select_for_update(skip_locked=True)
+    waybill = (Waybill.objects.select_for_update(skip_locked=True, of=("self",))
                .filter(pool__partner=partner, shipment__isnull=True).order_by("pk").first())
     if waybill is None:
         raise PostalError("pool_empty", _("The waybill pool is empty: ask the post for new waybill numbers and "
