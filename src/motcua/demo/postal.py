@@ -1,9 +1,11 @@
 """The demo's postal service: a pool of waybill numbers, and shipments of the demo dossiers in every
 status (a pick-up on its way, deliveries created / picked up / in transit / delivered / failed once /
-returned after three failed attempts / cancelled) and a manifest of transfers to the Department of
+returned after three failed attempts / cancelled / pending: the post was down when it was made) and a
+manifest of transfers to the Department of
 Justice, handed over with one dossier not yet received. Idempotent: nothing is added twice."""
 import datetime
 
+from django.test import override_settings
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, Status
@@ -29,7 +31,7 @@ def load_demo_postal() -> dict:
         return {}
     now = timezone.now()
     plans = ["created", "picked_up", "in_transit", "delivered", "failed_attempt", "returned", "cancelled",
-             "delivered", "created"]
+             "delivered", "pending"]
     made = 0
     for index, (dossier, plan) in enumerate(zip(dossiers, plans)):
         address = {"unit": units[index % len(units)].pk, "street": STREETS[index % len(STREETS)],
@@ -39,8 +41,10 @@ def load_demo_postal() -> dict:
             defaults={**{k: v for k, v in address.items() if k != "unit"}, "unit_id": address["unit"],
                       "via": PostalChoice.Via.COUNTER, "chosen_at": now})
         start = now - datetime.timedelta(hours=60 - index)
-        shipment = Shipment.objects.filter(dossier=dossier, leg=Leg.DELIVERY).first() or \
-            services.create_shipment(services.SYSTEM, dossier, Leg.DELIVERY, at=start)
+        # "pending": the post was down when the order was made; the 15-minute poll sends it again.
+        with override_settings(POSTAL_SIMULATOR_MODE="unavailable" if plan == "pending" else "normal"):
+            shipment = Shipment.objects.filter(dossier=dossier, leg=Leg.DELIVERY).first() or \
+                services.create_shipment(services.SYSTEM, dossier, Leg.DELIVERY, at=start)
         made += 1
         steps = {"picked_up": ["picked_up"], "in_transit": ["picked_up", "in_transit"],
                  "delivered": ["picked_up", "in_transit", "delivered"],
