@@ -68,3 +68,26 @@ def test_manifest_page_refuses_unknown_scans(client, world, postal):
     assert response.status_code == 302 and response["Location"].endswith(f"/bang-ke/{manifest.pk}/")
     unknown = client.post(f"/buu-chinh/bang-ke/{manifest.pk}/", {"action": "scan_out", "code": "KHONG-CO"})
     assert unknown.status_code == 400 and "Mã KHONG-CO không đúng" in unknown.content.decode()
+
+
+def test_worker_gives_the_delivery_time(client, world, postal):
+    import datetime
+
+    from django.utils import timezone
+
+    dossier = resolved(world)
+    services.choose_delivery(world["justice_counter"], dossier, unit=postal["ward"].pk, **ADDRESS)
+    shipment = services.create_shipment(world["justice_counter"], dossier, Leg.DELIVERY)
+    client.force_login(postal["worker"])
+    when = timezone.localtime() - datetime.timedelta(hours=3)
+    response = client.post(f"/buu-chinh/buu-ta/van-don/{shipment.pk}/",
+                           {"receiver_name": "Trần Thị Mẫu", "at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.delivered_at == when.replace(second=0, microsecond=0)
+    future = resolved(world)
+    services.choose_delivery(world["justice_counter"], future, unit=postal["ward"].pk, **ADDRESS)
+    other = services.create_shipment(world["justice_counter"], future, Leg.DELIVERY)
+    later = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(f"/buu-chinh/buu-ta/van-don/{other.pk}/", {"receiver_name": "X", "at": later})
+    assert refused.status_code == 400 and "tương lai" in refused.content.decode()
