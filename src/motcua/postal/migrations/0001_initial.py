@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dossiers', '0005_drop_code_like_index'),
-        ('organization', '0004_alter_roleassignment_role'),
+        ('organization', '0003_access_audit_entry'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
