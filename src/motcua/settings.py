@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "motcua.integrations",
     "motcua.documents",
     "motcua.queueing",
+    "motcua.postal",
     "motcua.demo",
 ]
 
@@ -283,6 +284,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": crontab(hour=2, minute=15)},
     # Queue tickets still open after the service point's closing time (queueing/services.py).
     "close-queue-tickets": {"task": "queueing.close_open_tickets", "schedule": 15 * 60},
+    # Postal orders: re-send those the partner did not take, read the tracking of the others.
+    "postal-poll-tracking": {"task": "postal.poll_tracking", "schedule": 15 * 60},
 }
 # The service time assumed for a queue's waiting estimate before anyone was served that day.
 QUEUEING_DEFAULT_SERVICE_MINUTES = int(os.environ.get("QUEUEING_DEFAULT_SERVICE_MINUTES", "10"))

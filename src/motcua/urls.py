@@ -36,6 +36,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.feedback.officer_urls")),
     path("mot-cua/", include("motcua.queueing.officer_urls")),
     path("xep-hang/", include("motcua.queueing.urls")),
+    path("buu-chinh/", include("motcua.postal.urls")),
     path("", include("motcua.feedback.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("", include("motcua.documents.portal_urls")),

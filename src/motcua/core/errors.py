@@ -26,6 +26,8 @@ HTTP_STATUS = {
     "already_rated": status.HTTP_409_CONFLICT,
     "version_required": status.HTTP_428_PRECONDITION_REQUIRED,
     "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
+    # An outside service (the postal partner) cannot be reached now: try again later.
+    "partner_down": status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 

@@ -2,6 +2,7 @@
 in that order. A module of its own so that the parts import the province and never each other."""
 from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
+from .postal import load_demo_postal
 from .province import LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
 from .queues import load_demo_queues
 
@@ -19,4 +20,5 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
     report.created.update(load_demo_queues(with_tickets=with_accounts))
     if with_accounts:
         report.created.update(load_demo_counter_links())
+        report.created.update(load_demo_postal())
     return report

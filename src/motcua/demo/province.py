@@ -212,6 +212,9 @@ STAFF = [
     StaffSpec("quanly.bendo", "Vũ Thị Hồng Nhung", "Phó Chủ tịch UBND phường", "ubnd_ben_do",
               roles=((R.CENTRE_MANAGER, None, "mot-cua-ben-do"),), groups=(CENTRE_MANAGER_GROUP,)),
     # Sở Tư pháp: official and backup counter staff, specialist, leader.
+    # The postal worker who carries the centre's pick-ups, transfers and deliveries (postal app).
+    StaffSpec("buuta.trungtam", "Lương Văn Phát", "Bưu tá, Bưu điện tỉnh", None,
+              roles=((R.POSTAL_WORKER, None, CENTRE),)),
     StaffSpec("motcua.tuphap", "Nguyễn Thị Lan Anh", "Chuyên viên", "tu_phap",
               roles=((R.COUNTER_OFFICER, "tu_phap", None),), counters=((CENTRE, 1, "tu_phap", OFF),)),
     StaffSpec("motcua.tuphap2", "Phạm Văn Đức", "Chuyên viên", "tu_phap",

@@ -85,7 +85,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("withdraw", ACTIVE, S.WITHDRAWN, (RECEIVE, EXAMINE, APPROVE), "receiving"),
         Transition("resolve", frozenset({S.RECEIVED, S.PROCESSING}), S.RESOLVED, (APPROVE,)),
         Transition("apologise", ACTIVE | {S.RESOLVED}, UNCHANGED, (EXAMINE, APPROVE)),
-        Transition("return_result", frozenset({S.RESOLVED}), S.RETURNED, (RECEIVE,), "receiving"),
+        # The postal app when the post delivers a result and the province counts status 10 at delivery.
+        Transition("return_result", frozenset({S.RESOLVED}), S.RETURNED, (RECEIVE,), "receiving", systems=("postal",)),
         # The citizen answers the supplement request online / withdraws the dossier from the portal.
         Transition("submit_supplement", frozenset({S.WAITING_SUPPLEMENT}), S.PROCESSING, (OWNER,), OWNER_SCOPE),
         Transition("withdraw_by_applicant", ACTIVE | {S.NEW}, S.WITHDRAWN, (OWNER,), OWNER_SCOPE),

@@ -342,6 +342,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     CENTRE_MANAGER = "centre_manager", _("Centre manager")
     PROVINCE_ADMIN = "province_admin", _("Province administrator")
+    POSTAL_WORKER = "postal_worker", _("Postal worker")
 
 
 class StaffProfile(models.Model):

@@ -30,6 +30,7 @@ PERMISSIONS = {
         Permission("catalog.manage", _("Publish and change the procedure catalogue")),
         Permission("calendar.manage", _("Edit the working calendar")),
         Permission("reports.view", _("See statistics and reports")),
+        Permission("postal.work", _("Carry pick-ups, transfers and deliveries; record deliveries")),
     ]
 }
 
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
         {"dossier.view", "catalog.manage", "calendar.manage", "reports.view", "service_point.manage"}
     ),
+    Role.POSTAL_WORKER: frozenset({"postal.work"}),
 }
 
 

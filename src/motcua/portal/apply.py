@@ -18,7 +18,10 @@ from motcua.catalog import selectors as catalogue
 from motcua.documents import applications
 from motcua.documents.selectors import open_drafts
 from motcua.documents.uploads import check_total
+from motcua.dossiers.models import ReturnChannel
 from motcua.dossiers.services import DossierActionError
+from motcua.postal import services as postal_services
+from motcua.postal.errors import PostalError
 
 from .forms_apply import ApplicationForm, initial_from_draft, prefill_from_account
 
@@ -83,6 +86,20 @@ def apply_draft(request, key):
                                                       "draft": draft})
 
 
+def _postal_delivery(request, dossier, data: dict) -> None:
+    """A result by post: the address chosen on the form (a ward in force) becomes the postal app's
+    delivery choice; the delivery order is made when the result is returned."""
+    if dossier.return_channel != ReturnChannel.POST or not data.get("delivery_unit"):
+        return
+    try:
+        postal_services.choose_delivery(
+            request.user, dossier, unit=data["delivery_unit"],
+            street=dossier.delivery_address or dossier.applicant_address, receiver_name=dossier.applicant_name,
+            receiver_phone=dossier.applicant_phone)
+    except PostalError as refusal:  # the dossier is submitted; the address is completed on its page
+        messages.warning(request, refusal.message)
+
+
 def _handle_post(request, draft):
     version = draft.procedure_version
     if draft.dossier_id:  # the same form sent again: the dossier already exists
@@ -111,6 +128,7 @@ def _handle_post(request, draft):
             form.add_error(None, exc.messages[0])
         else:
             if created:
+                _postal_delivery(request, dossier, draft.data or {})
                 # The unit that checks it by its name in force (Decree 118/2025: no fixed "Bộ phận Một cửa").
                 messages.success(request, _("Your dossier %(code)s has been submitted. %(unit)s will check it "
                                             "and tell you.") % {"code": dossier.code,

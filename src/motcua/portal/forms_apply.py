@@ -13,6 +13,7 @@ from motcua.documents import applications, services as store
 from motcua.documents.uploads import check_upload
 from motcua.dossiers.models import ReturnChannel
 from motcua.organization.models import ServicePoint
+from motcua.postal.services import delivery_units
 
 from . import places
 
@@ -51,6 +52,7 @@ def initial_from_draft(draft) -> dict:
     initial = {"key": str(draft.key), "case": data.get("case") or "", "owner_same": data.get("owner_same", True),
                "return_channel": data.get("return_channel") or ReturnChannel.ONLINE,
                "delivery_address": data.get("delivery_address", ""), "service_point": data.get("service_point"),
+               "delivery_unit": data.get("delivery_unit"),
                "competent_agency": data.get("competent_agency") or "", "receiving_point": data.get("receiving_point") or ""}
     for role in ("applicant", "owner"):
         for name in PARTY_FIELDS:
@@ -79,6 +81,9 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
             widget=forms.RadioSelect, initial=ReturnChannel.ONLINE)
         self.fields["delivery_address"] = forms.CharField(
             label=gettext_lazy("Delivery address (by post)"), max_length=500, required=False)
+        # The commune or ward in force (after the 2025 mergers) the post delivers to (postal app).
+        self.fields["delivery_unit"] = forms.ModelChoiceField(
+            label=gettext_lazy("Commune or ward (by post)"), required=False, queryset=delivery_units())
         self.fields["service_point"] = forms.ModelChoiceField(
             label=gettext_lazy("Service point (at the counter)"), required=False,
             queryset=ServicePoint.objects.order_by("name"))
@@ -192,6 +197,8 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
             data.get("delivery_address") or data.get("applicant_address")
         ):
             self.add_error("delivery_address", _("Give the address to deliver the result to."))
+        if data.get("return_channel") == ReturnChannel.POST and not data.get("delivery_unit"):
+            self.add_error("delivery_unit", _("Choose the commune or ward to deliver the result to."))
         if data.get("return_channel") == ReturnChannel.COUNTER and not data.get("service_point"):
             self.add_error("service_point", _("Choose the service point where you will collect the result."))
         return data
@@ -217,6 +224,7 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
             "owner": {n: value(f"owner_{n}") for n in PARTY_FIELDS},
             "return_channel": value("return_channel") or ReturnChannel.ONLINE,
             "delivery_address": value("delivery_address"),
+            "delivery_unit": getattr(self.cleaned_data.get("delivery_unit"), "pk", None),
             "service_point": service_point.pk if service_point else None,
             "competent_agency": self.cleaned_data.get("competent_agency") or None,
             "receiving_point": self.cleaned_data.get("receiving_point") or None,

@@ -331,6 +331,19 @@ def transfer_events(events):
     ).exclude(Exists(earlier))
 
 
+def postal_figures(date_from, date_to, agency_ids, counts: dict) -> dict:
+    """Postal uses from the postal app's shipments (transfers, pick-ups, home deliveries: each
+    counted when handed to the post); the dossier-inferred figures only where the period has no
+    shipment at all (data from before the postal app)."""
+    from motcua.postal.selectors import postal_counts
+
+    shipments = postal_counts(date_from, date_to, agency_ids)
+    if shipments["total"] or shipments["transfers_back"]:
+        return {k: shipments[k] for k in ("transfers", "intakes", "home_deliveries", "total")}
+    return {"transfers": counts["transfers"], "intakes": counts["postal_intakes"],
+            "home_deliveries": counts["home_deliveries"], "total": counts["postal_uses"]}
+
+
 def late_steps_by_unit(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
                        level=None) -> list[dict]:
     """Steps finished in the period, per agency and unit, with how many were late (the seeds
@@ -430,8 +443,7 @@ def period_figures(date_from: datetime.date, date_to: datetime.date, agency_ids=
     procedures.pop("ids")
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
-        "postal": {"transfers": counts["transfers"], "intakes": counts["postal_intakes"],
-                   "home_deliveries": counts["home_deliveries"], "total": counts["postal_uses"]},
+        "postal": postal_figures(date_from, date_to, ids, counts),
         "on_the_spot": counts["on_the_spot"],
         "resolved": counts["resolved"],
         "saturday": {"receipts": counts["saturday_receipts"], "returns": counts["saturday_returns"]},

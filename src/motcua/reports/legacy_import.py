@@ -37,6 +37,7 @@ from motcua.dossiers.counting import FINISHED_STATUSES, counts_as_received, is_c
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.models import PENDING_STATUSES, Channel, Dossier, ReturnChannel, Status
 from motcua.organization.models import Agency, ServicePoint
+from motcua.postal.legacy import LEG_COLUMNS, import_legs, legs_of
 
 from . import snapshots
 
@@ -44,6 +45,8 @@ COLUMNS = (
     "code", "procedure_code", "agency_code", "service_point_code", "channel", "received_at", "due_at",
     "finished_at", "returned_at", "status", "return_channel", "digitized", "paid_online", "fee_amount",
 )
+OPTIONAL_COLUMNS = tuple(LEG_COLUMNS)  # the postal legs (postal.legacy)
+POSTAL_KEY = "_postal_legs"  # carried beside a row's columns, taken off before writing
 REQUIRED_COLUMNS = ("code", "procedure_code", "agency_code", "channel", "received_at", "status")
 PLACEHOLDER = "(dữ liệu chuyển đổi)"
 
@@ -323,6 +326,12 @@ def check_row(values: dict, catalogue: _Catalogue) -> dict:
         "fee_due": fee,
         "fee_paid": fee,
     }
+    try:  # the optional postal columns: the legs handed to the post (postal.legacy)
+        legs = legs_of(values, _moment, received_at, finished_at)
+    except ValueError as error:
+        raise BadValue(str(error)) from None
+    if legs:
+        row[POSTAL_KEY] = legs
     if catalogue.has_is_digitized:
         row["is_digitized"] = digitized
     if catalogue.has_paid_online:
@@ -628,7 +637,9 @@ def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: b
     try:
         with transaction.atomic():
             writer = _writer()
+            postal = []
             for records, lines, errors in reader:
+                postal.extend((r["code"], leg, at) for r in records for leg, at in r.pop(POSTAL_KEY, ()))
                 result.rows += len(records) + len(errors)
                 result.errors.extend(errors)
                 if records:
@@ -641,6 +652,8 @@ def import_rows(rows: Iterable[tuple[int, dict]] | Iterable[dict], *, dry_run: b
             if result.errors or dry_run:
                 raise _BadFile
             writer.finish()
+            if postal:
+                import_legs(postal)
     except _BadFile:
         result.imported = 0
     except IntegrityError as error:  # a code written by someone else meanwhile, a vanished reference
