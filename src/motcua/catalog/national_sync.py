@@ -457,7 +457,7 @@ class Change:
 
 
 def _snapshot(version: ProcedureVersion | None) -> dict[str, dict[str, str]]:
-    from .selectors import format_amount, time_limit_text
+    from .selectors import time_limit_text
 
     if version is None:
         return {}
@@ -493,7 +493,7 @@ def _snapshot(version: ProcedureVersion | None) -> dict[str, dict[str, str]]:
     fees = {}
     for f in version.fees.select_related("case"):
         label = f"{f.name} ({f.case.name})" if f.case_id else f.name
-        fees[label] = f"{format_amount(f.amount)} đ, {f.get_kind_display()}"
+        fees[label] = f"{f.amount:,} đ, {f.get_kind_display()}".replace(",", ".", f"{f.amount:,}".count(","))
     cases = {c.name: c.name for c in version.cases.all()}
     return {_("General"): general, _("Cases"): cases, _("Documents"): documents, _("Fees and charges"): fees}
 

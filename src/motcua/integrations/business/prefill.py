@@ -1,6 +1,8 @@
 """What a form may pre-fill from the business registry: the counter intake and the online form."""
 from django.utils.translation import gettext as _
 
+from motcua.core.text import fold
+
 from .base import ACTIVE, BusinessRecord, get_registry
 from .taxcode import check_tax_code
 
@@ -9,9 +11,12 @@ def as_fields(record: BusinessRecord) -> dict:
     """The record as plain values for a page or JSON, with the warning to show when not active."""
     warning = ""
     if record.status != ACTIVE:
-        warning = _("Warning: the business registry says this business is \"%(status)s\" (%(label)s). Check "
-                    "before receiving a dossier for it.") % {"status": record.status_text(),
-                                                             "label": record.status_label}
+        # The registry's own words in brackets when they say more than the status (e.g. "có thời hạn").
+        status = record.status_text()
+        if record.status_label and fold(record.status_label) != fold(status):
+            status = f"{status} ({record.status_label})"
+        warning = _("Warning: the business registry says this business is \"%(status)s\". Check before receiving "
+                    "a dossier for it.") % {"status": status}
     return {
         "tax_code": record.tax_code,
         "name": record.name,

@@ -133,7 +133,10 @@ def handler_for(registry: SimulatedBusinessRegistry, token: str = "", delay: flo
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                pass
 
         def do_POST(self):
             import time

@@ -76,7 +76,7 @@ def test_fifty_procedures_into_drafts_with_a_readable_diff(catalogue):
     current = item.procedure.current_version
     changes = national_sync.diff_versions(current, item.draft)
     assert [(c.section, c.label, c.before, c.after) for c in changes] == [
-        ("Phí, lệ phí", "Lệ phí thay đổi, cải chính hộ tịch", "15000 đ, Lệ phí", "35000 đ, Lệ phí")]
+        ("Phí, lệ phí", "Lệ phí thay đổi, cải chính hộ tịch", "15.000 đ, Lệ phí", "35.000 đ, Lệ phí")]
     # What only the province knows stays: the fee's exemptions, the internal process.
     fee = item.draft.fees.get()
     assert fee.exemptions.count() == current.fees.get().exemptions.count()
@@ -257,7 +257,7 @@ def test_the_pages(catalogue, client, django_user_model):
 
     item = CatalogueSyncItem.objects.get(national_code=FEE_CHANGED, review="pending")
     review = client.get(f"/mot-cua/danh-muc/dong-bo/{item.pk}/").content.decode()
-    assert "15000 đ, Lệ phí" in review and "35000 đ, Lệ phí" in review and "125/QĐ-BTP-DEMO" in review
+    assert "15.000 đ, Lệ phí" in review and "35.000 đ, Lệ phí" in review and "125/QĐ-BTP-DEMO" in review
     assert 'value="2026-01-15"' in review
     bad = client.post(f"/mot-cua/danh-muc/dong-bo/{item.pk}/quyet-dinh/", {"action": "publish", "valid_from": "x"})
     assert bad.status_code == 302 and ProcedureVersion.objects.get(pk=item.draft_id).status == Status.DRAFT
