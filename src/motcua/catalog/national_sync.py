@@ -444,6 +444,9 @@ def update_existing(procedure: Procedure, content: Content) -> ProcedureVersion:
 # --- the diff --------------------------------------------------------------------------------
 
 
+APPLICANT_KINDS = {"citizen": gettext_lazy("citizens"), "business": gettext_lazy("businesses and organisations")}
+
+
 @dataclasses.dataclass(frozen=True)
 class Change:
     section: str
@@ -467,7 +470,8 @@ def _snapshot(version: ProcedureVersion | None) -> dict[str, dict[str, str]]:
         _("Field"): version.field.name,
         _("Levels"): ", ".join(sorted(level.name for level in version.levels.all())),
         _("Competent agencies"): ", ".join(sorted(a.name for a in version.competent_agencies.all())),
-        _("Who may apply"): version.applicant_kinds,
+        _("Who may apply"): ", ".join(str(APPLICANT_KINDS.get(k.strip(), k.strip()))
+                                      for k in version.applicant_kinds.split(",") if k.strip()),
         _("Legal time limit"): time_limit_text(version.time_limit, version.time_limit_unit),
         _("Time limit for online dossiers"): (time_limit_text(version.online_time_limit, version.time_limit_unit)
                                               if version.online_time_limit is not None else ""),
@@ -681,6 +685,10 @@ def _locked_pending(item_id: int) -> CatalogueSyncItem:
 def publish_item(item_id: int, user, valid_from: datetime.date | None = None) -> ProcedureVersion:
     """Publish a reviewed sync draft with the record's latest publication decision."""
     item = _locked_pending(item_id)
+    if not item.draft.steps.exists():
+        # A procedure without its internal process cannot be handled: the sync never brings one.
+        raise ReviewRefused("invalid", _("This draft has no internal process yet: add its steps to the draft, then "
+                                         "publish."))
     valid_from = valid_from or default_valid_from(item)
     decision = None
     data = latest_decision(item)

@@ -71,6 +71,7 @@ def review(request, pk):
         "warnings": [national_sync.warning_text(w) for w in item.warnings],
         "decision": national_sync.latest_decision(item),
         "valid_from": national_sync.default_valid_from(item) if pending else None,
+        "has_steps": item.draft.steps.exists(),
     })
 
 

@@ -162,6 +162,8 @@ def test_publish_with_the_decision_and_discard(catalogue, django_user_model):
     assert national_sync.counts(run(codes=[FEE_CHANGED]))["unchanged"] == 1  # in force now: nothing to do
 
     new = sync_run.items.get(national_code="9.009903")
+    with pytest.raises(national_sync.ReviewRefused, match="quy trình nội bộ"):
+        national_sync.publish_item(new.pk, admin)  # the national database brings no internal process
     national_sync.discard_item(new.pk, admin)
     assert not Procedure.objects.filter(national_code="9.009903").exists()
     new.refresh_from_db()
@@ -268,3 +270,5 @@ def test_the_pages(catalogue, client, django_user_model):
     fee = CatalogueSyncItem.objects.get(national_code=BAD_FEE, review="pending")
     warned = client.get(f"/mot-cua/danh-muc/dong-bo/{fee.pk}/").content.decode()
     assert 'id="sync-warnings"' in warned and "ghi là &quot;Không&quot;" in warned
+    assert "Bản nháp chưa có quy trình nội bộ" in warned and f"/admin/catalog/procedureversion/{fee.draft_id}/" in warned
+    assert "công dân, tổ chức, doanh nghiệp" in warned
