@@ -230,10 +230,11 @@ def test_the_http_adapter_refuses_plain_http_elsewhere():
 def test_the_command(catalogue, settings):
     out = io.StringIO()
     call_command("sync_catalogue", stdout=out)
-    assert "Listed 50: 19 new, 8 changed, 0 already waiting, 22 unchanged, 0 skipped, 1 failed" in out.getvalue()
-    assert f'{BAD_FEE}: Fee "Lệ phí chứng thực" is given as "Không"' in out.getvalue() or BAD_FEE in out.getvalue()
+    assert ("Danh sách 50 thủ tục: 19 mới, 8 thay đổi, 0 đang chờ sẵn, 22 không đổi, 0 bỏ qua, 1 lỗi; "
+            "20 có cảnh báo cần rà soát.") in out.getvalue()
+    assert f'{BAD_FEE}: Phí "Lệ phí chứng thực" ghi là "Không"' in out.getvalue()
     settings.NATIONAL_CATALOGUE_SIMULATOR_MODE = "unavailable"
-    with pytest.raises(CommandError, match="could not be read"):
+    with pytest.raises(CommandError, match="Không đọc được"):
         call_command("sync_catalogue", stdout=io.StringIO())
     assert get_catalogue().name == "simulator"
 
