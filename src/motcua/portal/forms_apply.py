@@ -64,8 +64,9 @@ def business_from_registry(user, page: str | None = None) -> tuple[dict, dict | 
         return {}, {"message": _("The business registry could not be asked now: type the business's details in.")}
     if not found:
         return {}, {"message": _("The business registry has no business with your account's tax code.")}
+    # The business is the owner; the applicant is the person acting for it (their citizen ID, if known).
     initial = {"owner_same": False, "owner_name": found["name"], "owner_id_number": found["tax_code"],
-               "owner_address": found["address"]}
+               "owner_address": found["address"], "applicant_id_number": profile.citizen_id or ""}
     return initial, {**found, "message": _("The owner is filled in from the national business registry.")}
 
 
@@ -246,7 +247,8 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
                 picks[str(required.pk)] = int(chosen)
         return {
             "case": self.cleaned_data.get("case") or None,
-            "applicant": {n: value(f"applicant_{n}") for n in PARTY_FIELDS},
+            "applicant": {**{n: value(f"applicant_{n}") for n in PARTY_FIELDS},
+                          "kind": party_kind(str(value("applicant_id_number")))},
             "owner_same": bool(self.cleaned_data.get("owner_same", True)),
             "owner": {**{n: value(f"owner_{n}") for n in PARTY_FIELDS},
                       "kind": party_kind(str(value("owner_id_number")))},

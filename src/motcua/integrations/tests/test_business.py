@@ -183,6 +183,7 @@ def test_the_online_form_prefills_the_business(scenario, client, settings):
     page = client.get(url).content.decode()
     assert f'value="{SUSPENDED.name}"' in page and f'value="{SUSPENDED.tax_code}"' in page
     assert 'role="alert"' in page and "Tạm ngừng kinh doanh" in page
+    assert 'name="applicant_id_number" value="' not in page  # the person's ID, not the tax code (none saved)
     settings.BUSINESS_REGISTRY_SIMULATOR_MODE = "unavailable"
     page = client.get(url).content.decode()
     assert "Hiện không tra cứu được" in page and f'value="{SUSPENDED.name}"' not in page
