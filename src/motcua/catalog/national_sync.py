@@ -78,6 +78,8 @@ WARNINGS = {
     "case_dropped": gettext_lazy('Case "%(name)s" is no longer in the national record; it was kept: check it.'),
     "no_steps": gettext_lazy("New procedure without an internal process: add its steps before publishing."),
     "hand_draft": gettext_lazy("A draft made by hand already exists: publish or delete it, then sync again."),
+    "hand_edited": gettext_lazy("The waiting sync draft was completed by hand (internal process): it was not "
+                                "replaced; publish or discard it, then sync again."),
     "replaced_draft": gettext_lazy("The earlier sync draft, not yet reviewed, was replaced by this one."),
     "missing_name": gettext_lazy("The record has no procedure name: not imported."),
     "not_found": gettext_lazy("Listed, but the national database has no details for it."),
@@ -572,6 +574,10 @@ def _write(item: CatalogueSyncItem, record: dict, unit: str) -> None:
     content = read_record(record, current)
     item.name = content.name
     item.decisions = content.decisions
+    if pending is not None and _steps_edited(pending.draft, current):
+        # An administrator started completing the waiting draft (its internal process): keep it.
+        item.outcome, item.warnings, item.draft = Outcome.SKIPPED, [warning("hand_edited")], pending.draft
+        return
     if pending is not None:
         draft = pending.draft
         pending.draft, pending.review = None, Review.DISCARDED
@@ -599,6 +605,14 @@ def _write(item: CatalogueSyncItem, record: dict, unit: str) -> None:
         item.draft, item.outcome = draft, Outcome.CHANGED
     item.review = Review.PENDING
     item.warnings = content.warnings
+
+
+def _steps_edited(draft: ProcedureVersion, current: ProcedureVersion | None) -> bool:
+    """The sync never writes steps: a sync draft whose steps differ from the version in force's
+    (or that has any, for a new procedure) was edited by hand."""
+    ours = list(draft.steps.values_list("order", "name", "role", "budget_hours"))
+    theirs = list(current.steps.values_list("order", "name", "role", "budget_hours")) if current else []
+    return ours != theirs
 
 
 def sync(source, unit: str | None = None, user=None, codes: list[str] | None = None) -> CatalogueSync:

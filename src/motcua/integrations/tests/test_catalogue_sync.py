@@ -134,6 +134,21 @@ def test_a_changed_record_replaces_the_waiting_draft(catalogue):
     assert CatalogueSyncItem.objects.filter(national_code=FEE_CHANGED, review="discarded").count() == 1
 
 
+def test_a_waiting_draft_completed_by_hand_is_not_replaced(catalogue):
+    from motcua.catalog import services
+
+    records = copy.deepcopy(sample("H99")["thutuc"])
+    first = run(simulator(records=records), codes=["9.009903"]).items.get()
+    services.add_content(first.draft, steps=[{"order": 1, "name": "Tiếp nhận và thẩm định", "role": "specialist",
+                                             "budget_hours": 8}])
+    record = next(r for r in records if r["MATTHC"] == "9.009903")
+    record["TENTTHC"] += " (sửa đổi)"
+    item = run(simulator(records=records), codes=["9.009903"]).items.get()
+    assert (item.outcome, item.warnings[0]["code"], item.draft) == ("skipped", "hand_edited", first.draft)
+    first.refresh_from_db()
+    assert first.review == "pending" and first.draft.steps.count() == 1
+
+
 def test_a_draft_made_by_hand_is_left_alone(catalogue):
     from motcua.catalog import services
 
