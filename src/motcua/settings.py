@@ -321,6 +321,18 @@ POPULATION_REGISTER_URL = os.environ.get("POPULATION_REGISTER_URL", "")
 POPULATION_REGISTER_TOKEN = os.environ.get("POPULATION_REGISTER_TOKEN", "")
 POPULATION_SIMULATOR_MODE = os.environ.get("POPULATION_SIMULATOR_MODE", "normal")
 
+# National procedure database (catalogue sync, docs/catalog.md) and business registry (docs/integrations.md):
+# empty names pick the simulator where simulators may run, else "http" when the URL is set, else "none".
+NATIONAL_CATALOGUE = os.environ.get("NATIONAL_CATALOGUE", "")
+NATIONAL_CATALOGUE_URL = os.environ.get("NATIONAL_CATALOGUE_URL", "")
+NATIONAL_CATALOGUE_TOKEN = os.environ.get("NATIONAL_CATALOGUE_TOKEN", "")
+NATIONAL_CATALOGUE_UNIT = os.environ.get("NATIONAL_CATALOGUE_UNIT", "")  # empty: 000.00.00.<province code>
+NATIONAL_CATALOGUE_SIMULATOR_MODE = os.environ.get("NATIONAL_CATALOGUE_SIMULATOR_MODE", "normal")
+BUSINESS_REGISTRY = os.environ.get("BUSINESS_REGISTRY", "")
+BUSINESS_REGISTRY_URL = os.environ.get("BUSINESS_REGISTRY_URL", "")
+BUSINESS_REGISTRY_TOKEN = os.environ.get("BUSINESS_REGISTRY_TOKEN", "")
+BUSINESS_REGISTRY_SIMULATOR_MODE = os.environ.get("BUSINESS_REGISTRY_SIMULATOR_MODE", "normal")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

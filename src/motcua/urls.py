@@ -32,6 +32,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.printouts.urls")),
     path("mot-cua/", include("motcua.documents.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
+    path("mot-cua/", include("motcua.integrations.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("mot-cua/", include("motcua.feedback.officer_urls")),
     path("mot-cua/", include("motcua.queueing.officer_urls")),

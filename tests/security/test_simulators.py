@@ -17,7 +17,10 @@ from django.test import override_settings
 
 from motcua.core import checks as core_checks
 from motcua.core import simulators
+from motcua.integrations.business import RegistryUnavailable as BusinessRegistryUnavailable
+from motcua.integrations.business import get_registry
 from motcua.integrations.population import get_register
+from motcua.integrations.procedures import CatalogueUnavailable, get_catalogue
 from motcua.integrations.population.base import RegisterUnavailable
 from motcua.notifications.providers import get_provider, provider_name_for
 from motcua.payments import conf as payment_conf
@@ -31,6 +34,8 @@ SELECTIONS = [
     ("SMS simulator", lambda: get_provider("sms_simulator")),
     ("console outbox", lambda: get_provider("console")),
     ("population register", lambda: get_register("simulator")),
+    ("national procedure database", lambda: get_catalogue("simulator")),
+    ("business registry", lambda: get_registry("simulator")),
 ]
 
 
@@ -71,6 +76,11 @@ def test_production_defaults_are_the_real_services(monkeypatch):
     # no register configured: lookups are "unavailable" (forms let the person type), never synthetic people
     with pytest.raises(RegisterUnavailable):
         get_register().lookup("001099000001")
+    # the same for the national procedure database and the business registry
+    with pytest.raises(CatalogueUnavailable):
+        get_catalogue().list_procedures("000.00.00.H99")
+    with pytest.raises(BusinessRegistryUnavailable):
+        get_registry().lookup("0100109106")
     assert core_checks.check_simulators() == []
 
 

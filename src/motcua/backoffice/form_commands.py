@@ -103,7 +103,15 @@ def receive_at_counter(user, version, case, form) -> Dossier:
         "address": data.get("applicant_address", ""),
     }
     owner = None
-    if not data.get("owner_same"):
+    if data.get("owner_tax_code") and not data.get("owner_same"):
+        owner = {  # a business: its tax code is its identifier
+            "kind": "business",
+            "name": data["owner_name"],
+            "id_number": data["owner_tax_code"],
+            "phone": data.get("owner_phone", ""),
+            "address": data.get("owner_address", ""),
+        }
+    elif not data.get("owner_same"):
         owner = {
             "kind": "person",
             "name": data["owner_name"],

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.identity_numbers import normalise_tax_code
 from motcua.core.validators import PERSON_NAME_MAX_LENGTH, RefuseOverlongMixin, validate_person_name_characters
 
 CITIZEN_ID = re.compile(r"^\d{12}$")
@@ -43,6 +44,9 @@ class IntakeForm(RefuseOverlongMixin, forms.Form):
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
     owner_same = forms.BooleanField(label=_("The owner is the applicant"), required=False, initial=True)
+    # Filled: the owner is that business (its name and head office from the business registry).
+    owner_tax_code = forms.CharField(label=_("Tax code of the business (when the owner is a business)"),
+                                     max_length=14, required=False)
     owner_citizen_id = forms.CharField(label=_("Owner's citizen ID"), max_length=20, required=False)
     owner_name = forms.CharField(label=_("Owner's full name"), max_length=PERSON_NAME_MAX_LENGTH, required=False,
                                  validators=[validate_person_name_characters])
@@ -105,7 +109,17 @@ class IntakeForm(RefuseOverlongMixin, forms.Form):
                 _("Required documents not handed in: %(names)s. The dossier cannot be received without them.")
                 % {"names": "; ".join(missing)},
             )
-        if not data.get("owner_same"):
+        if data.get("owner_tax_code"):
+            try:
+                data["owner_tax_code"] = normalise_tax_code(data["owner_tax_code"])
+            except forms.ValidationError as error:
+                self.add_error("owner_tax_code", error)
+            if data.get("owner_same"):
+                self.add_error("owner_same", _("The owner is the business of the tax code given: untick \"the owner "
+                                               "is the applicant\"."))
+            elif not data.get("owner_name"):
+                self.add_error("owner_name", _("Give the business's name, or look it up by its tax code."))
+        elif not data.get("owner_same"):
             for name in ("owner_name", "owner_citizen_id"):
                 if not data.get(name):
                     self.add_error(name, _("Give the owner's details, or tick that the owner is the applicant."))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("xac-thuc/tat/", auth.two_factor_disable, name="two_factor_disable"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("tiep-nhan/cong-dan/", intake.applicant_lookup, name="applicant_lookup"),
+    path("tiep-nhan/doanh-nghiep/", intake.business_lookup, name="business_lookup"),
     path("tiep-nhan/kho-du-lieu/", intake.stored_documents_lookup, name="stored_documents_lookup"),
     path("tiep-nhan/xac-minh-danh-tinh/", counter_verify, name="verify_identity"),
     path("tiep-nhan/<str:code>/giay-tiep-nhan/", intake.receipt, name="receipt"),

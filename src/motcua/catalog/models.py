@@ -7,6 +7,7 @@ to a version.
 """
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -468,3 +469,70 @@ def guard_version_relations(sender, instance, action, reverse, pk_set, **kwargs)
     versions = ProcedureVersion.objects.exclude(status=ProcedureVersion.Status.DRAFT)
     if pk_set is not None and versions.filter(pk__in=pk_set).exists():
         raise immutable_version_error()
+
+
+class CatalogueSync(models.Model):
+    """One run of the catalogue sync from the national procedure database (catalog/national_sync.py):
+    who started it, from which source, and what it found. Nothing it makes is published by itself."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by"))
+    source = models.CharField(_("source"), max_length=40)
+    unit = models.CharField(_("unit code"), max_length=40)
+    listed = models.PositiveIntegerField(_("procedures listed"), default=0)
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the run stopped, if it did."))
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("catalogue sync")
+        verbose_name_plural = _("catalogue syncs")
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CatalogueSyncItem(models.Model):
+    """What one run did with one national procedure: a draft to review, nothing (unchanged), or a
+    failure; with the warnings an administrator must read before publishing."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New procedure (draft)")
+        CHANGED = "changed", _("Changed (draft)")
+        UNCHANGED = "unchanged", _("Unchanged")
+        WAITING = "waiting", _("Draft already waiting for review")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+        NONE = "", _("Nothing to review")
+
+    sync = models.ForeignKey(CatalogueSync, on_delete=models.CASCADE, related_name="items", verbose_name=_("sync"))
+    national_code = models.CharField(_("national code"), max_length=20, db_index=True)
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="sync_items", verbose_name=_("procedure"))
+    draft = models.ForeignKey(
+        ProcedureVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="sync_items",
+        verbose_name=_("draft version"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, blank=True, default="")
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    decisions = models.JSONField(_("publication decisions"), default=list, blank=True)
+    source_hash = models.CharField(_("source hash"), max_length=64, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sync", "pk"]
+        indexes = [models.Index(fields=["review", "national_code"])]
+        verbose_name = _("catalogue sync item")
+        verbose_name_plural = _("catalogue sync items")
+
+    def __str__(self):
+        return f"{self.national_code} {self.get_outcome_display()}"

@@ -17,6 +17,8 @@ SIMULATOR_SOURCES = (
     "motcua.payments.conf.selected_simulators",
     "motcua.notifications.providers.selected_simulators",
     "motcua.integrations.population.base.selected_simulators",
+    "motcua.integrations.procedures.base.selected_simulators",
+    "motcua.integrations.business.base.selected_simulators",
 )
 
 

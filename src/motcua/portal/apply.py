@@ -23,7 +23,7 @@ from motcua.dossiers.services import DossierActionError
 from motcua.postal import services as postal_services
 from motcua.postal.errors import PostalError
 
-from .forms_apply import ApplicationForm, initial_from_draft, prefill_from_account
+from .forms_apply import ApplicationForm, business_from_registry, initial_from_draft, prefill_from_account
 
 CITIZEN_LOGIN_URL = "/tai-khoan/dang-nhap/"
 
@@ -64,8 +64,11 @@ def apply(request, code):
     existing = open_drafts(request.user).filter(procedure_version=version).first()
     if existing is not None and not applications.is_expired(existing):
         return redirect("portal:apply-draft", key=existing.key)
-    form = ApplicationForm(version, request.user, initial={"key": uuid.uuid4(), **prefill_from_account(request.user)})
-    return render(request, "portal/apply/form.html", {"form": form, "version": version, "draft": None})
+    owner, business = business_from_registry(request.user, request.path)
+    form = ApplicationForm(version, request.user,
+                           initial={"key": uuid.uuid4(), **prefill_from_account(request.user), **owner})
+    return render(request, "portal/apply/form.html",
+                  {"form": form, "version": version, "draft": None, "business": business})
 
 
 @citizen_login_required

@@ -1,5 +1,6 @@
 """The online application form, built from the catalogue: the case, the applicant and owner, one
 upload (or a stored document) per required document, and the return channel."""
+import re
 import uuid
 
 from django import forms
@@ -45,6 +46,33 @@ def prefill_from_account(user) -> dict:
         "applicant_birth_date": profile.birth_date, "applicant_phone": profile.phone or "",
         "applicant_email": profile.email or user.email or "", "applicant_address": profile.address,
     }
+
+
+def business_from_registry(user, page: str | None = None) -> tuple[dict, dict | None]:
+    """For a business account: the owner pre-filled from the business registry with the account's
+    own tax code (checked, throttled and audited in integrations.business.lookups), and what the
+    page shows about it (name, legal status, a warning when suspended or dissolved). ({}, None)
+    for a person's account; ({}, {"message": ...}) when the registry cannot answer."""
+    from motcua.integrations import business
+
+    profile = getattr(user, "citizen_account", None)
+    if profile is None or not getattr(profile, "is_business", False) or not profile.tax_code:
+        return {}, None
+    try:
+        found = business.prefill(profile.tax_code, user=user, page=page)
+    except (business.InvalidTaxCode, business.LookupRefused, business.RegistryUnavailable):
+        return {}, {"message": _("The business registry could not be asked now: type the business's details in.")}
+    if not found:
+        return {}, {"message": _("The business registry has no business with your account's tax code.")}
+    # The business is the owner; the applicant is the person acting for it (their citizen ID, if known).
+    initial = {"owner_same": False, "owner_name": found["name"], "owner_id_number": found["tax_code"],
+               "owner_address": found["address"], "applicant_id_number": profile.citizen_id or ""}
+    return initial, {**found, "message": _("The owner is filled in from the national business registry.")}
+
+
+def party_kind(id_number: str) -> str:
+    """A tax code (10 digits, or 13 for a branch) names a business, anything else a person."""
+    return "business" if re.fullmatch(r"\d{10}(?:-?\d{3})?", (id_number or "").strip()) else "person"
 
 
 def initial_from_draft(draft) -> dict:
@@ -219,9 +247,11 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
                 picks[str(required.pk)] = int(chosen)
         return {
             "case": self.cleaned_data.get("case") or None,
-            "applicant": {n: value(f"applicant_{n}") for n in PARTY_FIELDS},
+            "applicant": {**{n: value(f"applicant_{n}") for n in PARTY_FIELDS},
+                          "kind": party_kind(str(value("applicant_id_number")))},
             "owner_same": bool(self.cleaned_data.get("owner_same", True)),
-            "owner": {n: value(f"owner_{n}") for n in PARTY_FIELDS},
+            "owner": {**{n: value(f"owner_{n}") for n in PARTY_FIELDS},
+                      "kind": party_kind(str(value("owner_id_number")))},
             "return_channel": value("return_channel") or ReturnChannel.ONLINE,
             "delivery_address": value("delivery_address"),
             "delivery_unit": getattr(self.cleaned_data.get("delivery_unit"), "pk", None),

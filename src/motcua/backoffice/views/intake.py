@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from motcua.core.idempotency import claim_form_token, form_fingerprint
 from motcua.core.text import fold
 from motcua.documents import services as documents_services
-from motcua.integrations import population
+from motcua.integrations import business, population
 from motcua.organization.permissions import has_permission
 
 from .. import form_commands, procedures
@@ -26,7 +26,7 @@ from ..forms import IntakeForm, clean_citizen_id
 from ..templatetags.backoffice import stored_label
 
 APPLICANT_FIELDS = ("applicant_citizen_id", "applicant_name", "applicant_phone", "applicant_email", "applicant_address")
-OWNER_FIELDS = ("owner_citizen_id", "owner_name", "owner_phone", "owner_address")
+OWNER_FIELDS = ("owner_tax_code", "owner_citizen_id", "owner_name", "owner_phone", "owner_address")
 
 
 def _require_receiver(user):
@@ -255,3 +255,27 @@ def applicant_lookup(request):
         "found": True, "name": record["full_name"], "address": record["address"], "phone": "", "email": "",
         "message": _("Filled in from the national population register; check it with the applicant."),
     })
+
+
+@staff_required
+@require_GET
+def business_lookup(request):
+    """What the business registry knows of this tax code, as JSON, for counter officers: name, head
+    office, legal status (with a warning when suspended or dissolved), representatives, business
+    lines. Checked, throttled and logged like the population register (business.lookups)."""
+    _require_receiver(request.user)
+    try:
+        found = business.prefill(request.GET.get("tax_code", ""), user=request.user, page=request.path)
+    except business.InvalidTaxCode as error:
+        return JsonResponse({"found": False, "detail": error.message}, status=400)
+    except business.LookupRefused as refusal:
+        return JsonResponse({"found": False, "message": refusal.message}, status=429)
+    except business.RegistryTimeout:
+        return JsonResponse({"found": False, "message": _("The business registry did not answer in time; type the "
+                                                          "data in.")})
+    except business.RegistryUnavailable:
+        return JsonResponse({"found": False, "message": _("The business registry does not answer; type the data in.")})
+    if not found:
+        return JsonResponse({"found": False, "message": _("The business registry has no business with this tax code.")})
+    return JsonResponse({"found": True, **found,
+                         "message": _("Filled in from the national business registry; check it with the applicant.")})

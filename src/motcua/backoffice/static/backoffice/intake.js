@@ -84,6 +84,50 @@
     idInput.addEventListener("change", lookup);
     idInput.addEventListener("blur", lookup);
   }
+  // The owner as a business: its name and head office from the business registry by tax code; a
+  // suspended or dissolved business is shown as such (an alert), the officer decides.
+  var taxInput = document.getElementById("id_owner_tax_code");
+  var businessButton = document.getElementById("business-lookup");
+  var businessStatus = document.getElementById("business-status");
+  function add(parent, tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    parent.appendChild(node);
+    return node;
+  }
+  function lookupBusiness() {
+    var value = ((taxInput && taxInput.value) || "").replace(/\s+/g, "");
+    if (!value || !data.businessUrl || !businessStatus) { return; }
+    fetch(data.businessUrl + "?tax_code=" + encodeURIComponent(value), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (found) {
+        businessStatus.textContent = "";
+        if (!found.found) { add(businessStatus, "p", found.detail || found.message || "", found.detail ? "errors" : "muted"); return; }
+        var name = document.getElementById("id_owner_name");
+        var address = document.getElementById("id_owner_address");
+        if (name) { name.value = found.name; }
+        if (address) { address.value = found.address; }
+        if (found.warning) {
+          var alert = add(businessStatus, "p", found.warning, "errors business-warning");
+          alert.setAttribute("role", "alert");
+        }
+        var list = add(businessStatus, "dl", "", "summary");
+        add(list, "dt", data.statusLabel || "");
+        add(list, "dd", found.status_label + (found.enterprise_type ? " · " + found.enterprise_type : ""), found.is_active ? "" : "errors");
+        add(list, "dt", data.representativesLabel || "");
+        add(list, "dd", found.representatives.map(function (p) { return p.name + " (" + p.title + ")"; }).join("; "));
+        add(list, "dt", data.linesLabel || "");
+        add(list, "dd", found.business_lines.map(function (b) { return b.code + " " + b.name; }).join("; "));
+        add(businessStatus, "p", found.message || "", "muted");
+      })
+      .catch(function () { businessStatus.textContent = ""; });
+  }
+  if (businessButton && taxInput) {
+    businessButton.hidden = false;
+    businessButton.addEventListener("click", lookupBusiness);
+    taxInput.addEventListener("change", lookupBusiness);
+  }
   var owner = document.getElementById("owner-fields");
   function toggleOwner() { if (same && owner) { owner.hidden = same.checked; } }
   if (same) {
