@@ -17,6 +17,7 @@ SIMULATOR_SOURCES = (
     "motcua.payments.conf.selected_simulators",
     "motcua.notifications.providers.selected_simulators",
     "motcua.integrations.population.base.selected_simulators",
+    "motcua.national.transports.base.selected_simulators",
 )
 
 

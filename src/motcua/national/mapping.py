@@ -1,0 +1,169 @@
+"""motcua's dossier as the national portal's record (`HoSoDongBoDVC` shape) and its events as
+progress rows. Pure functions of the rows: no call, no write.
+
+Moments are the portal's `yyyyMMddHHmmss` in local time (Asia/Ho_Chi_Minh). Statuses are mapped
+in one table (`STATUS`): the portal's 1 "receiving" (mới đăng ký, waiting to be received) is
+motcua's 1 NEW, its 2 "new" (được tiếp nhận, received and new in processing) motcua's 2 RECEIVED;
+every other status has the same meaning and number. Unlike some senders we keep 5, 6 and 8 as
+they are (never rewritten as 9).
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.models import Channel, Dossier, DossierDocument, PartyKind, ResultKind, ReturnChannel, Status
+from motcua.dossiers.transitions import EVENT_LABELS
+
+# motcua status -> the portal's TrangThaiHoSo. Explicit on purpose: a change to either list must
+# change this table and its test (tests/test_mapping.py).
+STATUS = {
+    Status.NEW: 1,                 # receiving: submitted online, not yet received
+    Status.RECEIVED: 2,            # new: received
+    Status.NOT_RECEIVED: 3,        # denied
+    Status.PROCESSING: 4,          # processing
+    Status.WAITING_SUPPLEMENT: 5,  # waiting (supplement)
+    Status.WAITING_PAYMENT: 6,     # paying
+    Status.WITHDRAWN: 7,           # cancelled
+    Status.STOPPED: 8,             # unresolved
+    Status.RESOLVED: 9,            # releasing
+    Status.RETURNED: 10,           # done
+}
+CHANNEL = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
+RETURN = {ReturnChannel.COUNTER: 1, ReturnChannel.ONLINE: 2, ReturnChannel.POST: 3}
+# LoaiDinhDanh: 1 personal identification number (CCCD, 12 digits), 2 old ID card (9 digits),
+# 3 enterprise / tax code.
+ID_PERSONAL, ID_OLD_CARD, ID_BUSINESS = "1", "2", "3"
+# DuocTaiSuDung: 0 no, 1 re-used from a stored document, 2 re-used from an earlier result.
+REUSE = {DossierDocument.Digitization.REUSED_DOCUMENT: 1, DossierDocument.Digitization.REUSED_RESULT: 2}
+# Kinds of event that change nothing the portal shows (the sweep's flags): not sent.
+SKIPPED_KINDS = frozenset({"overdue", "step_overdue"})
+
+
+def moment(value) -> str:
+    """A datetime as the portal's `yyyyMMddHHmmss` local time; "" for none."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y%m%d%H%M%S")
+
+
+def national_status(status: int | None) -> int:
+    return STATUS[Status(int(status))]
+
+
+def identifiers(kind: str, number: str) -> list[dict]:
+    number = (number or "").strip()
+    if not number:
+        return []
+    if kind == PartyKind.BUSINESS:
+        kind_code = ID_BUSINESS
+    else:
+        kind_code = ID_OLD_CARD if len(number) == 9 else ID_PERSONAL
+    return [{"LoaiDinhDanh": kind_code, "SoDinhDanh": number}]
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return (profile.full_name if profile else "") or user.get_full_name() or user.get_username()
+
+
+def _vneid(dossier: Dossier) -> int:
+    account = getattr(dossier.account, "citizen_account", None) if dossier.account_id else None
+    return 1 if account is not None and account.identity_source == "oidc" else 0
+
+
+def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
+    """The dossier record. `fees`/`documents` may be given pre-fetched (the sender's batch)."""
+    if documents is None:
+        documents = list(dossier.documents.all())
+    if fees is None:
+        fees = _fees(dossier)
+    owner_kind = dossier.owner_kind if not dossier.owner_same_as_applicant else dossier.applicant_kind
+    owner_name = dossier.owner_name if not dossier.owner_same_as_applicant else dossier.applicant_name
+    owner_id = dossier.owner_id_number if not dossier.owner_same_as_applicant else dossier.applicant_id_number
+    results = []
+    if dossier.result_kind:
+        results.append({
+            "MaGiayToKetQua": f"{dossier.code}-KQ",
+            "TenGiayToKetQua": dossier.result_description,
+            "DuongDanTepTinKetQua": dossier.result_file.name if dossier.result_kind == ResultKind.ELECTRONIC
+            and dossier.result_file else "",
+        })
+    return {
+        "MaHoSo": dossier.code,
+        "MaTTHC": dossier.procedure.national_code,
+        "TenTTHC": dossier.procedure_version.name,
+        "MaLinhVuc": dossier.field.code,
+        "TenLinhVuc": dossier.field.name,
+        "KenhThucHien": CHANNEL[Channel(dossier.channel_in)],
+        "ChuHoSo": owner_name,
+        "LoaiDoiTuong": 2 if owner_kind == PartyKind.BUSINESS else 1,
+        "DinhDanhCHS": identifiers(owner_kind, owner_id),
+        "NguoiNop": dossier.applicant_name,
+        "DinhDanhNguoiNop": identifiers(dossier.applicant_kind, dossier.applicant_id_number),
+        "NgayNopHoSo": moment(dossier.submitted_at),
+        "NgayTiepNhan": moment(dossier.received_at),
+        "NgayHenTra": moment(dossier.due_at),
+        "NgayKetThucXuLy": moment(dossier.finished_at),
+        "NgayTra": moment(dossier.returned_at),
+        "TrangThaiHoSo": national_status(dossier.status),
+        "HinhThuc": RETURN.get(dossier.return_channel, 1),
+        "DonViXuLy": (dossier.competent_agency.code if dossier.competent_agency_id else ""),
+        "TenDonViXuLy": (dossier.competent_agency.name if dossier.competent_agency_id else ""),
+        "TaiLieuNop": [
+            {
+                "MaThanhPhanHoSo": str(d.required_document_id or ""),
+                "TenTaiLieu": d.name,
+                "DuongDanTaiTepTin": d.file.name if d.file else "",
+                "DuocSoHoa": 1 if d.digitization else 0,
+                "DuocTaiSuDung": REUSE.get(d.digitization, 0),
+            }
+            for d in documents
+        ],
+        "DanhSachLePhi": fees,
+        "TongLePhi": int(dossier.fee_due),
+        "DaThanhToan": int(dossier.fee_paid),
+        "DanhSachGiayToKetQua": results,
+        "DuocThanhToanTrucTuyen": 1 if dossier.paid_online else 0,
+        "TaiKhoanDuocXacThucVoiVNeID": _vneid(dossier),
+    }
+
+
+def _fees(dossier: Dossier) -> list[dict]:
+    """The fee lines of the dossier's procedure version (those of its case, and the general ones)."""
+    wanted = Q(case__isnull=True) | Q(case_id=dossier.case_id) if dossier.case_id else Q(case__isnull=True)
+    return [{"TenPhiLePhi": f.name, "MucPhi": int(f.amount), "LoaiPhiLePhi": 1 if f.kind == "fee" else 2}
+            for f in dossier.procedure_version.fees.filter(wanted).order_by("pk")]
+
+
+def _step_at(steps, at):
+    """The step the dossier was in at `at`: the last one started at or before it."""
+    current = None
+    for step in steps:
+        if step.started_at <= at:
+            current = step
+    return current
+
+
+def progress_row(event, dossier: Dossier, steps) -> dict:
+    """One progress row (TienTrinh) for an event. The text is Vietnamese whatever the language of
+    the request that sends it."""
+    step = _step_at(steps, event.at)
+    due = (step.due_at if step and step.due_at else None) or dossier.due_at
+    with translation.override("vi"):
+        label = str(EVENT_LABELS.get(event.kind, event.kind))
+        who = _person_name(event.actor) if event.actor_id else (event.payload or {}).get("system", "") or _("System")
+    return {
+        "MaHoSo": dossier.code,
+        "NguoiXuLy": who,
+        "ChucDanh": (step.unit if step else "") or "",
+        "ThoiDiemXuLy": moment(event.at),
+        "PhongBanXuLy": (step.name if step else "") or "",
+        "NoiDungXuLy": label,
+        "TrangThai": national_status(event.to_status if event.to_status is not None else dossier.status),
+        "NgayBatDau": moment(step.started_at) if step else "",
+        "NgayKetThucTheoQuyDinh": moment(due),
+    }
