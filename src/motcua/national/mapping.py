@@ -63,11 +63,25 @@ def identifiers(kind: str, number: str) -> list[dict]:
     return [{"LoaiDinhDanh": kind_code, "SoDinhDanh": number}]
 
 
-def _person_name(user) -> str:
+def document_code(dossier: Dossier, document) -> str:
+    """A stable code of the procedure's document (its national procedure code and order); ""
+    for a document outside the list (e.g. a supplement)."""
+    required = document.required_document
+    return f"{dossier.procedure.national_code}.TP{required.order:02d}" if required else ""
+
+
+def _actor(event, dossier: Dossier) -> tuple[str, str]:
+    """(who, their title): an officer's name and title; the applicant for their own online actions;
+    the named system (a payment gateway) or "System"."""
+    user = event.actor
     if user is None:
-        return ""
+        return (event.payload or {}).get("system", "") or _("System"), ""
     profile = getattr(user, "staff_profile", None)
-    return (profile.full_name if profile else "") or user.get_full_name() or user.get_username()
+    if profile is not None:
+        return profile.full_name, profile.title
+    if dossier.account_id and user.pk == dossier.account_id:
+        return dossier.applicant_name, _("Applicant")
+    return user.get_full_name() or user.get_username(), ""
 
 
 def _vneid(dossier: Dossier) -> int:
@@ -78,7 +92,7 @@ def _vneid(dossier: Dossier) -> int:
 def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
     """The dossier record. `fees`/`documents` may be given pre-fetched (the sender's batch)."""
     if documents is None:
-        documents = list(dossier.documents.all())
+        documents = list(dossier.documents.select_related("required_document"))
     if fees is None:
         fees = _fees(dossier)
     owner_kind = dossier.owner_kind if not dossier.owner_same_as_applicant else dossier.applicant_kind
@@ -115,7 +129,7 @@ def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
         "TenDonViXuLy": (dossier.competent_agency.name if dossier.competent_agency_id else ""),
         "TaiLieuNop": [
             {
-                "MaThanhPhanHoSo": str(d.required_document_id or ""),
+                "MaThanhPhanHoSo": document_code(dossier, d),
                 "TenTaiLieu": d.name,
                 "DuongDanTaiTepTin": d.file.name if d.file else "",
                 "DuocSoHoa": 1 if d.digitization else 0,
@@ -152,18 +166,21 @@ def progress_row(event, dossier: Dossier, steps) -> dict:
     """One progress row (TienTrinh) for an event. The text is Vietnamese whatever the language of
     the request that sends it."""
     step = _step_at(steps, event.at)
-    due = (step.due_at if step and step.due_at else None) or dossier.due_at
+    status = event.to_status if event.to_status is not None else dossier.status
+    # The due moment of the step in hand, else of the dossier (none before it is received).
+    due = (step.due_at if step and step.due_at else None) or (dossier.due_at if status != Status.NEW else None)
     with translation.override("vi"):
         label = str(EVENT_LABELS.get(event.kind, event.kind))
-        who = _person_name(event.actor) if event.actor_id else (event.payload or {}).get("system", "") or _("System")
+        who, title = _actor(event, dossier)
     return {
         "MaHoSo": dossier.code,
         "NguoiXuLy": who,
-        "ChucDanh": (step.unit if step else "") or "",
+        "ChucDanh": title,
         "ThoiDiemXuLy": moment(event.at),
-        "PhongBanXuLy": (step.name if step else "") or "",
+        "PhongBanXuLy": (step.unit if step else "") or "",
+        "BuocXuLy": (step.name if step else "") or "",
         "NoiDungXuLy": label,
-        "TrangThai": national_status(event.to_status if event.to_status is not None else dossier.status),
+        "TrangThai": national_status(status),
         "NgayBatDau": moment(step.started_at) if step else "",
         "NgayKetThucTheoQuyDinh": moment(due),
     }

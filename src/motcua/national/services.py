@@ -22,10 +22,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 
 from . import mapping
 from .models import ErrorKind, OutboxItem, SyncAttempt
@@ -158,7 +158,8 @@ def _send_claimed(items: list[OutboxItem], transport, now, totals: dict) -> None
         by_dossier[item.dossier_id].append(item)
     dossiers = Dossier.objects.select_related(
         "procedure", "procedure_version", "field", "competent_agency", "account__citizen_account",
-    ).prefetch_related("documents", "steps").in_bulk(list(by_dossier))
+    ).prefetch_related(Prefetch("documents", DossierDocument.objects.select_related("required_document")),
+                       "steps").in_bulk(list(by_dossier))
     events = DossierEvent.objects.select_related("actor__staff_profile").in_bulk([i.event_id for i in items])
     known = set(OutboxItem.objects.filter(dossier_id__in=list(by_dossier), acknowledged_at__isnull=False)
                 .values_list("dossier_id", flat=True).distinct())
@@ -167,7 +168,8 @@ def _send_claimed(items: list[OutboxItem], transport, now, totals: dict) -> None
         totals["dossiers"] += 1
         remaining = list(pending)
         try:
-            _send_record(transport, dossier, mapping.record(dossier), update=dossier_id in known)
+            record = mapping.record(dossier, documents=list(dossier.documents.all()))
+            _send_record(transport, dossier, record, update=dossier_id in known)
             totals["records"] += 1
             steps = list(dossier.steps.all())
             while remaining:

@@ -2,8 +2,8 @@
 progress rows and on the code for records, and fails on demand.
 
 `PortalSimulator(store).respond(service, is_updating, data)` answers like the portal: (HTTP status,
-body). It checks what the portal checks (the dossier code, the procedure code, the status 1-10,
-the owner's identifier, moments as 14 digits, a record before its progress rows) and answers
+body). It checks what the portal checks (the dossier code, a procedure code of the national
+database, the status 1-10, the owner's identifier, moments as 14 digits, a record before its progress rows) and answers
 "already exists" to a second create. The same object serves:
 
 - in process, as the transport `simulator` (NATIONAL_TRANSPORT=simulator, the default where
@@ -34,6 +34,7 @@ from .portal import PROGRESS_SERVICE, RECORD_SERVICE
 
 MODES = ("normal", "server_error", "timeout", "garbage", "error_code", "lost_answer")
 MOMENT = re.compile(r"^\d{14}$")
+NATIONAL_CODE = re.compile(r"^\d\.\d{6}$")  # the national procedure database's codes, e.g. 1.004227
 GARBAGE = b"<html><body><h1>502 Bad Gateway</h1>Cong DVCQG dang bao tri</body></html>"
 
 
@@ -123,6 +124,8 @@ class PortalSimulator:
             return _refuse("-3", "Thiếu mã hồ sơ (MaHoSo)")
         if not record.get("MaTTHC"):
             return _refuse("-3", "Thiếu mã thủ tục hành chính (MaTTHC)")
+        if not NATIONAL_CODE.match(str(record["MaTTHC"])):
+            return _refuse("-6", f"Mã thủ tục {record['MaTTHC']} không có trên Cơ sở dữ liệu quốc gia về TTHC")
         if record.get("TrangThaiHoSo") not in range(1, 11):
             return _refuse("-3", "Trạng thái hồ sơ không hợp lệ (TrangThaiHoSo)")
         if not record.get("DinhDanhCHS"):
