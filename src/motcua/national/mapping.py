@@ -93,6 +93,9 @@ def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
     """The dossier record. `fees`/`documents` may be given pre-fetched (the sender's batch)."""
     if documents is None:
         documents = list(dossier.documents.select_related("required_document"))
+    # The procedure's order, then supplements (rows of one receipt have no reliable key order).
+    documents = sorted(documents, key=lambda d: (d.is_supplement, d.required_document.order if d.required_document
+                                                 else 10**4, d.name, d.pk))
     if fees is None:
         fees = _fees(dossier)
     owner_kind = dossier.owner_kind if not dossier.owner_same_as_applicant else dossier.applicant_kind

@@ -1,7 +1,8 @@
 """The state changes of the synchronisation: queue an event, send what is due, resend on request.
 
-`enqueue(event)` (from the post_save receiver, inside the event's transaction) appends one
-`OutboxItem`, unless the event changes nothing the portal shows, the dossier is a legacy import,
+`enqueue(event)` (from the post_save receiver, inside the event's transaction; a receipt on
+PostgreSQL writes the same row in its single statement, `outbox_row`) appends one `OutboxItem`,
+unless the event changes nothing the portal shows, the dossier is a legacy import,
 or NATIONAL_SYNC is off.
 
 `sync_due(now)` (the task `national.sync`, every minute): claims the due items of up to `limit`
@@ -49,14 +50,24 @@ def is_legacy(dossier: Dossier) -> bool:
     return dossier.applicant_name == LEGACY_PLACEHOLDER and dossier.owner_name == LEGACY_PLACEHOLDER
 
 
-def enqueue(event: DossierEvent) -> OutboxItem | None:
+def outbox_row(event: DossierEvent) -> OutboxItem | None:
+    """The outbox row of an event, unsaved; None when the event is not sent. Also written by the
+    receipt's single SQL statement (`dossiers.receipt_sql.EVENT_COMPANIONS`), before the event has
+    its key."""
     if not getattr(settings, "NATIONAL_SYNC", True) or event.kind in mapping.SKIPPED_KINDS:
         return None
     if is_legacy(event.dossier):
         return None
     status = event.to_status if event.to_status is not None else event.dossier.status
-    return OutboxItem.objects.create(event=event, dossier_id=event.dossier_id, at=event.at,
-                                     status=mapping.national_status(status), next_attempt_at=timezone.now())
+    return OutboxItem(event_id=event.pk, dossier_id=event.dossier_id, at=event.at,
+                      status=mapping.national_status(status), next_attempt_at=timezone.now())
+
+
+def enqueue(event: DossierEvent) -> OutboxItem | None:
+    row = outbox_row(event)
+    if row is not None:
+        row.save(force_insert=True)
+    return row
 
 
 def _claim(now: datetime.datetime, limit: int, codes=None) -> list[OutboxItem]:

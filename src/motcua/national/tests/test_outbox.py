@@ -57,3 +57,12 @@ def test_sync_can_be_switched_off(receive, settings):
     settings.NATIONAL_SYNC = False
     d = receive()
     assert not OutboxItem.objects.filter(dossier=d).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_outside_a_transaction_writes_its_outbox_row_in_the_same_statement(receive, world):
+    # On PostgreSQL the receipt is one SQL statement in its own implicit transaction (no save(),
+    # no post_save): the outbox row is part of that statement (dossiers.receipt_sql.EVENT_COMPANIONS).
+    d = receive()
+    item = OutboxItem.objects.get(dossier=d)
+    assert (item.event.kind, item.status, item.at, item.acknowledged_at) == ("receive_at_counter", 2, d.received_at, None)
