@@ -97,7 +97,7 @@ def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
     documents = sorted(documents, key=lambda d: (d.is_supplement, d.required_document.order if d.required_document
                                                  else 10**4, d.name, d.pk))
     if fees is None:
-        fees = _fees(dossier)
+        fees = fee_lines(dossier)
     owner_kind = dossier.owner_kind if not dossier.owner_same_as_applicant else dossier.applicant_kind
     owner_name = dossier.owner_name if not dossier.owner_same_as_applicant else dossier.applicant_name
     owner_id = dossier.owner_id_number if not dossier.owner_same_as_applicant else dossier.applicant_id_number
@@ -149,7 +149,7 @@ def record(dossier: Dossier, *, fees=None, documents=None) -> dict:
     }
 
 
-def _fees(dossier: Dossier) -> list[dict]:
+def fee_lines(dossier: Dossier) -> list[dict]:
     """The fee lines of the dossier's procedure version (those of its case, and the general ones)."""
     wanted = Q(case__isnull=True) | Q(case_id=dossier.case_id) if dossier.case_id else Q(case__isnull=True)
     return [{"TenPhiLePhi": f.name, "MucPhi": int(f.amount), "LoaiPhiLePhi": 1 if f.kind == "fee" else 2}

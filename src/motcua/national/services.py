@@ -174,12 +174,16 @@ def _send_claimed(items: list[OutboxItem], transport, now, totals: dict) -> None
     events = DossierEvent.objects.select_related("actor__staff_profile").in_bulk([i.event_id for i in items])
     known = set(OutboxItem.objects.filter(dossier_id__in=list(by_dossier), acknowledged_at__isnull=False)
                 .values_list("dossier_id", flat=True).distinct())
+    fees: dict = {}  # fee lines per (procedure version, case): the same for many dossiers
     for dossier_id, pending in by_dossier.items():
         dossier = dossiers[dossier_id]
         totals["dossiers"] += 1
         remaining = list(pending)
         try:
-            record = mapping.record(dossier, documents=list(dossier.documents.all()))
+            key = (dossier.procedure_version_id, dossier.case_id)
+            if key not in fees:
+                fees[key] = mapping.fee_lines(dossier)
+            record = mapping.record(dossier, documents=list(dossier.documents.all()), fees=fees[key])
             _send_record(transport, dossier, record, update=dossier_id in known)
             totals["records"] += 1
             steps = list(dossier.steps.all())
