@@ -165,8 +165,9 @@ def _step_at(steps, at):
     return current
 
 
-def progress_row(event, dossier: Dossier, steps) -> dict:
-    """One progress row (TienTrinh) for an event. The text is Vietnamese whatever the language of
+def progress_row(event, dossier: Dossier, steps, at=None) -> dict:
+    """One progress row (TienTrinh) for an event. `at`: the outbox row's moment (unique per dossier
+    and status to the second), else the event's. The text is Vietnamese whatever the language of
     the request that sends it."""
     step = _step_at(steps, event.at)
     status = event.to_status if event.to_status is not None else dossier.status
@@ -179,7 +180,7 @@ def progress_row(event, dossier: Dossier, steps) -> dict:
         "MaHoSo": dossier.code,
         "NguoiXuLy": who,
         "ChucDanh": title,
-        "ThoiDiemXuLy": moment(event.at),
+        "ThoiDiemXuLy": moment(at or event.at),
         "PhongBanXuLy": (step.unit if step else "") or "",
         "BuocXuLy": (step.name if step else "") or "",
         "NoiDungXuLy": label,

@@ -58,9 +58,22 @@ def outbox_row(event: DossierEvent) -> OutboxItem | None:
         return None
     if is_legacy(event.dossier):
         return None
-    status = event.to_status if event.to_status is not None else event.dossier.status
-    return OutboxItem(event_id=event.pk, dossier_id=event.dossier_id, at=event.at,
-                      status=mapping.national_status(status), next_attempt_at=timezone.now())
+    status = mapping.national_status(event.to_status if event.to_status is not None else event.dossier.status)
+    return OutboxItem(event_id=event.pk, dossier_id=event.dossier_id, at=portal_moment(event, status),
+                      status=status, next_attempt_at=timezone.now())
+
+
+def portal_moment(event: DossierEvent, status: int) -> datetime.datetime:
+    """The event's moment to the second, as the portal keys progress rows (code, moment, status).
+    Two rows of a dossier with the same status in the same second would be one at the portal: the
+    later one is moved to the next free second. Events of a dossier are appended under its row
+    lock, so this read sees every earlier row. A new dossier (a receipt) has none."""
+    moment = event.at.replace(microsecond=0)
+    if event.dossier_id is None:
+        return moment
+    last = (OutboxItem.objects.filter(dossier_id=event.dossier_id, status=status, at__gte=moment)
+            .order_by("-at").values_list("at", flat=True).first())
+    return last + datetime.timedelta(seconds=1) if last is not None else moment
 
 
 def enqueue(event: DossierEvent) -> OutboxItem | None:
@@ -189,7 +202,7 @@ def _send_claimed(items: list[OutboxItem], transport, now, totals: dict) -> None
             steps = list(dossier.steps.all())
             while remaining:
                 batch, rest = remaining[:BATCH], remaining[BATCH:]
-                rows = [mapping.progress_row(events[i.event_id], dossier, steps) for i in batch]
+                rows = [mapping.progress_row(events[i.event_id], dossier, steps, at=i.at) for i in batch]
                 _send_progress(transport, dossier, rows)
                 mark_acknowledged(batch, transport.name)
                 totals["rows"] += len(batch)

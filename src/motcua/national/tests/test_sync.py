@@ -46,6 +46,20 @@ def test_later_events_update_the_record_and_send_only_the_new_rows(receive, worl
     assert progress_count(d.code) == 2
 
 
+def test_two_rows_in_the_same_second_with_the_same_status_are_both_kept(receive, world):
+    d = receive()
+    moment = at(2026, 3, 2, 9)
+    s.start_processing(world["specialist"], d, at=moment)
+    s.hand_over(world["specialist"], d, at=moment.replace(microsecond=500))  # status 4 again, same second
+    s.assign(world["leader"], d, officer=world["specialist"], at=moment.replace(microsecond=900))
+    assert list(OutboxItem.objects.filter(dossier=d).order_by("at").values_list("status", "at")) == [
+        (2, at(2026, 3, 2, 8)), (4, moment), (4, moment + datetime.timedelta(seconds=1)),
+        (4, moment + datetime.timedelta(seconds=2))]
+    services.sync_due()
+    moments = sorted(SimulatedReceipt.objects.filter(kind="progress", code=d.code).values_list("moment", flat=True))
+    assert moments == ["20260302080000", "20260302090000", "20260302090001", "20260302090002"]
+
+
 def test_a_crash_between_send_and_mark_leaves_no_duplicate(many_events, monkeypatch):
     d = many_events(23)
     real = services.mark_acknowledged
