@@ -25,6 +25,9 @@ def test_officers_see_their_agencys_stuck_dossiers_and_why(client, world, stuck)
     assert stuck.code in text and "Đồng bộ với Cổng Dịch vụ công quốc gia" in text
     assert "Cổng quốc gia trả lời lỗi máy chủ (5xx)" in text and "HTTP 503" in text
     assert "Gửi lại ngay" not in text  # only administrators resend
+    english = client.get(reverse("national:status") + "?lang=en").content.decode()
+    assert "Synchronisation with the national portal" in english
+    assert "The portal answered with a server error (5xx)" in english
     client.force_login(world["justice_counter"])
     assert stuck.code not in client.get(reverse("national:status")).content.decode()
 
