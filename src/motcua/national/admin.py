@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboxItem, SyncAttempt
+from .models import OutboxItem, SimulatedReceipt, SyncAttempt
 
 
 @admin.register(OutboxItem)
@@ -30,4 +30,19 @@ class SyncAttemptAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SimulatedReceipt)
+class SimulatedReceiptAdmin(admin.ModelAdmin):
+    """What the portal simulator received (demo and development only)."""
+
+    list_display = ("kind", "code", "moment", "status", "updates", "received_at")
+    list_filter = ("kind",)
+    search_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -110,43 +110,42 @@ def _log(transport, dossier_id, call, update, rows, started, error: SyncError | 
         milliseconds=int((time.monotonic() - started) * 1000))
 
 
-def _send_record(transport, dossier: Dossier, record: dict, update: bool) -> None:
+def _call(transport, dossier: Dossier, call: str, update: bool, rows: int, send) -> None:
+    """One call to the portal, logged as a `SyncAttempt` whatever its answer."""
     started = time.monotonic()
     try:
-        transport.send_record(record, update=update)
-    except AlreadyExists:
-        _log(transport, dossier.pk, SyncAttempt.Call.RECORD, update, 1, started,
-             SyncError(ErrorKind.REFUSED, "already exists: sent again as an update"))
-        started = time.monotonic()
-        try:
-            transport.send_record(record, update=True)
-        except AlreadyExists as error:
-            error = SyncError(ErrorKind.REFUSED, f"already exists, even as an update: {error}")
-            _log(transport, dossier.pk, SyncAttempt.Call.RECORD, True, 1, started, error)
-            raise error from None
-        except SyncError as error:
-            _log(transport, dossier.pk, SyncAttempt.Call.RECORD, True, 1, started, error)
-            raise
-        _log(transport, dossier.pk, SyncAttempt.Call.RECORD, True, 1, started)
-        return
-    except SyncError as error:
-        _log(transport, dossier.pk, SyncAttempt.Call.RECORD, update, 1, started, error)
+        send()
+    except AlreadyExists as error:
+        _log(transport, dossier.pk, call, update, rows, started,
+             SyncError(ErrorKind.REFUSED, f"already exists: {error}"))
         raise
-    _log(transport, dossier.pk, SyncAttempt.Call.RECORD, update, 1, started)
+    except SyncError as error:
+        _log(transport, dossier.pk, call, update, rows, started, error)
+        raise
+    _log(transport, dossier.pk, call, update, rows, started)
+
+
+def _send_record(transport, dossier: Dossier, record: dict, update: bool) -> None:
+    """Create or update; a create answered "already exists" is sent again as an update."""
+    try:
+        _call(transport, dossier, SyncAttempt.Call.RECORD, update, 1,
+              lambda: transport.send_record(record, update=update))
+        return
+    except AlreadyExists as error:
+        if update:
+            raise SyncError(ErrorKind.REFUSED, f"already exists, even as an update: {error}") from None
+    try:
+        _call(transport, dossier, SyncAttempt.Call.RECORD, True, 1, lambda: transport.send_record(record, update=True))
+    except AlreadyExists as error:
+        raise SyncError(ErrorKind.REFUSED, f"already exists, even as an update: {error}") from None
 
 
 def _send_progress(transport, dossier: Dossier, rows: list[dict]) -> None:
-    started = time.monotonic()
     try:
-        transport.send_progress(dossier.code, rows)
-    except AlreadyExists as error:  # not a thing for progress rows: a refusal
-        error = SyncError(ErrorKind.REFUSED, str(error)[:300])
-        _log(transport, dossier.pk, SyncAttempt.Call.PROGRESS, True, len(rows), started, error)
-        raise error from None
-    except SyncError as error:
-        _log(transport, dossier.pk, SyncAttempt.Call.PROGRESS, True, len(rows), started, error)
-        raise
-    _log(transport, dossier.pk, SyncAttempt.Call.PROGRESS, True, len(rows), started)
+        _call(transport, dossier, SyncAttempt.Call.PROGRESS, True, len(rows),
+              lambda: transport.send_progress(dossier.code, rows))
+    except AlreadyExists as error:  # no such thing for progress rows: a refusal
+        raise SyncError(ErrorKind.REFUSED, str(error)[:300]) from None
 
 
 def mark_acknowledged(items: list[OutboxItem], transport_name: str) -> int:
