@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.queueing",
     "motcua.postal",
+    "motcua.national",
     "motcua.demo",
 ]
 
@@ -272,6 +273,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # The periodic jobs, for `celery -A motcua beat` (docs/running.md); each also has a command for cron.
 CELERY_BEAT_SCHEDULE = {
+    "national-sync": {"task": "national.sync", "schedule": 60},
     "sweep-overdue": {"task": "dossiers.sweep_overdue", "schedule": 5 * 60},
     "flag-overdue-feedback": {"task": "feedback.flag_overdue", "schedule": 15 * 60},
     "notify-missed-events": {"task": "motcua.notifications.tasks.notify_missed_events", "schedule": 5 * 60},
@@ -332,6 +334,23 @@ BUSINESS_REGISTRY = os.environ.get("BUSINESS_REGISTRY", "")
 BUSINESS_REGISTRY_URL = os.environ.get("BUSINESS_REGISTRY_URL", "")
 BUSINESS_REGISTRY_TOKEN = os.environ.get("BUSINESS_REGISTRY_TOKEN", "")
 BUSINESS_REGISTRY_SIMULATOR_MODE = os.environ.get("BUSINESS_REGISTRY_SIMULATOR_MODE", "normal")
+# The national public service portal (docs/national.md). NATIONAL_TRANSPORT empty: the simulator
+# where simulators may run, else "portal" with NATIONAL_PORTAL_URL, else "none" (rows wait).
+NATIONAL_SYNC = os.environ.get("NATIONAL_SYNC", "1") not in ("0", "false", "off")
+NATIONAL_TRANSPORT = os.environ.get("NATIONAL_TRANSPORT", "")
+NATIONAL_SIMULATOR_MODE = os.environ.get("NATIONAL_SIMULATOR_MODE", "normal")
+NATIONAL_PORTAL_URL = os.environ.get("NATIONAL_PORTAL_URL", "")
+NATIONAL_PORTAL_AUTH_URL = os.environ.get("NATIONAL_PORTAL_AUTH_URL", "")
+NATIONAL_PORTAL_USERNAME = os.environ.get("NATIONAL_PORTAL_USERNAME", "")
+NATIONAL_PORTAL_PASSWORD = os.environ.get("NATIONAL_PORTAL_PASSWORD", "")
+NATIONAL_PORTAL_DSTCODE = os.environ.get("NATIONAL_PORTAL_DSTCODE", "")
+NATIONAL_PORTAL_UNIT = os.environ.get("NATIONAL_PORTAL_UNIT", "")
+NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("NATIONAL_PORTAL_TIMEOUT", "10"))
+NATIONAL_LGSP_URL = os.environ.get("NATIONAL_LGSP_URL", "")
+NATIONAL_LGSP_ACCESS_KEY = os.environ.get("NATIONAL_LGSP_ACCESS_KEY", "")
+NATIONAL_LGSP_SECRET_KEY = os.environ.get("NATIONAL_LGSP_SECRET_KEY", "")
+NATIONAL_LGSP_APP_NAME = os.environ.get("NATIONAL_LGSP_APP_NAME", "motcua")
+NATIONAL_LGSP_PARTNER_CODE = os.environ.get("NATIONAL_LGSP_PARTNER_CODE", "")
 
 LOGGING = {
     "version": 1,

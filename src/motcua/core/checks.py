@@ -19,6 +19,7 @@ SIMULATOR_SOURCES = (
     "motcua.integrations.population.base.selected_simulators",
     "motcua.integrations.procedures.base.selected_simulators",
     "motcua.integrations.business.base.selected_simulators",
+    "motcua.national.transports.base.selected_simulators",
 )
 
 

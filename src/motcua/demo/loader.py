@@ -1,8 +1,10 @@
 """`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers and queues,
-in that order. A module of its own so that the parts import the province and never each other."""
+in that order, and last the dossiers' synchronisation to the national portal simulator. A module
+of its own so that the parts import the province and never each other."""
 from .catalogsync import load_demo_catalogue_sync
 from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
+from .national import load_demo_national
 from .postal import load_demo_postal
 from .province import DEMO_PASSWORD, LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
 from .queues import load_demo_queues
@@ -23,4 +25,5 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())
     report.created.update(load_demo_catalogue_sync(with_accounts, DEMO_PASSWORD))
+    report.created.update(load_demo_national())
     return report

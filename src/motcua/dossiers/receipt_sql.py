@@ -25,6 +25,13 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 from .models import Dossier, DossierDocument, DossierEvent, DossierSequence, DossierStep
 
 
+# Rows other apps append with the receipt's event in the same statement (the national portal's
+# outbox): callables `(event) -> unsaved model instance or None`, registered in their app's
+# `ready()`. The instance's model has foreign keys `event` and `dossier`, filled from the
+# statement's own rows. On the ORM path (SQLite) the event is saved and those apps' post_save
+# receivers write the same rows, in the same transaction.
+EVENT_COMPANIONS: list = []
+
 _fields_cache: dict = {}
 _plans_cache: dict = {}
 _sql_cache: dict = {}
@@ -75,9 +82,9 @@ def _values(obj, conn, skip: tuple[str, ...] = ()) -> list:
     ]
 
 
-def _statement(n_documents: int, has_step: bool) -> str:
+def _statement(n_documents: int, has_step: bool, companions: tuple = ()) -> str:
     """The SQL for a receipt of this shape, built once per shape."""
-    key = (connection.vendor, n_documents, has_step)
+    key = (connection.vendor, n_documents, has_step, companions)
     sql = _sql_cache.get(key)
     if sql is not None:
         return sql
@@ -106,6 +113,12 @@ def _statement(n_documents: int, has_step: bool) -> str:
         parts.append(
             f"{name} AS (INSERT INTO {qn(model._meta.db_table)} (dossier_id, {cols(model, ('dossier_id',))}) "
             f"SELECT d.id, {marks(model, ('dossier_id',))} FROM d{returning})"
+        )
+    for i, model in enumerate(companions):
+        parts.append(
+            f"c{i} AS (INSERT INTO {qn(model._meta.db_table)} (event_id, dossier_id, "
+            f"{cols(model, ('event_id', 'dossier_id'))}) SELECT ev.id, d.id, {marks(model, ('event_id', 'dossier_id'))} "
+            f"FROM d, ev)"
         )
     sql = "WITH " + ",\n".join(parts) + "\nSELECT d.id, d.code, ev.id FROM d, ev"
     if _RawCursor is not None:
@@ -182,12 +195,16 @@ def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: date
     params: list = [agency_id, day, f"{agency_code}-{day:%y%m%d}-", *_values(dossier, conn, ("code",))]
     for child in (*documents, *((step,) if step is not None else ()), event):
         params += _values(child, conn, ("dossier_id",))
+    companions = [row for row in (make(event) for make in EVENT_COMPANIONS) if row is not None]
+    for row in companions:
+        params += _values(row, conn, ("event_id", "dossier_id"))
     raw = _raw_connection(conn)
     # The driver's own cursor binds parameters on the server and, with prepare=True, plans the
     # statement once per connection instead of parsing ~100 literals on every receipt.
     # (Django's connections use client-side binding cursors; this one binds on the server.)
     with conn.wrap_database_errors, (_RawCursor or psycopg.Cursor)(raw) as cursor:
-        cursor.execute(_statement(len(documents), step is not None), params, prepare=True)
+        cursor.execute(_statement(len(documents), step is not None, tuple(type(row) for row in companions)),
+                       params, prepare=True)
         dossier_id, code, event_id = cursor.fetchone()
     dossier.pk, dossier.code = dossier_id, code
     dossier._state.adding = False

@@ -8,9 +8,10 @@ and the province, in six groups (transparency 18, progress 20, online service 12
 An indicator has a rate (percent) and earns its points in full at its threshold, else
 rate x points / threshold. Weights and thresholds are data (`IndexWeights`, editable in the
 admin, the set in force on the period's last day). Indicators motcua cannot compute from its own
-data (publication on the national database, synchronisation to the national portal, the average
-resolution time's national benchmark), and indicators whose base is empty, are shown as "no
-data" and count full or zero by the weights' `no_data_rule`.
+data (publication on the national database, the average resolution time's national benchmark),
+and indicators whose base is empty, are shown as "no data" and count full or zero by the weights'
+`no_data_rule`. Synchronisation to the national portal is computed from what the portal
+acknowledged (`national.selectors.sync_counts`).
 
 All counts are additive over agencies (one grouped query each), so the levels and the province
 are sums of their agencies' counts; only procedure sets are unions.
@@ -30,6 +31,7 @@ from motcua.dossiers.counting import received_between_q
 from motcua.dossiers.models import Channel, Dossier
 from motcua.feedback.models import Feedback, Rating, SubjectKind
 from motcua.feedback.selectors import rating_breakdown
+from motcua.national.selectors import sync_counts
 from motcua.organization.models import Agency
 
 from .dossier_table import _percent, dossier_table, period_bounds
@@ -47,7 +49,7 @@ GROUPS = (
 # code -> (group, label, default points, default threshold %, computable)
 INDICATORS = {
     "publication": ("transparency", _("Procedures published on time and complete"), 8, 100, False),
-    "portal_sync": ("transparency", _("Dossiers synchronised to the national portal"), 10, 100, False),
+    "portal_sync": ("transparency", _("Dossiers synchronised to the national portal"), 10, 100, True),
     "on_time": ("progress", _("(Resolved early or on time + pending within limit) / dossiers to resolve"), 14, 100, True),
     "resolution_time": ("progress", _("Average resolution time"), 6, 100, False),
     "offered_online": ("online", _("Procedures offered online"), 4, 100, True),
@@ -65,7 +67,7 @@ DEFAULT_INDICATORS = {code: (points, threshold) for code, (_g, _l, points, thres
 
 ADDITIVE = ("to_resolve", "early", "on_time", "late", "resolved", "pending_within", "new_total", "new_online",
             "received", "digitised", "reused", "with_fee", "paid_online", "resolved_status", "electronic_results",
-            "ratings", "dissatisfied", "feedback", "feedback_overdue", "complaints")
+            "ratings", "dissatisfied", "feedback", "feedback_overdue", "complaints", "sync_base", "synced")
 SETS = ("procedures", "offered_online", "with_online_dossiers", "fee_procedures", "paid_procedures")
 
 
@@ -140,6 +142,11 @@ def agency_counts(date_from: datetime.date, date_to: datetime.date, agency_ids=N
         c["feedback_overdue"] += row["overdue"]
         c["complaints"] += row["complaints"]
 
+    # Received dossiers whose latest state the national portal acknowledged.
+    for agency_id, (base, synced) in sync_counts(start, end, agency_ids).items():
+        counts[agency_id]["sync_base"] += base
+        counts[agency_id]["synced"] += synced
+
     versions = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED)
     if agency_ids is not None:
         versions = versions.filter(competent_agencies__in=list(agency_ids))
@@ -193,6 +200,7 @@ def rates(c: dict) -> dict[str, float | None]:
     if late_rate is not None or c["ratings"] or c["complaints"]:
         satisfaction = max(0.0, round(100.0 - (late_rate or 0.0) - (unhappy or 0.0), 3))
     return {
+        "portal_sync": rate(c["synced"], c["sync_base"]),
         "on_time": rate(c["early"] + c["on_time"] + c["pending_within"], c["to_resolve"]),
         "offered_online": rate(len(c["offered_online"]), len(c["procedures"])),
         "used_online": rate(len(c["offered_online"] & c["with_online_dossiers"]), len(c["offered_online"])),
