@@ -38,6 +38,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.registry import Registry
 
 from .. import conf
+from . import simulator
+from .words import amount_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -127,59 +129,6 @@ def enabled() -> bool:
         return False
 
 
-# --- amounts in words (the receipt's "Số tiền bằng chữ") ---------------------------------------
-
-_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
-
-
-def _three(n: int, full: bool) -> str:
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    words = []
-    if full or hundreds:
-        words += [_DIGITS[hundreds], "trăm"]
-    if tens > 1:
-        words += [_DIGITS[tens], "mươi"]
-        if units == 1:
-            words.append("mốt")
-        elif units == 5:
-            words.append("lăm")
-        elif units:
-            words.append(_DIGITS[units])
-    elif tens == 1:
-        words.append("mười")
-        if units == 5:
-            words.append("lăm")
-        elif units:
-            words.append(_DIGITS[units])
-    elif units:
-        if words:
-            words.append("lẻ")
-        words.append(_DIGITS[units])
-    return " ".join(words)
-
-
-def amount_in_words(amount: int) -> str:
-    """125000 -> 'Một trăm hai mươi lăm nghìn đồng'."""
-    if amount == 0:
-        return "Không đồng"
-    groups = []
-    while amount:
-        amount, part = divmod(amount, 1000)
-        groups.append(part)
-    units = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ"]
-    words = []
-    for index in range(len(groups) - 1, -1, -1):
-        part = groups[index]
-        if part == 0:
-            continue
-        words.append(_three(part, full=index != len(groups) - 1))
-        if units[index]:
-            words.append(units[index])
-    text = " ".join(words) + " đồng"
-    return text[0].upper() + text[1:]
-
-
 # --- the HTTP adapter --------------------------------------------------------------------------
 
 
@@ -228,7 +177,8 @@ class SInvoiceProvider(ReceiptProvider):
                 answer = json.loads(raw or b"{}")
             except ValueError:
                 answer = {}
-            raise ProviderRefused(f"HTTP {exc.code}: {answer.get('description') or answer.get('errorCode') or ''}"[:250])
+            raise ProviderRefused(
+                f"HTTP {exc.code}: {answer.get('description') or answer.get('errorCode') or ''}"[:250]) from exc
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise ProviderDown(str(getattr(exc, "reason", exc))[:250]) from exc
         try:
@@ -332,7 +282,7 @@ class SInvoiceSimulatorProvider(SInvoiceProvider):
         return urljoin(getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000", base)
 
     def credentials(self) -> tuple[str, str]:
-        return "motcua-sim", conf.simulator_secret()[:16]
+        return simulator.credentials()
 
     def supplier_tax_code(self) -> str:
         return conf.get("PAYMENT_RECEIPT_SUPPLIER_TAX_CODE", "") or "0100109106-999"
@@ -342,9 +292,7 @@ class SInvoiceSimulatorProvider(SInvoiceProvider):
 
     def post(self, path: str, body: dict, *, form: bool = False) -> dict:
         if conf.simulator_inprocess():  # the unit tests: the same handler, without a socket
-            from .simulator import answer
-
-            status, payload = answer(path, body, self.credentials())
+            status, payload = simulator.answer(path, body, self.credentials())
             if status >= 500:
                 raise ProviderDown(f"HTTP {status}")
             if status >= 400:

@@ -13,7 +13,6 @@ answered from its own books (`SimulatedInvoice`), at /thanh-toan/bien-lai-gia-la
 from __future__ import annotations
 
 import base64
-import datetime
 import hmac
 import json
 import secrets
@@ -34,6 +33,11 @@ from ..models import SimulatedInvoice, SimulatorSwitch
 NAME = "sinvoice_simulator"
 
 
+def credentials() -> tuple[str, str]:
+    """The simulator's own account (derived from the simulator secret, never a real one)."""
+    return "motcua-sim", conf.simulator_secret()[:16]
+
+
 def mode() -> str:
     return SimulatorSwitch.objects.filter(name=NAME).values_list("mode", flat=True).first() or "up"
 
@@ -48,17 +52,15 @@ def _error(code: str, description: str, status: int = 200) -> tuple[int, dict]:
     return status, {"errorCode": code, "description": description}
 
 
-def answer(path: str, body: dict, credentials: tuple[str, str]) -> tuple[int, dict]:
-    """(HTTP status, JSON answer) for one call; `credentials` as sent in the Basic header."""
+def answer(path: str, body: dict, given: tuple[str, str]) -> tuple[int, dict]:
+    """(HTTP status, JSON answer) for one call; `given`: the credentials of the Basic header."""
     state = mode()
     if state == "down":
         return _error("SERVICE_UNAVAILABLE", "Hệ thống đang bảo trì", 503)
     if state == "timeout":
         return _error("GATEWAY_TIMEOUT", "timeout", 504)
-    from .providers import SInvoiceSimulatorProvider
-
-    expected = SInvoiceSimulatorProvider().credentials()
-    if not all(hmac.compare_digest(a, b) for a, b in zip(credentials, expected)) or len(credentials) != 2:
+    expected = credentials()
+    if len(given) != 2 or not all(hmac.compare_digest(a, b) for a, b in zip(given, expected)):
         return _error("UNAUTHORIZED", "Sai tài khoản hoặc mật khẩu", 401)
     path = path.strip("/")
     if path.startswith("InvoiceAPI/InvoiceWS/createInvoice/"):
@@ -144,7 +146,7 @@ def render_pdf(row: SimulatedInvoice) -> bytes:
     payer, lines, total in figures and words, and CANCELLED across it once cancelled."""
     from motcua.printouts.pdf import FONT, FormPDF
 
-    from .providers import amount_in_words
+    from .words import amount_in_words
 
     body = row.body
     seller, buyer = body.get("sellerInfo") or {}, body.get("buyerInfo") or {}

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -21,9 +22,9 @@ from motcua.payments.receipts.providers import (
     ReceiptLine,
     ReceiptRequest,
     SInvoiceSimulatorProvider,
-    amount_in_words,
     get_provider,
 )
+from motcua.payments.receipts.words import amount_in_words
 from motcua.payments.receipts.simulator import set_mode
 
 from .test_refunds import paid_online
@@ -182,7 +183,7 @@ def test_no_provider_no_receipt(settings, waiting, world, django_capture_on_comm
 def test_events_are_append_only(waiting, world, django_capture_on_commit_callbacks):
     pay_at_counter(waiting, world, django_capture_on_commit_callbacks)
     event = ReceiptEvent.objects.first()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         event.save()
 
 
