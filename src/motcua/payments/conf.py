@@ -25,6 +25,9 @@ PAYMENT_RECEIPT_TEMPLATE         receipt template code (ký hiệu mẫu biên l
 PAYMENT_RECEIPT_SERIES           receipt series (ký hiệu biên lai; "{yy}" is the year: "BL{yy}E")
 PAYMENT_RECEIPT_TIMEOUT_SECONDS  how long a provider call may wait (10)
 PAYMENT_RECEIPT_SIMULATOR_URL    base URL of the provider simulator ("" = /thanh-toan/bien-lai-gia-lap/)
+PAYMENT_RECEIPT_SIMULATOR_TRANSPORT  "inprocess" (default: the simulator is answered by a function
+                                 call, it lives in this site anyway) or "http" (through its web API
+                                 on SITE_URL, as a real provider is called)
 """
 import hashlib
 import hmac
@@ -122,3 +125,7 @@ def receipt_series(year: int) -> str:
 
 def receipt_timeout_seconds() -> float:
     return float(get("PAYMENT_RECEIPT_TIMEOUT_SECONDS", "") or 10)
+
+
+def receipt_simulator_over_http() -> bool:
+    return get("PAYMENT_RECEIPT_SIMULATOR_TRANSPORT", "inprocess") == "http"

@@ -204,7 +204,7 @@ def test_citizen_and_officer_download(client, waiting, world, django_capture_on_
 
 @pytest.fixture
 def over_http(settings, live_server):
-    settings.PAYMENT_SIMULATOR_IPN_MODE = "http"
+    settings.PAYMENT_RECEIPT_SIMULATOR_TRANSPORT = "http"
     settings.SITE_URL = live_server.url
     settings.PAYMENT_RECEIPT_TIMEOUT_SECONDS = 2
     return live_server
