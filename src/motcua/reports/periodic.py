@@ -15,8 +15,8 @@ the same thing. The narrative parts are left for the officer.
 **Sections can be added** without touching this file: `@report_section("II", order=..)` on a
 function `(ReportContext) -> list of blocks` (or `[]` to leave it out) adds a numbered
 sub-section to part II ("Các kết quả khác"); the built-in ones are registered the same way
-(postal 10, on the spot 20, digitisation 30, satisfaction 40, late steps 50). Modules that add
-sections are imported by the reports app's `ready()` through `REPORT_SECTION_MODULES` (setting).
+(postal 10, on the spot 20, digitisation 30, satisfaction 40, late steps 50). Another app
+registers its section in a module imported from its `AppConfig.ready()`.
 
 Block kinds: ("heading", text) a numbered heading is written with its number; ("bullet", text);
 ("paragraph", text); ("table", headings, rows); ("grouped_table", header_rows, rows, options):
