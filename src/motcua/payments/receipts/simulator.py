@@ -166,7 +166,9 @@ def render_pdf(row: SimulatedInvoice) -> bytes:
         pdf.field("Số định danh/mã số thuế", buyer["buyerIdNo"])
     if buyer.get("buyerAddressLine"):
         pdf.field("Địa chỉ", buyer["buyerAddressLine"])
-    pdf.field("Hình thức thanh toán", ", ".join(p.get("paymentMethodName", "") for p in body.get("payments") or []))
+    methods = {"TM": "Tiền mặt", "CK": "Chuyển khoản", "TM/CK": "Tiền mặt/Chuyển khoản"}
+    pdf.field("Hình thức thanh toán", ", ".join(methods.get(p.get("paymentMethodName", ""), p.get("paymentMethodName", ""))
+                                               for p in body.get("payments") or []))
     lines = body.get("itemInfo") or []
     pdf.grid(["STT", "Nội dung thu", "Số tiền (đồng)"],
              [[str(i.get("lineNumber")), i.get("itemName", ""), f"{i.get('unitPrice', 0):,}".replace(",", ".")]
