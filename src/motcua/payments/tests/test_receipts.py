@@ -10,9 +10,11 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from motcua.core.testing import run_in_threads
 from motcua.dossiers.models import Status
 from motcua.payments import services
 from motcua.payments.models import EReceipt, Method, ReceiptEvent, SimulatedInvoice
@@ -257,3 +259,31 @@ def test_wrong_credentials_are_refused_over_http(over_http, settings):
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(req, timeout=5)
     assert info.value.code == 401
+
+
+# --- two workers at once (PostgreSQL) --------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)")
+def test_four_workers_issuing_the_same_receipt_make_one(waiting, world):
+    set_mode("down")
+    payment = services.record_counter_payment(world["counter"], waiting, 120_000, Method.CASH, "BL-0001")
+    receipts.queue_receipt(payment)  # (no on_commit capture here: queued directly)
+    receipt = EReceipt.objects.get()
+    set_mode("up")
+    later = timezone.now() + datetime.timedelta(hours=1)
+    results, errors = run_in_threads(4, lambda i: receipts.issue_receipt(receipt.pk, now=later))
+    assert errors == [None] * 4
+    assert sorted(results) == ["busy", "busy", "busy", "issued"]
+    assert SimulatedInvoice.objects.count() == 1 and EReceipt.objects.get().number == "0000001"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)")
+def test_the_simulator_numbers_parallel_receipts_without_gaps(world):
+    provider = get_provider("sinvoice_simulator")
+    results, errors = run_in_threads(
+        6, lambda i: provider.create(request(uuid=f"00000000-0000-4000-8000-{i:012d}")).number)
+    assert errors == [None] * 6
+    assert sorted(results) == [f"{n:07d}" for n in range(1, 7)]
