@@ -142,16 +142,15 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
 
 
 def receiving_body(service_point, day) -> tuple[str, str, str]:
-    """(name, parent body, place) of a service point for a form's header: the provincial centre
-    under the province's committee (its host agency's parent), a commune centre under the
-    commune's committee (its host agency)."""
+    """(name, parent body, place) of a service point for a form's header: a commune centre under
+    the commune's people's committee (its host agency), the provincial centre under its host
+    agency's parent (the provincial office or committee)."""
     name = name_on(service_point, day)
     host = service_point.host_agency
     if host is None:
         return name, "", place_of(service_point)
-    host_name = name_on(host, day)
-    if host_name != name:
-        parent = host_name
+    if host.kind == host.Kind.PEOPLES_COMMITTEE:
+        parent = name_on(host, day)
     else:
         parent = name_on(host.parent, day) if host.parent_id else ""
     return name, parent, place_of(host) or place_of(service_point)

@@ -110,14 +110,13 @@ def initials(name: str) -> str:
     return unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode().upper()
 
 
-def header_of(unit_name: str, service_point, issued_on: datetime.date | None) -> dict:
-    province, short = province_names()
+def header_of(unit_name: str, service_point, issued_on: datetime.date | None, day: datetime.date) -> dict:
+    from motcua.printouts.adapters import receiving_body
+
+    _province, short = province_names()
     parent = ""
-    host = getattr(service_point, "host_agency", None)
-    if host is not None and host.parent_id:
-        parent = host.parent.name
-    elif host is not None and host.name != unit_name:
-        parent = host.name
+    if service_point is not None and getattr(service_point, "host_agency_id", None):
+        parent = receiving_body(service_point, day)[1]  # the same rule as form 01
     elif short:
         parent = f"Ủy ban nhân dân tỉnh {short}"
     place = short or "......"
@@ -128,7 +127,7 @@ def header_of(unit_name: str, service_point, issued_on: datetime.date | None) ->
     return {
         "parent": parent.upper(), "body": unit_name.upper(), "number": f"Số:        /BC-{initials(unit_name)}",
         "motto": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"), "dated": dated,
-        "province": province, "province_short": short,
+        "province_short": short,
     }
 
 
@@ -156,7 +155,7 @@ def _content(date_from, date_to, agency_ids, service_point, unit_name, issued_on
     t = table["total"]
     period = f"(Từ ngày {vn_date(date_from)} đến ngày {vn_date(date_to)})"
     where = unit_name if (not short or short in unit_name) else f"{unit_name} tỉnh {short}"
-    header = header_of(unit_name, service_point, issued_on)
+    header = header_of(unit_name, service_point, issued_on, date_to)
     blocks: list[tuple] = [
         ("heading", "I. KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TTHC"),
         ("heading", "1. Tiếp nhận hồ sơ"),

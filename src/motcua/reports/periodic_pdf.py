@@ -65,7 +65,14 @@ class ReportPDF(FPDF):
     def text_block(self, text, *, size=14, style="", align="J", indent=True, before=2):
         self.set_font("serif", style, size)
         self.ln(before)
-        self.multi_cell(0, size * 0.45, ("\u00a0" * 6 if indent else "") + text, align=align, **NEXT)
+        if not indent:
+            self.multi_cell(0, size * 0.45, text, align=align, **NEXT)
+            return
+        # first line indented 10 mm, the rest justified to the margins (Decree 30)
+        with self.text_columns(text_align=align, line_height=1.15) as columns:
+            with columns.paragraph(first_line_indent=10) as paragraph:
+                paragraph.write(text)
+        self.set_x(self.l_margin)
 
     def fit(self, style: str, size: float, text: str, width: float) -> None:
         """Set the font at `size`, smaller if `text` would not fit on one line of `width` (a wider
@@ -158,7 +165,7 @@ def _closing(pdf: ReportPDF, content: dict):
     pdf.cell(left_w, 6, "Nơi nhận:", **NEXT)
     pdf.set_font("serif", "", 11)
     for line in content["recipients"]:
-        pdf.multi_cell(left_w, 5, f"- {line}", **NEXT)
+        pdf.multi_cell(left_w, 5, f"- {line}", align="L", **NEXT)
     pdf.set_xy(right_x, top)
     pdf.set_font("serif", "B", 14)
     pdf.multi_cell(right_w, 6, content["signer"]["title"], align="C")

@@ -158,7 +158,7 @@ def test_form_01_prints_the_code_once_and_names_the_receiving_body_in_header_and
     province_committee = Agency.objects.create(code="000.00.00.H99", name="Ủy ban nhân dân tỉnh Thử",
                                                level=world["land"].level)
     host = Agency.objects.create(code="000.00.01.H99", name=world["centre"].name, level=world["land"].level,
-                                 parent=province_committee)
+                                 parent=province_committee, kind=Agency.Kind.DIVISION)
     world["centre"].host_agency = host
     world["centre"].save()
     dossier = receive()
@@ -175,7 +175,7 @@ def test_form_01_of_a_commune_centre_is_under_the_communes_committee(world, rece
     from motcua.organization.models import Agency, ServicePoint
 
     committee = Agency.objects.create(code="000.01.01.H99", name="Ủy ban nhân dân xã Đồi Thử",
-                                      level=world["land"].level)
+                                      level=world["land"].level, kind=Agency.Kind.PEOPLES_COMMITTEE)
     point = ServicePoint.objects.create(code="xa-doi-thu", name="Trung tâm Phục vụ hành chính công xã Đồi Thử",
                                         kind=ServicePoint.Kind.COMMUNE_UNIT, host_agency=committee)
     dossier = receive(service_point=point)
