@@ -137,20 +137,22 @@ def header_of(unit_name: str, service_point, issued_on: datetime.date | None, da
 def report_content(date_from: datetime.date, date_to: datetime.date, agency_ids=None, service_point=None,
                    unit_name: str | None = None, issued_on: datetime.date | None = None,
                    signer_title: str = "GIÁM ĐỐC", signer_name: str = "") -> dict:
-    with translation.override("vi"):  # an official Vietnamese document, whatever the page's language
-        return _content(date_from, date_to, agency_ids, service_point, unit_name, issued_on, signer_title,
-                        signer_name)
-
-
-def _content(date_from, date_to, agency_ids, service_point, unit_name, issued_on, signer_title, signer_name):
-    _province, short = province_names()
-    if unit_name is None:  # the name the service point bore at the end of the period (Decree 118/2025)
-        unit_name = service_point.name_on(date_to) if hasattr(service_point, "name_on") else \
-            "Trung tâm Phục vụ hành chính công tỉnh" + (f" {short}" if short else "")
+    # The figures first, in the caller's language (a refusal, e.g. a year the calendar does not
+    # cover, speaks it); the document itself is Vietnamese, whatever the page's language.
     ctx = ReportContext(date_from, date_to, agency_ids, service_point)
     ctx.table = dossier_table(date_from, date_to, group_by="field", service_point=service_point, agency_ids=agency_ids)
     ctx.figures = period_figures(date_from, date_to, agency_ids=agency_ids, service_point=service_point)
     ctx.index = service_index(date_from, date_to, agency_ids=agency_ids)
+    with translation.override("vi"):
+        return _content(ctx, unit_name, issued_on, signer_title, signer_name)
+
+
+def _content(ctx: ReportContext, unit_name, issued_on, signer_title, signer_name):
+    date_from, date_to, service_point = ctx.date_from, ctx.date_to, ctx.service_point
+    _province, short = province_names()
+    if unit_name is None:  # the name the service point bore at the end of the period (Decree 118/2025)
+        unit_name = service_point.name_on(date_to) if hasattr(service_point, "name_on") else \
+            "Trung tâm Phục vụ hành chính công tỉnh" + (f" {short}" if short else "")
     table = ctx.table
     t = table["total"]
     period = f"(Từ ngày {vn_date(date_from)} đến ngày {vn_date(date_to)})"
@@ -230,8 +232,12 @@ def table_06a(table: dict) -> tuple:
 def index_blocks(index: dict, ratings: dict) -> list[tuple]:
     """Part III: the 766 groups; a group without data says so instead of taking its full points
     (the satisfaction group has no data without ratings, whatever the index's no-data rule)."""
+    from .index766 import GROUPS
+
+    names = {code: str(name) for code, name in GROUPS}  # in the document's language (Vietnamese)
     rows, scored, scored_max, missing = [], 0, 0, []
     for group in index["province"]["groups"]:
+        group = {**group, "name": names.get(group["code"], group["name"])}
         no_data = all(i["no_data"] for i in group["indicators"]) or (
             group["code"] == "satisfaction" and not ratings.get("count"))
         if no_data:

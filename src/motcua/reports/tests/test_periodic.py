@@ -192,3 +192,12 @@ def test_pdf_is_a4_with_header_signature_and_a_landscape_06a_page(dossiers):
     assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text and "Số hồ sơ nhận giải quyết" in text
     fonts = {str(f.get("/BaseFont", "")) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert any("Serif" in f or "Times" in f or "Roboto" in f for f in fonts)
+
+
+@pytest.mark.django_db
+def test_the_document_is_vietnamese_even_from_an_english_page(dossiers):
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = docx_text(to_docx(report_content(FROM, TO, issued_on=FIXED_DAY)))
+    assert "Mức độ hài lòng | 18 | Không có dữ liệu" in text and "Satisfaction" not in text
