@@ -287,3 +287,12 @@ def test_the_simulator_numbers_parallel_receipts_without_gaps(world):
         6, lambda i: provider.create(request(uuid=f"00000000-0000-4000-8000-{i:012d}")).number)
     assert errors == [None] * 6
     assert sorted(results) == [f"{n:07d}" for n in range(1, 7)]
+
+
+def test_the_officer_dossier_page_names_the_receipt(client, waiting, world, django_capture_on_commit_callbacks):
+    payment = pay_at_counter(waiting, world, django_capture_on_commit_callbacks)
+    receipt = EReceipt.objects.get(payment=payment)
+    client.force_login(world["counter"])
+    page = client.get(f"/mot-cua/ho-so/{waiting.code}/").content.decode()
+    assert f"{receipt.series}/{receipt.number} (đã phát hành)" in page
+    assert f'/thanh-toan/quay/{waiting.code}/#receipts' in page
