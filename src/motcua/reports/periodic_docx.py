@@ -222,13 +222,19 @@ def render(content: dict) -> bytes:
     section = document.sections[0]
     _page(section)
     _page_number(section)
-    _header(document, content["header"])
-    _para(document, content["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
-    _para(document, content["subtitle"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(document, content["period"], italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    # A content without a header, title or signer (a section rendered on its own) leaves them out.
+    if content.get("header"):
+        _header(document, content["header"])
+        _para(document, content["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
+    for key, italic in (("subtitle", False), ("period", True)):
+        if content.get(key):
+            _para(document, content[key], bold=not italic, italic=italic, align=WD_ALIGN_PARAGRAPH.CENTER,
+                  after=12 if italic else 0)
     for block in content["blocks"]:
         kind = block[0]
-        if kind == "heading":
+        if kind in ("title", "subtitle"):
+            _para(document, block[1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif kind == "heading":
             _para(document, block[1], bold=True, indent=True, before=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         elif kind == "bullet":
             _para(document, f"- {block[1]}", indent=True, before=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -248,8 +254,9 @@ def render(content: dict) -> bytes:
             _grouped(document, block[1], block[2], options, width)
             if landscape:
                 _page(document.add_section(WD_SECTION.NEW_PAGE))
-    _para(document, size=BODY_PT)
-    _closing(document, content)
+    if content.get("signer"):
+        _para(document, size=BODY_PT)
+        _closing(document, content)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -176,14 +176,19 @@ def _closing(pdf: ReportPDF, content: dict):
 
 def render(content: dict) -> bytes:
     pdf = ReportPDF(content["title"])
-    _header(pdf, content["header"])
-    pdf.text_block(content["title"], style="B", align="C", indent=False, before=6)
-    pdf.text_block(content["subtitle"], style="B", align="C", indent=False, before=0)
-    pdf.text_block(content["period"], style="I", align="C", indent=False, before=0)
+    if content.get("header"):
+        _header(pdf, content["header"])
+        pdf.text_block(content["title"], style="B", align="C", indent=False, before=6)
+    if content.get("subtitle"):
+        pdf.text_block(content["subtitle"], style="B", align="C", indent=False, before=0)
+    if content.get("period"):
+        pdf.text_block(content["period"], style="I", align="C", indent=False, before=0)
     pdf.ln(3)
     for block in content["blocks"]:
         kind = block[0]
-        if kind == "heading":
+        if kind in ("title", "subtitle"):
+            pdf.text_block(block[1], style="B", align="C", indent=False)
+        elif kind == "heading":
             pdf.text_block(block[1], style="B")
         elif kind == "bullet":
             pdf.text_block(f"- {block[1]}")
@@ -201,5 +206,6 @@ def render(content: dict) -> bytes:
             _grouped(pdf, block[1], block[2], options)
             if options.get("landscape"):
                 pdf.add_page(orientation="P")
-    _closing(pdf, content)
+    if content.get("signer"):
+        _closing(pdf, content)
     return bytes(pdf.output())
