@@ -197,7 +197,10 @@ def render(content: dict) -> bytes:
         elif kind == "table":
             headings = block[1]
             pdf.ln(2)
-            _grid(pdf, headings, block[2], [pdf.epw / len(headings)] * len(headings),
+            # the first column holds names (a queue, a group, an agency): wider than the figures
+            first = pdf.epw * (0.28 if len(headings) > 3 else 1 / len(headings))
+            rest = (pdf.epw - first) / max(len(headings) - 1, 1)
+            _grid(pdf, headings, block[2], [first, *([rest] * (len(headings) - 1))],
                   size=12 if len(headings) <= 5 else 10)
         elif kind == "grouped_table":
             options = block[3] if len(block) > 3 else {}
