@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: it re-sends whatever is queued, including messages waiting for their retry backoff.
     "deliver-queued": {"task": "motcua.notifications.tasks.deliver_queued", "schedule": 60 * 60},
     "reconcile-payments": {"task": "payments.reconcile_pending", "schedule": 15 * 60},
+    # Electronic fee receipts the provider could not take yet (payments/receipts/services.py).
+    "retry-receipts": {"task": "payments.retry_receipts", "schedule": 5 * 60},
     "store-report-snapshots": {"task": "motcua.reports.tasks.store_snapshots",
                                "schedule": crontab(hour=1, minute=30)},
     # The stored answers of retried creating requests live 24 hours (core/idempotency.py).

@@ -28,6 +28,8 @@ HTTP_STATUS = {
     "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
     # An outside service (the postal partner) cannot be reached now: try again later.
     "partner_down": status.HTTP_503_SERVICE_UNAVAILABLE,
+    # An outside service we depend on cannot answer now (the e-receipt provider ...).
+    "unavailable": status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 

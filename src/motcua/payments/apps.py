@@ -10,3 +10,6 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # Register the built-in gateways by importing their modules.
         from .gateways import simulator, vnpay  # noqa: F401
+        # The receipt tasks are queued by name (receipts.services), so they must be registered.
+        from . import tasks  # noqa: F401
+        from .receipts import providers  # noqa: F401

@@ -16,6 +16,18 @@ PAYMENT_SIMULATOR_URL            base URL of the simulator pages ("" = this site
 PAYMENT_SIMULATOR_IPN_MODE       "http" (call the IPN URL like the real gateway) or "inprocess"
 PAYMENT_IPN_BASE_URL             base URL the simulator calls the IPN on ("" = the request's own host)
 SITE_URL                         this site's base URL: where status queries reach a relative simulator URL
+PAYMENT_RECEIPT_PROVIDER         e-receipt provider ("sinvoice_simulator" where simulators may run, else
+                                 "sinvoice"; "none": no electronic receipts)
+PAYMENT_RECEIPT_URL              the provider's web API base URL (sinvoice)
+PAYMENT_RECEIPT_USERNAME / _PASSWORD  its HTTP Basic credentials
+PAYMENT_RECEIPT_SUPPLIER_TAX_CODE     the collecting body's tax code at the provider
+PAYMENT_RECEIPT_TEMPLATE         receipt template code (ký hiệu mẫu biên lai, "01BLP0-001")
+PAYMENT_RECEIPT_SERIES           receipt series (ký hiệu biên lai; "{yy}" is the year: "BL{yy}E")
+PAYMENT_RECEIPT_TIMEOUT_SECONDS  how long a provider call may wait (10)
+PAYMENT_RECEIPT_SIMULATOR_URL    base URL of the provider simulator ("" = /thanh-toan/bien-lai-gia-lap/)
+PAYMENT_RECEIPT_SIMULATOR_TRANSPORT  "inprocess" (default: the simulator is answered by a function
+                                 call, it lives in this site anyway) or "http" (through its web API
+                                 on SITE_URL, as a real provider is called)
 """
 import hashlib
 import hmac
@@ -94,3 +106,26 @@ def selected_simulators() -> list[tuple[str, str]]:
     if simulator_flag() and not found:
         found.append(("payment gateway", "vnpay_simulator (PAYMENT_SIMULATOR_ENABLED)"))
     return found
+
+
+def receipt_provider() -> str:
+    from motcua.core.simulators import simulators_allowed
+
+    name = get("PAYMENT_RECEIPT_PROVIDER", "") or ("sinvoice_simulator" if simulators_allowed() else "sinvoice")
+    return "" if name == "none" else name
+
+
+def receipt_template() -> str:
+    return get("PAYMENT_RECEIPT_TEMPLATE", "") or "01BLP0-001"
+
+
+def receipt_series(year: int) -> str:
+    return (get("PAYMENT_RECEIPT_SERIES", "") or "BL{yy}E").replace("{yy}", f"{year % 100:02d}")
+
+
+def receipt_timeout_seconds() -> float:
+    return float(get("PAYMENT_RECEIPT_TIMEOUT_SECONDS", "") or 10)
+
+
+def receipt_simulator_over_http() -> bool:
+    return get("PAYMENT_RECEIPT_SIMULATOR_TRANSPORT", "inprocess") == "http"

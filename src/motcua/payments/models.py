@@ -169,3 +169,117 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.payment.order_ref} -{self.amount:,} đ ({self.get_status_display()})"
+
+
+# --- electronic fee receipts (biên lai điện tử; receipts/) ---------------------------------------
+
+
+class ReceiptStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the provider")
+    ISSUED = "issued", _("Issued")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EReceipt(models.Model):
+    """The electronic receipt of one paid payment, issued by the e-invoice provider. One per
+    payment (unique), created `pending` in the transaction that records the payment; the provider
+    is asked afterwards, without a lock, and retried until it answers (`receipts.services`).
+    `transaction_uuid` is our key at the provider: a repeated create returns the receipt already
+    made, so a retry after a lost answer never makes a second one."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="ereceipt",
+                                   verbose_name=_("payment"))
+    provider = models.CharField(_("provider"), max_length=40)
+    transaction_uuid = models.CharField(_("transaction UUID"), max_length=36, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices,
+                              default=ReceiptStatus.PENDING)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    template_code = models.CharField(_("template"), max_length=20, blank=True)
+    series = models.CharField(_("series"), max_length=20, blank=True)
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    lookup_code = models.CharField(_("lookup code"), max_length=40, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    # A full refund asks the provider to cancel it; kept until the provider has done so.
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # A worker holds the receipt while it talks to the provider (a lease, not a row lock).
+    busy_until = models.DateTimeField(_("busy until"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="ereceipt_status_next")]
+        verbose_name = _("electronic receipt")
+        verbose_name_plural = _("electronic receipts")
+
+    def __str__(self):
+        return f"{self.series}/{self.number or '…'} {self.amount:,} đ ({self.get_status_display()})"
+
+    @property
+    def full_number(self) -> str:
+        return f"{self.series}{self.number}" if self.number else ""
+
+
+class ReceiptEvent(AppendOnly):
+    """Every exchange with the provider about a receipt (and what we decided): the audit trail."""
+
+    receipt = models.ForeignKey(EReceipt, on_delete=models.PROTECT, related_name="events", verbose_name=_("receipt"))
+    action = models.CharField(_("action"), max_length=20)  # create, cancel, pdf, queued, cancel_requested
+    ok = models.BooleanField(_("succeeded"))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    sent = models.JSONField(_("sent"), default=dict, blank=True)
+    received = models.JSONField(_("received"), default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    changed_message = _("Receipt events are never changed.")
+    deleted_message = _("Receipt events are never deleted.")
+    refusal_code = "immutable"
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("receipt event")
+        verbose_name_plural = _("receipt events")
+
+
+class SimulatedInvoice(models.Model):
+    """The e-invoice provider simulator's own books (receipts/simulator.py); our code never reads it."""
+
+    supplier_tax_code = models.CharField(_("supplier tax code"), max_length=20)
+    transaction_uuid = models.CharField(_("transaction UUID"), max_length=36)
+    template_code = models.CharField(_("template"), max_length=20)
+    series = models.CharField(_("series"), max_length=20)
+    number = models.PositiveIntegerField(_("number"))
+    reservation_code = models.CharField(_("lookup code"), max_length=40)
+    body = models.JSONField(_("request"), default=dict)
+    status = models.CharField(_("status"), max_length=10, default="issued")  # issued, cancelled
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier_tax_code", "transaction_uuid"], name="siminvoice_uuid_once"),
+            models.UniqueConstraint(fields=["supplier_tax_code", "template_code", "series", "number"],
+                                    name="siminvoice_number_once"),
+        ]
+        verbose_name = _("simulated e-invoice")
+        verbose_name_plural = _("simulated e-invoices")
+
+
+class SimulatorSwitch(models.Model):
+    """How the receipt provider simulator behaves: up, down (HTTP 503) or timing out. One row per
+    simulator name, so the demo can take it down and up again from the command line."""
+
+    name = models.CharField(_("simulator"), max_length=40, unique=True)
+    mode = models.CharField(_("mode"), max_length=10, default="up")
+
+    class Meta:
+        verbose_name = _("simulator switch")
+        verbose_name_plural = _("simulator switches")

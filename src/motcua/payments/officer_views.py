@@ -22,6 +22,8 @@ from .forms import CounterPaymentForm, FindDossierForm, ReconciliationForm, Refu
 from .gateways import registered
 from .links import pay_path
 from .models import COUNTER_METHODS, Method, Refund
+from .receipts.services import receipts_of
+from .receipts.views import receipt_download
 from .selectors import daily_reconciliation
 
 
@@ -76,7 +78,14 @@ def _counter_page(request, dossier, form, *, status=200, refund_forms=None):
         "dossier": dossier, "form": form, "owed": services.owed(dossier), "payments": payments,
         "refunds": Refund.objects.filter(payment__dossier=dossier).select_related("payment", "requested_by"),
         "pay_link": request.build_absolute_uri(pay_path(dossier.code)) if services.owed(dossier) else "",
+        "receipts": receipts_of(dossier),
     }, status=status)
+
+
+@staff_required
+def receipt(request, code, pk):
+    """The electronic receipt's PDF, for the officers who see the dossier's counter page."""
+    return receipt_download(_counter_dossier(request.user, code), pk)
 
 
 @staff_required

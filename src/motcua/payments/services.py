@@ -38,6 +38,7 @@ from . import conf
 from .gateways import UnknownPlugin, get_gateway
 from .gateways.base import GatewayResult, IpnOutcome, OrderQuery, OrderRequest
 from .models import COUNTER_METHODS, GatewayCallback, Method, Payment, PaymentStatus, Refund, RefundStatus
+from .receipts.services import queue_receipt, receipts_of, request_cancel
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def fee_summary(dossier: Dossier) -> dict:
     return {
         "quote": quote, "due": int(dossier.fee_due), "paid": int(dossier.fee_paid), "owed": owed(dossier),
         "payable_at": version.fee_payable_at, "payable_at_label": version.get_fee_payable_at_display(),
+        "receipts": receipts_of(dossier),
     }
 
 
@@ -175,6 +177,7 @@ def record_counter_payment(actor, dossier, amount, method: str, receipt_number: 
         receipt_number=receipt_number[:50], paid_at=at or timezone.now(), recorded_by=actor,
     )
     _apply_to_dossier(row, payment, actor)
+    queue_receipt(payment)
     return payment
 
 
@@ -276,6 +279,14 @@ def _note_unpaid(payment: Payment, result: GatewayResult, code: str = "") -> Non
 
 
 def _settle(row: Dossier, payment: Payment, result: GatewayResult, *, paid_at) -> str:
+    reason = _settle_order(row, payment, result, paid_at=paid_at)
+    # Every paid payment gets its electronic receipt, made once this transaction commits (a
+    # refund-due payment too: the money was taken; a full refund cancels the receipt).
+    queue_receipt(payment)
+    return reason
+
+
+def _settle_order(row: Dossier, payment: Payment, result: GatewayResult, *, paid_at) -> str:
     """Apply a verified final result to a pending order: paid (and the dossier through the
     engine), or failed / cancelled. The one code path of the IPN and reconciliation; call with
     the dossier then the payment locked and the payment seen pending (or `superseded`). Returns
@@ -517,4 +528,7 @@ def refund_payment(officer, payment, amount=None, reason: str = "") -> Refund:
              refund.response_code, note, payment, None, order_ref=payment.order_ref, sent=result.sent)
     if not ok:
         logger.warning("refund of order %s failed: %s", payment.order_ref, result.error)
+    elif refunded(payment) >= payment.amount:
+        # Given back in full: its electronic receipt is cancelled at the provider.
+        request_cancel(payment, f"Hoàn trả toàn bộ: {reason}", actor=officer)
     return refund

@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import officer_views, views
 from .gateways.simulator import views as simulator_views
+from .receipts import simulator as receipt_simulator
 
 app_name = "payments"
 urlpatterns = [
@@ -14,5 +15,8 @@ urlpatterns = [
     path("quay/", officer_views.counter_find, name="counter_find"),
     path("quay/<str:code>/", officer_views.counter_payment, name="counter"),
     path("quay/<str:code>/hoan-tien/<int:payment_id>/", officer_views.refund, name="refund"),
+    path("quay/<str:code>/bien-lai/<int:pk>/", officer_views.receipt, name="receipt"),
+    path("bien-lai-gia-lap/", receipt_simulator.api, {"path": ""}, name="receipt_simulator"),
+    path("bien-lai-gia-lap/<path:path>", receipt_simulator.api, name="receipt_simulator_api"),
     path("doi-soat/", officer_views.reconciliation, name="reconciliation"),
 ]

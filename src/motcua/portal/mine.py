@@ -17,6 +17,7 @@ from motcua.dossiers import services as engine
 from motcua.dossiers.services import DossierActionError
 from motcua.payments import services as payments
 from motcua.payments import views as payment_views
+from motcua.payments.receipts.views import receipt_download
 from django.core.exceptions import ValidationError
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -100,6 +101,12 @@ def pay(request, code):
     except payments.PaymentError as exc:
         messages.error(request, exc.messages[0])
         return redirect("portal:my-dossier", code=code)
+
+
+@citizen_login_required
+def receipt(request, code, pk):
+    """The electronic fee receipt (PDF) of a payment of the citizen's own dossier."""
+    return receipt_download(_own_or_404(request.user, code), pk)
 
 
 @citizen_login_required

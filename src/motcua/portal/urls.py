@@ -17,6 +17,7 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/rut/", mine.withdraw, name="my-withdraw"),
     path("ca-nhan/ho-so/<str:code>/ket-qua/", mine.result, name="my-result"),
     path("ca-nhan/ho-so/<str:code>/thanh-toan/", mine.pay, name="my-pay"),
+    path("ca-nhan/ho-so/<str:code>/bien-lai/<int:pk>/", mine.receipt, name="my-receipt"),
     path("ca-nhan/kho-du-lieu/", mine.my_documents, name="my-documents"),
     path("ca-nhan/kho-du-lieu/<int:pk>/tai-ve/", mine.my_document_file, name="my-document-file"),
     path("huong-dan/", mine.help_page, name="help"),

@@ -81,7 +81,8 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
     payload = _reason_payload(dossier, form_code)
     day = dossier_day(dossier)
     documents = [
-        DocumentLine(doc.name, doc.originals, doc.certified_copies + doc.copies)
+        DocumentLine(doc.name, doc.originals, doc.copies, certified_copies=doc.certified_copies,
+                     electronic=bool(doc.file))
         for doc in dossier.documents.all()
     ]
     steps = [
@@ -99,11 +100,18 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
         )
         for step in dossier.steps.select_related("agency", "given_by", "assignee").order_by("order")
     ]
+    agency_name = name_on(agency, day)
+    parent_name = name_on(agency.parent, day) if agency.parent_id else ""
+    place = place_of(agency)
+    if form_code == "01" and dossier.service_point_id:
+        # The slip is issued by the body that received the dossier: the centre or the commune
+        # centre, under its parent body, as its own text says ("... tiếp nhận hồ sơ của").
+        agency_name, parent_name, place = receiving_body(dossier.service_point, day)
     return DossierSheet(
         code=dossier.code,
-        agency_name=name_on(agency, day),
-        parent_agency_name=name_on(agency.parent, day) if agency.parent_id else "",
-        place=place_of(agency),
+        agency_name=agency_name,
+        parent_agency_name=parent_name,
+        place=place,
         service_point_name=name_on(dossier.service_point, day) if dossier.service_point_id else "",
         procedure_name=dossier.procedure_version.name,
         procedure_code=dossier.procedure.code,
@@ -131,6 +139,21 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
         fee_payable_at=str(dossier.procedure_version.get_fee_payable_at_display()),
         fee_exemptions=_fee_exemptions(dossier) if form_code == "01" else [],
     )
+
+
+def receiving_body(service_point, day) -> tuple[str, str, str]:
+    """(name, parent body, place) of a service point for a form's header: a commune centre under
+    the commune's people's committee (its host agency), the provincial centre under its host
+    agency's parent (the provincial office or committee)."""
+    name = name_on(service_point, day)
+    host = service_point.host_agency
+    if host is None:
+        return name, "", place_of(service_point)
+    if host.kind == host.Kind.PEOPLES_COMMITTEE:
+        parent = name_on(host, day)
+    else:
+        parent = name_on(host.parent, day) if host.parent_id else ""
+    return name, parent, place_of(host) or place_of(service_point)
 
 
 def _fee_exemptions(dossier) -> list[str]:

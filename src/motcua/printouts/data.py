@@ -12,8 +12,10 @@ from datetime import date, datetime
 class DocumentLine:
     name: str
     originals: int = 0
-    copies: int = 0
+    copies: int = 0  # plain copies (photocopies)
     note: str = ""
+    certified_copies: int = 0
+    electronic: bool = False  # handed in as a file (an online submission, a scan)
 
 
 @dataclass

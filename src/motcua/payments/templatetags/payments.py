@@ -50,11 +50,13 @@ def dossier_fee(context, dossier):
 
     summary = fee_summary(dossier)
     user = context.get("user")
-    summary["can_collect"] = bool(
-        getattr(user, "is_authenticated", False) and summary["owed"]
+    may_take = bool(
+        getattr(user, "is_authenticated", False)
         and agency_ids_with(user, "dossier.receive")
         & {dossier.receiving_agency_id, dossier.current_agency_id or dossier.competent_agency_id}
     )
+    summary["can_collect"] = may_take and bool(summary["owed"])
+    summary["can_open_counter"] = may_take  # the counter page: payments, refunds, electronic receipts
     return summary
 
 

@@ -25,6 +25,10 @@ OUTCOME_LABELS = {
 }
 
 
+def _count(value: int) -> str:
+    return str(value) if value else ""
+
+
 def _dong(amount: int) -> str:
     return f"{int(amount):,}".replace(",", ".")
 
@@ -41,8 +45,9 @@ def _start(sheet: DossierSheet | TrackingBook, form_number: str, title: str, ori
     return pdf
 
 
-def _applicant_block(pdf: FormPDF, sheet: DossierSheet):
-    pdf.field(_("Dossier code"), sheet.code)
+def _applicant_block(pdf: FormPDF, sheet: DossierSheet, *, with_code: bool = True):
+    if with_code:
+        pdf.field(_("Dossier code"), sheet.code)
     pdf.field(_("Applicant"), sheet.applicant_name)
     if sheet.applicant_id_number:
         pdf.field(_("Citizen ID / tax code"), sheet.applicant_id_number)
@@ -62,21 +67,24 @@ def receipt(sheet: DossierSheet) -> bytes:
     if sheet.tracking_url:
         pdf.qr_code(sheet.tracking_url, pdf.w - pdf.r_margin - 28, qr_top, size=28)
         pdf.set_right_margin(15 + 32)  # keep the first lines clear of the code
-    place = sheet.service_point_name or sheet.agency_name
-    pdf.paragraph(_("%(place)s received the dossier of:") % {"place": place})
-    _applicant_block(pdf, sheet)
+    # The header names the receiving body (adapters.receiving_body); the text says the same.
+    pdf.paragraph(_("%(place)s received the dossier of:") % {"place": sheet.agency_name})
+    _applicant_block(pdf, sheet, with_code=False)  # the code is printed once, under the title
     pdf.set_right_margin(15)
     if pdf.get_y() < qr_top + 32:
         pdf.set_y(qr_top + 32)
     pdf.paragraph(_("Documents received:"), style="B")
     rows = [
-        [str(number), doc.name, str(doc.originals), str(doc.copies), doc.note]
+        [str(number), doc.name, _count(doc.originals), _count(doc.certified_copies), _count(doc.copies),
+         _("Yes") if doc.electronic else "", doc.note]
         for number, doc in enumerate(sheet.documents, start=1)
     ]
     pdf.grid(
-        [_("No."), _("Document"), _("Originals"), _("Copies"), _("Note")],
-        rows or [["", _("(none)"), "", "", ""]],
-        col_widths=(10, 95, 20, 20, 30),
+        [_("No."), _("Document"), _("Originals"), _("Certified copies"), _("Photocopies"), _("Electronic"),
+         _("Note")],
+        rows or [["", _("(none)"), "", "", "", "", ""]],
+        col_widths=(9, 69, 17, 20, 18, 17, 25),
+        font_size=9,
     )
     pdf.field(_("Number of documents"), str(len(sheet.documents)))
     pdf.field(_("Received at"), format_datetime(sheet.received_at))

@@ -31,10 +31,13 @@ def renamed(world):
 def test_receipt_prints_the_name_in_force_on_the_receipt_day(client, renamed, receive):
     before = receive(when=at(2025, 6, 30, 9))
     after = receive(when=at(2025, 7, 1, 9))
-    assert (sheet_from_dossier(before).service_point_name, sheet_from_dossier(before).agency_name) == (
+    assert (sheet_from_dossier(before, "02").service_point_name, sheet_from_dossier(before, "02").agency_name) == (
         OLD_POINT, OLD_AGENCY)
-    assert (sheet_from_dossier(after).service_point_name, sheet_from_dossier(after).agency_name) == (
+    assert (sheet_from_dossier(after, "02").service_point_name, sheet_from_dossier(after, "02").agency_name) == (
         NEW_POINT, NEW_AGENCY)
+    # form 01 is issued by the body that received the dossier: the service point, in both places
+    assert sheet_from_dossier(before).agency_name == OLD_POINT
+    assert sheet_from_dossier(after).agency_name == NEW_POINT
     client.force_login(renamed["counter"])
     old_text = text_of(client.get(f"/mot-cua/ho-so/{before.code}/in/01/"))
     new_text = text_of(client.get(f"/mot-cua/ho-so/{after.code}/in/01/"))

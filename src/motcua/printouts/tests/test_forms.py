@@ -115,3 +115,70 @@ def test_versioning_picks_the_template_in_force_on_the_dossier_date(new_receipt_
     assert render_form("01", new) == b"%PDF-new NEW"
     assert "OLD" in pdf_text(render_form("01", old))
     assert render_form("01", old, on=date(2030, 5, 1)) == b"%PDF-new OLD"
+
+
+# --- form 01: certified copies apart, online documents, the code once, the receiving body -------
+
+
+@pytest.mark.django_db
+def test_form_01_counts_certified_copies_apart_from_photocopies(world, receive):
+    docs = world["docs"]
+    dossier = receive(documents=[
+        {"required_document": docs[0].pk, "originals": 1},
+        {"required_document": docs[1].pk, "certified_copies": 2},
+        {"required_document": docs[2].pk, "copies": 3},
+    ])
+    from motcua.printouts.adapters import sheet_from_dossier
+
+    lines = sheet_from_dossier(dossier).documents
+    assert [(d.originals, d.certified_copies, d.copies) for d in lines] == [(1, 0, 0), (0, 2, 0), (0, 0, 3)]
+    text = flat(pdf_text(render_form("01", dossier)))
+    assert "Bản sao chứng thực" in text and "Bản photo" in text
+    assert "Giấy chứng nhận quyền sử dụng đất 2" in text  # the certified copies, in their own column
+    assert "Giấy ủy quyền 3" in text
+
+
+@pytest.mark.django_db
+def test_form_01_of_an_online_dossier_lists_its_electronic_documents(world):
+    online = services.submit_online(None, procedure_version=world["version"], applicant=APPLICANT, documents=[
+        {"required_document": d.pk, "digitization": 1, "file": f"dossiers/2026/03/tep-{i}.pdf"}
+        for i, d in enumerate(world["docs"])], submitted_at=at(2026, 3, 2, 8), service_point=world["centre"])
+    services.accept_online(world["counter"], online, at=at(2026, 3, 2, 9))
+    online.refresh_from_db()
+    text = flat(pdf_text(render_form("01", online)))
+    assert "Số lượng thành phần hồ sơ: 3" in text
+    for name in ("Đơn đăng ký biến động", "Giấy chứng nhận quyền sử dụng đất", "Giấy ủy quyền"):
+        assert f"{name} Có" in text  # marked as electronic, not 0/0
+
+
+@pytest.mark.django_db
+def test_form_01_prints_the_code_once_and_names_the_receiving_body_in_header_and_text(world, receive):
+    from motcua.organization.models import Agency
+
+    province_committee = Agency.objects.create(code="000.00.00.H99", name="Ủy ban nhân dân tỉnh Thử",
+                                               level=world["land"].level)
+    host = Agency.objects.create(code="000.00.01.H99", name=world["centre"].name, level=world["land"].level,
+                                 parent=province_committee, kind=Agency.Kind.DIVISION)
+    world["centre"].host_agency = host
+    world["centre"].save()
+    dossier = receive()
+    text = flat(pdf_text(render_form("01", dossier)))
+    assert text.count(dossier.code) == 2  # under the title, and in the tracking address (QR)
+    assert text.count(f"Mã hồ sơ: {dossier.code}") == 1
+    assert "ỦY BAN NHÂN DÂN TỈNH THỬ" in text and "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH" in text
+    assert "Trung tâm Phục vụ hành chính công tỉnh tiếp nhận hồ sơ của:" in text
+    assert "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" not in text
+
+
+@pytest.mark.django_db
+def test_form_01_of_a_commune_centre_is_under_the_communes_committee(world, receive):
+    from motcua.organization.models import Agency, ServicePoint
+
+    committee = Agency.objects.create(code="000.01.01.H99", name="Ủy ban nhân dân xã Đồi Thử",
+                                      level=world["land"].level, kind=Agency.Kind.PEOPLES_COMMITTEE)
+    point = ServicePoint.objects.create(code="xa-doi-thu", name="Trung tâm Phục vụ hành chính công xã Đồi Thử",
+                                        kind=ServicePoint.Kind.COMMUNE_UNIT, host_agency=committee)
+    dossier = receive(service_point=point)
+    text = flat(pdf_text(render_form("01", dossier)))
+    assert "ỦY BAN NHÂN DÂN XÃ ĐỒI THỬ" in text and "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ ĐỒI THỬ" in text
+    assert "Trung tâm Phục vụ hành chính công xã Đồi Thử tiếp nhận hồ sơ của:" in text

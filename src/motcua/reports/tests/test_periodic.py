@@ -74,3 +74,130 @@ def test_bad_period_is_refused_in_vietnamese(world, tmp_path):
                      str(tmp_path / "x.docx"))
     assert not (tmp_path / "x.docx").exists()
     assert to_docx(report_content(FROM, TO))[:2] == b"PK"
+
+
+# --- the format of Decree 30/2020/NĐ-CP ------------------------------------------------------------
+
+FIXED_DAY = datetime.date(2024, 4, 5)
+
+
+def _runs_fonts(document):
+    fonts, sizes = set(), set()
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            fonts.add(run.font.name)
+            if run.font.size:
+                sizes.add(run.font.size.pt)
+    return fonts, sizes
+
+
+@pytest.mark.django_db
+def test_docx_is_a4_times_new_roman_with_header_motto_number_and_signature(dossiers, tmp_path):
+    from docx.enum.section import WD_ORIENT
+
+    data = to_docx(report_content(FROM, TO, issued_on=FIXED_DAY, signer_name="Nguyễn Văn Ký"))
+    (tmp_path / "bao-cao.docx").write_bytes(data)
+    document = Document(io.BytesIO(data))
+    first = document.sections[0]
+    assert (round(first.page_width.mm), round(first.page_height.mm)) == (210, 297)
+    assert first.orientation == WD_ORIENT.PORTRAIT
+    assert [round(m.mm) for m in (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)] == [
+        20, 20, 30, 15]
+    # the 06a table on its own landscape A4 page, then portrait again
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert (round(document.sections[1].page_width.mm), round(document.sections[1].page_height.mm)) == (297, 210)
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    fonts, sizes = _runs_fonts(document)
+    assert fonts == {"Times New Roman"}
+    assert 14 in sizes and all(10 <= s <= 14 for s in sizes if s > 6)
+
+    header = document.tables[0].rows[0].cells
+    left, right = [c.text for c in header]
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH" in left and "Số:" in left and "/BC-TTPVHCC" in left
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
+    assert "ngày 05 tháng 04 năm 2024" in right
+    motto_run = header[1].paragraphs[1].runs[0]
+    assert (motto_run.bold, motto_run.font.size.pt) == (True, 14)
+    titles = [p.text for p in document.paragraphs[:3]]
+    assert titles[0] == "BÁO CÁO" and titles[1].startswith("Tình hình, kết quả tiếp nhận và giải quyết")
+    closing = document.tables[-1].rows[0].cells
+    assert closing[0].text.startswith("Nơi nhận:") and "- Lưu: VT, TTPVHCC." in closing[0].text
+    assert closing[1].paragraphs[0].text == "GIÁM ĐỐC" and closing[1].paragraphs[-1].text == "Nguyễn Văn Ký"
+    assert closing[1].paragraphs[0].runs[0].bold
+    # page numbers: a PAGE field in the header, none on the first page
+    assert first.different_first_page_header_footer
+    assert "PAGE" in first.header._element.xml
+
+
+@pytest.mark.django_db
+def test_06a_table_has_the_forms_grouped_headers(dossiers):
+    document = Document(io.BytesIO(to_docx(report_content(FROM, TO, issued_on=FIXED_DAY))))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    top = [c.text for c in table.rows[0].cells]
+    assert top[:2] == ["STT", "Lĩnh vực giải quyết"]
+    assert top[2:8] == ["Số hồ sơ nhận giải quyết"] * 6 and top[8:] == ["Kết quả giải quyết"] * 7
+    second = [c.text for c in table.rows[1].cells]
+    assert second[2] == "Tổng số" and second[3:7] == ["Trong kỳ"] * 4 and second[7] == "Từ kỳ trước chuyển qua"
+    assert second[8:12] == ["Số hồ sơ đã giải quyết"] * 4 and second[12:] == ["Số hồ sơ đang giải quyết"] * 3
+    third = [c.text for c in table.rows[2].cells]
+    assert third[3:7] == ["Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Trong đó: trực tiếp", "Trong đó: bưu chính"]
+    assert third[9:12] == ["Trả trước hạn", "Trả đúng thời hạn", "Trả quá hạn"]
+    assert [c.text for c in table.rows[3].cells][2:5] == ["(1)", "(2)", "(3)"]
+    assert [c.text for c in table.rows[4].cells] == [
+        "1", "Đất đai", "1.237", "0", "1.237", "1.236", "1", "0", "1.236", "1.235", "0", "1", "1", "1", "0"]
+    assert [c.text for c in table.rows[-1].cells][1] == "Tổng cộng"
+
+
+@pytest.mark.django_db
+def test_satisfaction_group_without_ratings_is_no_data(dossiers):
+    content = report_content(FROM, TO, issued_on=FIXED_DAY)
+    text = docx_text(to_docx(content))
+    assert "Mức độ hài lòng | 18 | Không có dữ liệu" in text
+    rows = next(b for b in content["blocks"] if b[0] == "table" and b[1][0] == "Nhóm chỉ số")[2]
+    satisfaction = rows[4]
+    assert satisfaction[1:] == ["18", "Không có dữ liệu"]
+    assert "18,00" not in satisfaction
+    assert "Đánh giá mức độ hài lòng: không có dữ liệu" in text
+    assert "không có dữ liệu:" in text and "Điểm toàn tỉnh:" in text
+
+
+@pytest.mark.django_db
+def test_a_section_can_be_added(dossiers):
+    from motcua.reports.periodic import _SECTIONS, report_section
+
+    @report_section("II", 35, "Hệ thống xếp hàng")
+    def queue_section(ctx):
+        return [("bullet", f"Số lượt lấy số thứ tự từ {ctx.date_from:%d/%m/%Y}: 7.")]
+
+    try:
+        content = report_content(FROM, TO, issued_on=FIXED_DAY)
+    finally:
+        _SECTIONS[:] = [s for s in _SECTIONS if s[3] is not queue_section]
+    headings = [b[1] for b in content["blocks"] if b[0] == "heading"]
+    assert "4. Hệ thống xếp hàng" in headings and "5. Đánh giá mức độ hài lòng, phản ánh kiến nghị" in headings
+    assert ("bullet", "Số lượt lấy số thứ tự từ 01/03/2024: 7.") in content["blocks"]
+
+
+@pytest.mark.django_db
+def test_pdf_is_a4_with_header_signature_and_a_landscape_06a_page(dossiers):
+    pdf = to_pdf(report_content(FROM, TO, issued_on=FIXED_DAY))
+    reader = PdfReader(io.BytesIO(pdf))
+    boxes = [(round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72))
+             for p in reader.pages]
+    assert boxes[0] == (210, 297) and (297, 210) in boxes
+    first = reader.pages[0].extract_text()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Độc lập - Tự do - Hạnh phúc" in first
+    assert "/BC-TTPVHCC" in first and "BÁO CÁO" in first
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text and "Số hồ sơ nhận giải quyết" in text
+    fonts = {str(f.get("/BaseFont", "")) for p in reader.pages for f in p["/Resources"]["/Font"].values()}
+    assert any("Serif" in f or "Times" in f or "Roboto" in f for f in fonts)
+
+
+@pytest.mark.django_db
+def test_the_document_is_vietnamese_even_from_an_english_page(dossiers):
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = docx_text(to_docx(report_content(FROM, TO, issued_on=FIXED_DAY)))
+    assert "Mức độ hài lòng | 18 | Không có dữ liệu" in text and "Satisfaction" not in text
