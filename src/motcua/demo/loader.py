@@ -1,5 +1,7 @@
-"""`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers and queues,
-in that order. A module of its own so that the parts import the province and never each other."""
+"""`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers, queues and
+appointments (with the Saturday roster), in that order. A module of its own so that the parts
+import the province and never each other."""
+from .appointments import load_demo_appointments
 from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
 from .postal import load_demo_postal
@@ -18,6 +20,7 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         if not report.created["dossiers"]:
             del report.created["dossiers"]
     report.created.update(load_demo_queues(with_tickets=with_accounts))
+    report.created.update(load_demo_appointments(with_people=with_accounts))
     if with_accounts:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())
