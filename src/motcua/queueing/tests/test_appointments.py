@@ -93,7 +93,7 @@ def test_thirty_days_ahead_is_the_last_bookable_day(booking):
 def test_bad_name_or_phone_refused(booking):
     with translation.override("vi"), pytest.raises(QueueError) as phone:
         book(booking, at(2026, 3, 2, 9, 0), phone="0212345678")
-    assert phone.value.code == "invalid" and "số di động" in phone.value.message
+    assert phone.value.code == "invalid" and "số điện thoại di động" in phone.value.message
     with pytest.raises(QueueError):
         book(booking, at(2026, 3, 2, 9, 0), name="   ")
     assert not Appointment.objects.exists()
