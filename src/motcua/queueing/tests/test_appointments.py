@@ -9,7 +9,7 @@ from django.utils import translation
 
 from motcua.calendar.models import CalendarDay
 from motcua.notifications.models import OutboxMessage
-from motcua.queueing import appointments, selectors, services
+from motcua.queueing import appointments, rules, selectors, services
 from motcua.queueing.errors import QueueError
 from motcua.queueing.models import (
     Appointment, AppointmentEvent, AppointmentStatus, Slot, SlotTemplate, Ticket, TicketStatus,
@@ -201,3 +201,45 @@ def test_an_appointment_is_called_first_in_its_slot_and_waits_from_its_start(boo
     (row,) = rows.values()
     # waits: 8:40 -> 8:55 = 15 minutes; the appointment: 9:00 -> 9:06 = 6 minutes (not 16 from check-in)
     assert row["called"] == 2 and row["wait_median"] == 10.5
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_call_next_follows_the_pure_calling_order_with_appointments(booking, seed):
+    """A random morning of walk-ins, priority tickets, appointments checked in and calls, in time
+    order: every call_next takes the ticket rules.next_in_line picks from what waits (the
+    property-tested rule is what runs)."""
+    import random
+
+    rng = random.Random(seed)
+    officer, counter = booking["officer1"], booking["counters"][1]
+    events = []  # (moment, order, action, argument)
+    for i in range(6):
+        start = at(2026, 3, 2, 8, 0) + datetime.timedelta(minutes=30 * i)
+        for j in range(rng.randint(0, 2)):
+            appointment = book(booking, start, phone=f"09120{i}{j}000")
+            events.append((start - datetime.timedelta(minutes=rng.randint(0, 30)), 0, "check_in", appointment.code))
+    for _ in range(15):
+        moment = at(2026, 3, 2, 7, 30) + datetime.timedelta(minutes=rng.randint(0, 180))
+        events.append((moment, 0, "walk_in", booking["elderly"] if rng.random() < 0.4 else None))
+    for _ in range(30):
+        events.append((at(2026, 3, 2, 7, 45) + datetime.timedelta(minutes=rng.randint(0, 200)), 1, "call", None))
+    history, calls = [], 0
+    for moment, _order, action, argument in sorted(events, key=lambda e: (e[0], e[1])):
+        if action == "check_in":
+            appointments.check_in(booking["point"], argument, now=moment)
+        elif action == "walk_in":
+            services.issue_ticket(booking["A"], argument, now=moment)
+        else:
+            waiting = list(Ticket.objects.filter(status=TicketStatus.WAITING))
+            expected = rules.next_in_line(waiting, rules.priority_run(history), moment)
+            try:
+                called = services.call_next(officer, counter, now=moment)
+            except QueueError as empty:
+                assert empty.code == "empty" and expected is None
+                continue
+            assert called == expected, (seed, moment, called, expected)
+            history.insert(0, called.is_priority)
+            calls += 1
+            services.start_service(officer, called, now=moment)
+            services.end_service(officer, called, now=moment)
+    assert calls > 10 and Ticket.objects.filter(slot_start__isnull=False).exists()
