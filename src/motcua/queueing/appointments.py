@@ -250,8 +250,9 @@ def check_in(service_point, code: str, now: datetime | None = None) -> tuple[Tic
     """The kiosk: the booking of today with this code at this service point becomes a ticket.
 
     From CHECK_IN_EARLY before to CHECK_IN_LATE after the slot start: an appointment ticket, called
-    before walk-ins once its slot begins ("on_time"). Later the same day: a walk-in ticket in the
-    ordinary line ("late"). Earlier: refused with the time check-in opens."""
+    before walk-ins once its slot begins ("on_time"); it takes a number of its queue without the
+    daily cap (the booking was the place). Later the same day: an ordinary walk-in ticket
+    (`issue_ticket`, cap included: "late"). Earlier: refused with the time check-in opens."""
     now = timezone.localtime(now or timezone.now())
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != CODE_DIGITS:
@@ -271,18 +272,18 @@ def check_in(service_point, code: str, now: datetime | None = None) -> tuple[Tic
     if outcome == "early":
         raise QueueError("early", _("Check-in for your %(slot)s appointment opens at %(time)s.") % {
             "slot": slot_start.strftime("%H:%M"), "time": (slot_start - rules.CHECK_IN_EARLY).strftime("%H:%M")})
-    services._check_open(queue.service_point, now)
-    day = now.date()
-    number = services._next_number(queue, day)  # the queue day's row is locked from here
+    if outcome == "late":
+        # Past the check-in window: an ordinary ticket, as the kiosk gives anyone (hours, daily cap).
+        ticket = services.issue_ticket(queue, now=now)
+    else:
+        services._check_open(queue.service_point, now)
+        number = services._next_number(queue, now.date())  # the queue day's row is locked from here
+        # The place in line is the slot start; the ticket is called first once the slot begins.
+        ticket = Ticket.objects.create(queue=queue, service_date=now.date(), number=number, issued_at=now,
+                                       queued_at=slot_start, slot_start=slot_start)
+        services._event(ticket, TicketEvent.Kind.ISSUED, now, note=_("appointment %(code)s at %(time)s") % {
+            "code": appointment.code, "time": slot_start.strftime("%H:%M")})
     on_time = outcome == "on_time"
-    ticket = Ticket.objects.create(
-        queue=queue, service_date=day, number=number, issued_at=now,
-        # On time: the place in line is the slot start, and the ticket is called first once it begins.
-        queued_at=slot_start if on_time else now, slot_start=slot_start if on_time else None,
-    )
-    services._event(ticket, TicketEvent.Kind.ISSUED, now, note=(
-        _("appointment %(code)s at %(time)s") if on_time else _("appointment %(code)s at %(time)s, came late")) % {
-        "code": appointment.code, "time": slot_start.strftime("%H:%M")})
     appointment.ticket = ticket
     appointment.status = AppointmentStatus.CHECKED_IN if on_time else AppointmentStatus.WALK_IN
     appointment.save(update_fields=["ticket", "status"])
