@@ -125,12 +125,13 @@ def _of_day(service_point_id, day: date):
 
 @transaction.atomic
 def book(queue: Queue, starts_at: datetime, full_name: str, phone: str, procedure=None,
-         now: datetime | None = None) -> Appointment:
+         now: datetime | None = None, ip_address: str | None = None) -> Appointment:
     """Book a place in the slot of `queue` starting at `starts_at` and queue the SMS with the code.
 
     Refused: a bad name or phone; an inactive queue; a slot in the past or more than
     BOOKING_HORIZON_DAYS days ahead; a day off or a time that is not one of the day's slots; a full
-    slot; a phone that already holds BOOKINGS_PER_PHONE_A_DAY bookings for that day."""
+    slot; a phone that already holds BOOKINGS_PER_PHONE_A_DAY bookings for that day; an address
+    that made BOOKINGS_PER_ADDRESS_AN_HOUR bookings in the last hour."""
     from motcua.notifications.phones import InvalidPhone, normalize_mobile
 
     now = timezone.localtime(now or timezone.now())
@@ -143,6 +144,9 @@ def book(queue: Queue, starts_at: datetime, full_name: str, phone: str, procedur
         raise QueueError("invalid", _("Enter a Vietnamese mobile number, e.g. 0912 345 678.")) from None
     if not queue.is_active:
         raise QueueError("inactive", _("This queue is not in service."))
+    if ip_address and Appointment.objects.filter(
+            booked_from=ip_address, booked_at__gt=now - timedelta(hours=1)).count() >= rules.BOOKINGS_PER_ADDRESS_AN_HOUR:
+        raise QueueError("throttled", _("Too many bookings from this connection; please try again in an hour."))
     starts_at = timezone.localtime(starts_at)
     refusal = rules.booking_refusal(starts_at, now)
     if refusal == "past":
@@ -175,7 +179,8 @@ def book(queue: Queue, starts_at: datetime, full_name: str, phone: str, procedur
     slot.booked += 1
     slot.save(update_fields=["booked"])
     appointment = Appointment.objects.create(
-        slot=slot, procedure=procedure, full_name=full_name, phone=phone, code=_new_code(slot), booked_at=now)
+        slot=slot, procedure=procedure, full_name=full_name, phone=phone, code=_new_code(slot), booked_at=now,
+        booked_from=ip_address or None)
     _event(appointment, AppointmentEvent.Kind.BOOKED, now)
     _send_confirmation(appointment)
     return appointment

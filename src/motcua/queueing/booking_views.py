@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import published
+from motcua.organization.audit import client_ip
 
 from . import appointments, roster, rules, services
 from .errors import QueueError
 from .models import AppointmentStatus, SaturdayDuty
 
 # Refusals: the state of the day (closed, full, already cancelled) is a conflict; bad input 400.
-STATUS_OF = {"closed": 409, "full": 409, "inactive": 409, "wrong_state": 409, "early": 409}
+STATUS_OF = {"closed": 409, "full": 409, "inactive": 409, "wrong_state": 409, "early": 409, "throttled": 429}
 SATURDAYS_SHOWN = 4
 
 
@@ -80,7 +81,7 @@ def book(request):
             return _render(request, context, _("Choose a time slot."), 400)
         try:
             appointment = appointments.book(queue, starts_at, params.get("full_name", ""), params.get("phone", ""),
-                                            procedure=version.procedure, now=now)
+                                            procedure=version.procedure, now=now, ip_address=client_ip(request))
         except QueueError as refusal:
             if refusal.code == "full" or refusal.code == "invalid":
                 context["slots"] = appointments.available_slots(queue, day, now)

@@ -299,6 +299,9 @@ class Appointment(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices,
                               default=AppointmentStatus.BOOKED)
     booked_at = models.DateTimeField(_("booked at"))
+    # Where the booking came from: each booking sends an SMS, so one address may make only a few
+    # an hour (rules.BOOKINGS_PER_ADDRESS_AN_HOUR).
+    booked_from = models.GenericIPAddressField(_("booked from (IP address)"), null=True, blank=True)
     ticket = models.OneToOneField(
         Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="appointment",
         verbose_name=_("ticket"),
@@ -307,7 +310,10 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["slot__starts_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["slot", "code"], name="queueing_one_code_per_slot")]
-        indexes = [models.Index(fields=["code"], name="queueing_appointment_code")]
+        indexes = [
+            models.Index(fields=["code"], name="queueing_appointment_code"),
+            models.Index(fields=["booked_from", "booked_at"], name="queueing_appointment_address"),
+        ]
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
 

@@ -98,6 +98,8 @@ CHECK_IN_LATE = timedelta(minutes=15)
 BOOKING_HORIZON_DAYS = 30
 # Against brokers holding places: at most this many bookings per phone for one day.
 BOOKINGS_PER_PHONE_A_DAY = 2
+# Each booking sends an SMS: one network address may make at most this many bookings an hour.
+BOOKINGS_PER_ADDRESS_AN_HOUR = 10
 
 
 def slot_times(windows, periods):

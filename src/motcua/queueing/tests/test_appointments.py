@@ -243,3 +243,20 @@ def test_call_next_follows_the_pure_calling_order_with_appointments(booking, see
             services.start_service(officer, called, now=moment)
             services.end_service(officer, called, now=moment)
     assert calls > 10 and Ticket.objects.filter(slot_start__isnull=False).exists()
+
+
+def test_one_address_makes_at_most_ten_bookings_an_hour(booking):
+    SlotTemplate.objects.filter(queue=booking["A"]).update(capacity=20)
+    for i in range(10):
+        appointments.book(booking["A"], at(2026, 3, 2, 9, 0), "Người thử", f"09121000{i:02d}", now=SUNDAY_BEFORE,
+                          ip_address="203.0.113.7")
+    with translation.override("vi"), pytest.raises(QueueError) as throttled:
+        appointments.book(booking["A"], at(2026, 3, 2, 9, 0), "Người thử", "0912100099",
+                          now=SUNDAY_BEFORE + datetime.timedelta(minutes=59), ip_address="203.0.113.7")
+    assert throttled.value.code == "throttled" and "một giờ" in throttled.value.message
+    # Another address, or the same one an hour later, may book.
+    appointments.book(booking["A"], at(2026, 3, 2, 9, 0), "Người thử", "0912100098", now=SUNDAY_BEFORE,
+                      ip_address="203.0.113.8")
+    appointments.book(booking["A"], at(2026, 3, 2, 9, 0), "Người thử", "0912100097",
+                      now=SUNDAY_BEFORE + datetime.timedelta(minutes=61), ip_address="203.0.113.7")
+    assert Appointment.objects.count() == 12
