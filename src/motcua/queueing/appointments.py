@@ -37,9 +37,13 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# The cancel link of the SMS: a signed appointment id, valid until after the longest booking.
+# Two signed links to an appointment's page (cancel), valid until after the longest booking: the
+# one the booking page redirects to, and the one in the SMS. Only the SMS's shows the code (and its
+# QR code for the kiosk's scanner): the code proves the phone, which the limit per phone relies on.
 CANCEL_LINK = SignedCode(salt="motcua.queueing.appointment.cancel",
                          max_age_seconds=lambda: (rules.BOOKING_HORIZON_DAYS + 2) * 24 * 3600)
+SMS_LINK = SignedCode(salt="motcua.queueing.appointment.sms",
+                      max_age_seconds=lambda: (rules.BOOKING_HORIZON_DAYS + 2) * 24 * 3600)
 CODE_DIGITS = 6
 
 
@@ -197,7 +201,8 @@ def _locked_slot(queue: Queue, offer: SlotOffer) -> Slot:
 
 
 def cancel_url(appointment: Appointment) -> str:
-    return absolute(reverse("queueing:cancel_appointment", args=[CANCEL_LINK.token_for(str(appointment.pk))]))
+    """The SMS's link to the appointment's page (with the code)."""
+    return absolute(reverse("queueing:cancel_appointment", args=[SMS_LINK.token_for(str(appointment.pk))]))
 
 
 def _send_confirmation(appointment: Appointment) -> None:
@@ -297,11 +302,14 @@ def check_in(service_point, code: str, now: datetime | None = None) -> tuple[Tic
     return ticket, outcome
 
 
-def appointment_from_token(token: str) -> Appointment | None:
-    value = CANCEL_LINK.code_from_token(token)
-    if not value or not value.isdigit():
-        return None
-    return Appointment.objects.select_related("slot__queue__service_point").filter(pk=int(value)).first()
+def appointment_from_token(token: str) -> tuple[Appointment | None, bool]:
+    """The appointment of a link, and whether it is the SMS's link (None for a bad link)."""
+    for link, from_sms in ((SMS_LINK, True), (CANCEL_LINK, False)):
+        value = link.code_from_token(token)
+        if value and value.isdigit():
+            found = Appointment.objects.select_related("slot__queue__service_point").filter(pk=int(value)).first()
+            return found, from_sms
+    return None, False
 
 
 # --- reads for the booking page ---------------------------------------------------------------------

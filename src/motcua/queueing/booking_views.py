@@ -1,7 +1,7 @@
 """Public pages of online appointments and the Saturday service, under /xep-hang/:
 
     dat-hen/                 procedure -> service point -> day -> time slot, then name and phone
-    hen/<signed id>/         the booking (after booking, and the SMS's link): cancel it
+    hen/<signed id>/         the booking (after booking; the SMS's link also shows the code): cancel it
     thu-bay/                 the next Saturdays: counters on duty, agencies, procedures served
 """
 from datetime import date
@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -98,9 +99,11 @@ def _render(request, context, error, status):
 
 def appointment(request, token):
     """The booking as its holder sees it (the page after booking; the SMS's cancel link)."""
-    found = appointments.appointment_from_token(token)
+    found, from_sms = appointments.appointment_from_token(token)
     if found is None:
         raise Http404(_("This appointment link is invalid or has expired."))
+    import segno
+
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -117,6 +120,9 @@ def appointment(request, token):
         "check_in_from": begins - rules.CHECK_IN_EARLY, "check_in_to": begins + rules.CHECK_IN_LATE,
         "phone_hint": f"0{found.phone[2:5]} *** {found.phone[-3:]}",
         "kiosk_url": reverse("queueing:kiosk", args=[found.slot.queue.service_point.code]),
+        "from_sms": from_sms,
+        # segno's SVG of the code only: what the kiosk's scanner types into its code field.
+        "qr_svg": mark_safe(segno.make(found.code, error="m", micro=False).svg_inline(scale=6, border=2)) if from_sms else "",
     }, status=status)
 
 

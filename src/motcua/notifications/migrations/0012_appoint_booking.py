@@ -2,7 +2,7 @@
 (motcua.queueing, docs/queueing.md) with the code to enter at the kiosk and the cancel link.
 
 Template variables: appointment_code, full_name, service_point_name, queue_name, slot_time,
-slot_date, procedure_name, cancel_url.
+slot_date, procedure_name, cancel_url (the appointment page with the code and its QR code; cancel).
 """
 from datetime import date
 
@@ -12,7 +12,7 @@ EFFECTIVE_FROM = date(2019, 1, 1)
 
 SMS_BODY = (
     "Đã đặt hẹn {{ slot_time }} ngày {{ slot_date }} tại {{ service_point_name }}. Mã hẹn: {{ appointment_code }}. "
-    "Đến trước giờ hẹn tối đa 30 phút, nhập mã tại ki-ốt lấy số. Hủy hẹn: {{ cancel_url }}"
+    "Đến trước giờ hẹn tối đa 30 phút, nhập mã tại ki-ốt lấy số. Xem, hủy hẹn: {{ cancel_url }}"
 )
 
 

@@ -138,9 +138,11 @@ def test_cancel_gives_the_place_back_once_and_not_after_the_slot(booking):
 def test_the_cancel_link_is_signed(booking):
     appointment = book(booking, at(2026, 3, 2, 9, 0))
     token = appointments.cancel_url(appointment).rstrip("/").rsplit("/", 1)[1]
-    assert appointments.appointment_from_token(token) == appointment
-    assert appointments.appointment_from_token(token[:-2] + "xx") is None
-    assert appointments.appointment_from_token(str(appointment.pk)) is None
+    assert appointments.appointment_from_token(token) == (appointment, True)  # the SMS's link
+    page_token = appointments.CANCEL_LINK.token_for(str(appointment.pk))
+    assert appointments.appointment_from_token(page_token) == (appointment, False)
+    assert appointments.appointment_from_token(token[:-2] + "xx") == (None, False)
+    assert appointments.appointment_from_token(str(appointment.pk)) == (None, False)
 
 
 def test_check_in_window_on_time_early_and_late(booking):
