@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0005_procedure_is_sensitive'),
         ('organization', '0003_access_audit_entry'),
-        ('queueing', '0002_priority_groups'),
+        ('queueing', '0003_counterlink_dossier_link_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
