@@ -136,7 +136,13 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["queue", "service_date", "number"], name="queueing_one_number_per_day"),
         ]
-        indexes = [models.Index(fields=["queue", "service_date", "status", "queued_at"], name="queueing_waiting")]
+        indexes = [
+            models.Index(fields=["queue", "service_date", "status", "queued_at"], name="queueing_waiting"),
+            # call_next first looks for appointment tickets whose slot has begun: few rows, so a
+            # partial index keeps that look-up cheap however many walk-ins wait.
+            models.Index(fields=["queue", "service_date", "slot_start"], name="queueing_waiting_appointments",
+                         condition=models.Q(status="waiting", slot_start__isnull=False)),
+        ]
         verbose_name = _("queue ticket")
         verbose_name_plural = _("queue tickets")
 
