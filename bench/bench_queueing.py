@@ -189,9 +189,14 @@ def board_today(world) -> None:
 
     from motcua.queueing import services
 
+    from motcua.queueing.models import SaturdayDuty
+
     now = timezone.now()
     insert_waiting(world, timezone.localdate(now), 60, now - dt.timedelta(hours=1))
     for officer, counter in zip(world["officers"], world["counters"]):
+        if timezone.localdate(now).weekday() == 5:  # on a Saturday the duty roster decides who calls
+            SaturdayDuty.objects.get_or_create(date=timezone.localdate(now), counter=counter, shift="all_day",
+                                               defaults={"officer": officer, "agency": counter.agencies.first()})
         services.call_next(officer, counter, now=now)
 
 

@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from motcua.core.testing import reseed_migration_data
 from motcua.organization.models import (
     AdministrativeLevel, Agency, Counter, CounterAssignment, OpeningHours, Role, RoleAssignment, ServicePoint,
 )
-from motcua.queueing.models import Queue
+from motcua.queueing.models import Queue, SaturdayDuty
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +36,9 @@ def centre(live_server, settings):
     officer = get_user_model().objects.create_user("quay4", password=PASSWORD)
     RoleAssignment.objects.create(user=officer, role=Role.COUNTER_OFFICER, agency=justice)
     CounterAssignment.objects.create(user=officer, counter=counter, agency=justice)
+    if timezone.localdate().weekday() == 5:  # on a Saturday the duty roster decides who calls
+        SaturdayDuty.objects.create(date=timezone.localdate(), counter=counter, officer=officer, agency=justice,
+                                    shift="all_day")
     return live_server.url
 
 

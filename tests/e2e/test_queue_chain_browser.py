@@ -7,13 +7,14 @@ import os
 
 import pytest
 from django.core import signing
+from django.utils import timezone
 
 from motcua.backoffice.tests.scenario import PASSWORD, PROCEDURE_NAME, build_world
 from motcua.core.testing import reseed_migration_data
 from motcua.feedback import devices
 from motcua.feedback.models import TicketRating
 from motcua.organization.models import Counter, OpeningHours
-from motcua.queueing.models import Queue, Ticket
+from motcua.queueing.models import Queue, SaturdayDuty, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,9 @@ def test_kiosk_call_board_intake_link_and_tablet_rating(browser, live_server, se
     queue = Queue.objects.create(service_point=point, letter="B", name="Tư pháp - Hộ tịch")
     queue.agencies.set([world.agency])
     counter = Counter.objects.get(service_point=point, number=1)
+    if timezone.localdate().weekday() == 5:  # on a Saturday the duty roster decides who calls
+        SaturdayDuty.objects.create(date=timezone.localdate(), counter=counter, officer=world.counter_officer,
+                                    agency=world.agency, shift="all_day")
     base = live_server.url
 
     board = new_page(browser)

@@ -1,6 +1,8 @@
-"""`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers and queues,
-in that order, and last the dossiers' synchronisation to the national portal simulator. A module
-of its own so that the parts import the province and never each other."""
+"""`manage.py load_demo`: the province, its catalogue, accounts, calendar, dossiers, queues and
+appointments (with the Saturday roster), in that order, and last the dossiers' synchronisation to
+the national portal simulator. A module of its own so that the parts import the province and never
+each other."""
+from .appointments import load_demo_appointments
 from .catalogsync import load_demo_catalogue_sync
 from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
@@ -22,6 +24,7 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         if not report.created["dossiers"]:
             del report.created["dossiers"]
     report.created.update(load_demo_queues(with_tickets=with_accounts))
+    report.created.update(load_demo_appointments(with_people=with_accounts))
     if with_accounts:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())

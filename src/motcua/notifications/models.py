@@ -19,6 +19,7 @@ class EventKind(models.TextChoices):
     ONLINE_SUBMITTED = "online_submitted", _("Online dossier waiting for intake (to the receiving counter officers)")
     ACCOUNT_IN_USE = "account_in_use", _("Sign-up tried with an account's phone, e-mail or citizen ID (to its holder)")
     CONTACT_VERIFICATION = "contact_verification", _("Code verifying an account's phone or e-mail")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Counter appointment booked (code to check in at the kiosk)")
 
 
 class Channel(models.TextChoices):

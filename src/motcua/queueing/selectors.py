@@ -116,7 +116,8 @@ LONG_WAIT_MINUTES = 30
 
 
 def _figures(tickets: list[Ticket]) -> dict:
-    waits = [(t.called_at - t.issued_at).total_seconds() / 60 for t in tickets if t.called_at]
+    # For an appointment ticket the wait counts from its slot start (rules.waited_minutes).
+    waits = [rules.waited_minutes(t.issued_at, t.called_at, t.slot_start) for t in tickets if t.called_at]
     services = [(t.ended_at - t.started_at).total_seconds() / 60 for t in tickets if t.started_at and t.ended_at]
 
     def rounded(value):
@@ -137,7 +138,8 @@ def _figures(tickets: list[Ticket]) -> dict:
 
 def statistics(service_points, date_from: date, date_to: date, by: str = "queue") -> list[dict]:
     """Figures per queue, counter or officer (`by`) for tickets of the service points between two
-    dates (both included): tickets, waiting time (called minus issued) median and p90, service time
+    dates (both included): tickets, waiting time (called minus issued, or minus the slot start for
+    an appointment) median and p90, service time
     median and p90, share of waits over 30 minutes (percent of called tickets), no-shows.
     A transferred ticket counts in the queue it was transferred from and again in the new one."""
     tickets = list(Ticket.objects.filter(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from motcua.calendar.services import OutOfCalendarRange, legal_calendar, not_covered_message, opening_calendar
 from motcua.organization.models import Counter, CounterAssignment
 
-from . import rules
+from . import roster, rules
 from .errors import QueueError
 from .models import OPEN_STATUSES, PriorityGroup, Queue, QueueDay, Ticket, TicketEvent, TicketStatus
 
@@ -103,11 +103,14 @@ def issue_ticket(queue: Queue, priority_group: PriorityGroup | None = None, now:
 
 
 def counters_of(user, day=None):
-    """The counters where `user` sits on `day` (a CounterAssignment in force)."""
+    """The counters where `user` sits on `day`: a CounterAssignment in force, or on a Saturday the
+    duty roster (roster.py)."""
     day = day or timezone.localdate()
     if not user or not user.is_authenticated:
         return Counter.objects.none()
-    ids = CounterAssignment.objects.valid_on(day).filter(user=user).values_list("counter_id", flat=True)
+    ids = roster.seated_counter_ids(user, day)  # issue 12 part A: the Saturday roster
+    if ids is None:
+        ids = CounterAssignment.objects.valid_on(day).filter(user=user).values_list("counter_id", flat=True)
     return Counter.objects.filter(pk__in=ids, is_active=True).select_related("service_point")
 
 
@@ -135,8 +138,10 @@ def _lock_first(tickets):
 
 @transaction.atomic
 def call_next(user, counter: Counter, now: datetime | None = None) -> Ticket:
-    """Call the next person to `counter`: priority first, but never more than PRIORITY_RUN priority
-    tickets in a row while a normal ticket waits; then by place in line. Only today's tickets.
+    """Call the next person to `counter`: appointments whose slot has begun first, earliest slot
+    first; then priority, but never more than PRIORITY_RUN priority tickets in a row while a normal
+    ticket waits; then by place in line (the pure rule: rules.next_in_line). Only today's tickets.
+    On a Saturday only in the officer's shift of the duty roster (roster.check_shift).
 
     Few round trips (bench/bench_queueing.py: on a busy machine each costs milliseconds): the counter
     is locked and its hand checked in one statement, the queues are a subquery, and the kind the
@@ -145,6 +150,7 @@ def call_next(user, counter: Counter, now: datetime | None = None) -> Ticket:
     now = now or timezone.now()
     day = timezone.localdate(now)
     _check_seated(user, counter, day)
+    roster.check_shift(user, counter, timezone.localtime(now))  # issue 12 part A: the Saturday roster
     in_hand = Ticket.objects.filter(counter=OuterRef("pk"), status__in=(TicketStatus.CALLED, TicketStatus.SERVING))
     counter = Counter.objects.select_for_update(of=("self",)).annotate(busy=Exists(in_hand)).get(pk=counter.pk)
     if counter.busy:  # one call at a time per counter: its row stays locked until this call commits
@@ -156,8 +162,12 @@ def call_next(user, counter: Counter, now: datetime | None = None) -> Ticket:
         "-called_at", "-pk").values_list("priority_group_id", flat=True)[:rules.PRIORITY_RUN]
     run = rules.priority_run(group is not None for group in recent)
     priority = rules.take_priority(run, True, True)  # the kind preferred when both wait
-    ticket = _lock_first(waiting.filter(priority_group__isnull=not priority)) or _lock_first(
-        waiting.filter(priority_group__isnull=priority))
+    # Issue 12 part A: appointments whose slot has begun go first, earliest slot first.
+    ticket = waiting.filter(slot_start__lte=now).select_for_update(skip_locked=True).order_by(
+        "slot_start", "queued_at", "pk").first()
+    if ticket is None:
+        ticket = _lock_first(waiting.filter(priority_group__isnull=not priority)) or _lock_first(
+            waiting.filter(priority_group__isnull=priority))
     if ticket is None:
         raise QueueError("empty", _("Nobody is waiting for this counter."))
     ticket.status, ticket.called_at, ticket.counter, ticket.served_by = TicketStatus.CALLED, now, counter, user

@@ -31,6 +31,8 @@ def kiosk(request, code):
     queues = point.queues.filter(is_active=True).order_by("order", "letter")
     groups = PriorityGroup.objects.filter(is_active=True)
     error, status = None, 200
+    if request.method == "POST" and "appointment_code" in request.POST:
+        return _check_in(request, point, queues, groups)
     if request.method == "POST":
         queue = _chosen(queues, request.POST.get("queue"))
         group = _chosen(groups, request.POST.get("priority_group")) if request.POST.get("priority_group") else None
@@ -47,6 +49,22 @@ def kiosk(request, code):
     return render(request, "queueing/kiosk.html", {
         "point": point, "queues": queues, "groups": groups, "error": error,
     }, status=status)
+
+
+def _check_in(request, point, queues, groups):
+    """The kiosk's appointment form: the SMS code (typed, or read by the kiosk's scanner, which
+    types it) gives the appointment ticket; late, an ordinary ticket."""
+    from . import appointments
+
+    try:
+        ticket, outcome = appointments.check_in(point, request.POST.get("appointment_code", ""))
+    except QueueError as refusal:
+        return render(request, "queueing/kiosk.html", {
+            "point": point, "queues": queues, "groups": groups, "check_in_error": refusal.message,
+            "code": request.POST.get("appointment_code", "")[:20],
+        }, status=409 if refusal.code in ("closed", "wrong_state", "early") else 400)
+    link = reverse("queueing:ticket", args=[TICKET_LINK.token_for(str(ticket.pk))]) + "?kiosk=1"
+    return HttpResponseRedirect(link + ("&hen=tre" if outcome == "late" else ""))
 
 
 def _chosen(queryset, value):
@@ -70,7 +88,8 @@ def ticket_status(request, token):
     return render(request, "queueing/ticket.html", {
         "ticket": ticket, "place": selectors.place_in_line(ticket), "link": link,
         "qr_svg": mark_safe(segno.make(link, error="m").svg_inline(scale=3, border=2)),  # segno's SVG: no script
-        "from_kiosk": request.GET.get("kiosk") == "1",
+        "from_kiosk": request.GET.get("kiosk") == "1", "came_late": request.GET.get("hen") == "tre",
+        "slot_start": timezone.localtime(ticket.slot_start) if ticket.slot_start else None,
         "kiosk_url": reverse("queueing:kiosk", args=[ticket.queue.service_point.code]),
         "issued_at": timezone.localtime(ticket.issued_at),
     })

@@ -31,3 +31,27 @@ def test_the_demo_has_queues_and_a_served_morning_with_figures():
     before = Ticket.objects.count()
     call_command("load_demo", "--demo", stdout=io.StringIO())
     assert Ticket.objects.count() == before and Queue.objects.count() == 9
+
+
+@pytest.mark.django_db
+def test_the_demo_takes_bookings_and_has_a_saturday_roster():
+    from motcua.queueing import appointments, roster
+    from motcua.queueing.models import Appointment, AppointmentStatus, SaturdayDuty, SlotTemplate
+
+    call_command("load_demo", "--demo", stdout=io.StringIO())
+    assert SlotTemplate.objects.filter(queue__service_point__code="trung-tam-tinh").count() == 5
+    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+    # Five bookings on the first bookable day after today (whatever today is).
+    assert booked.count() == 5
+    assert all(timezone.localtime(a.slot.starts_at).date() > timezone.localdate() for a in booked)
+    saturdays = roster.saturdays(4, timezone.localdate())
+    duties = SaturdayDuty.objects.filter(counter__service_point__code="trung-tam-tinh")
+    assert sorted({d.date for d in duties}) == saturdays and duties.count() == 16
+    # Alternate Saturdays: the backup officers.
+    assert set(duties.filter(date=saturdays[1]).values_list("officer__username", flat=True)) >= {"motcua.tuphap2"}
+    queue = Queue.objects.get(service_point__code="trung-tam-tinh", letter="A")
+    assert appointments.bookable_days(queue)
+    manager = get_user_model().objects.get(username="quanly.trungtam")
+    assert manager.has_perm("queueing.change_slottemplate")
+    call_command("load_demo", "--demo", stdout=io.StringIO())
+    assert Appointment.objects.count() == 5 and SaturdayDuty.objects.count() == 16
