@@ -18,18 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import import_export, services
-from .models import (
-    DecisionItem,
-    Fee,
-    FeeExemption,
-    Field,
-    Procedure,
-    ProcedureCase,
-    ProcedureVersion,
-    ProcessStep,
-    PublicationDecision,
-    RequiredDocument,
-)
+from .models import (DecisionItem, Fee, FeeExemption, Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep,
+                     PublicationDecision, RequiredDocument)
 
 log = logging.getLogger(__name__)
 
