@@ -135,7 +135,6 @@ def get_gateway(name: str | None = None) -> Gateway:
     return GATEWAYS.get(name or conf.default_gateway())()
 
 
-
 def selected_simulators() -> list[tuple[str, str]]:
     """For the system check (core/checks.py): the payment simulators the settings select."""
     found = []
