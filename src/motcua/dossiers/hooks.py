@@ -17,6 +17,10 @@ Hooks and who fills them:
   a payment taken at the counter. Payments (`services.record_counter_payment`).
 - prove_applicant(code, client_ip, check) -> bool: run `check()` under the proof throttle;
   raises a `core.errors.Throttled`. Feedback (`proofs.attempt`).
+
+`RESULT_SIGNATURE_CHECKS`: `check(dossier, result_file) -> bool`, asked by `resolve` when the
+procedure version `requires_signed_result` and the result is electronic: True when the file is a
+result signed for this dossier. The signing app registers one (`signing.receivers`).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from motcua.core.registry import Registry
 
 HOOKS: Registry[Callable] = Registry("dossier hook")
+RESULT_SIGNATURE_CHECKS: Registry = Registry("result signature check")
 
 
 def provide(**functions: Callable) -> None:
