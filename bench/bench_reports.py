@@ -312,7 +312,14 @@ page 2,967 ms -> 1,959 ms, the 06a table alone 1,111-1,400 ms -> 687 ms. Tried a
 trend's month by a `CASE` over the month starts (+0.25 s per column instead of +0.19 s),
 `width_bucket` over the month starts (slower still), `date_trunc` after shifting by the offset
 (+0.39 s). `manage.py report_snapshots` at night still makes a closed year's standard periods warm
-(~15 ms) from their first view."""
+(~15 ms) from their first view.
+
+Re-run 2026-12-05 at 1M (load average 7.5 on 2 CPUs): the warm page 493 ms against 15.6 ms, and
+405 ms of it is no report query: the back-office menu's "Kết quả chờ trả" count
+(`dossiers.selectors.queue_tab_counts`, added since, on every officer page) counts the 145,493
+generated dossiers left at status 9 (resolved, not returned) of a superuser's 40 agencies. Real
+offices return most results within days, but that count on every page deserves its own look (a
+partial index on status 9, or a cached count); it belongs to the back office's menu."""
 
 
 def write_sized_block(start: str, end: str, head: str, n: int, text: str, after: str | None = None) -> Path:
@@ -398,7 +405,13 @@ chunk); reader thread with staged chunks and one insert, 19,998-22,192; and with
 `code LIKE` index (migration dossiers.0005), 21,486-22,870. Flushing the staging table every
 100,000 rows, with five chunks of read-ahead, was no faster (20,982-22,442). Tried and dropped
 earlier: ordering the insert by another key (twice as slow), WAL compression (slower), dropping
-and rebuilding the indexes (dearer than 200k inserts at 1M)."""
+and rebuilding the indexes (dearer than 200k inserts at 1M).
+
+Re-run 2026-12-05 at 1M after the layering changes of issue 18 (dossier hooks, the event base,
+the catalogue import's sheet loop), which leave the report code and its queries as they were, on
+a machine shared with seven other sessions: load average 7.5-8.7 on 2 CPUs against ~1 on
+2026-11-23. The 06a table 209 ms (97 ms quiet), the import 4,276 rows/s (22,456 quiet): the
+load's figures; compare on a quiet machine (the 10M block is still the quiet run of 2026-11-23)."""
 
 
 def verdict_rate(rate: float, target: float) -> str:

@@ -18,18 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import import_export, services
-from .models import (
-    DecisionItem,
-    Fee,
-    FeeExemption,
-    Field,
-    Procedure,
-    ProcedureCase,
-    ProcedureVersion,
-    ProcessStep,
-    PublicationDecision,
-    RequiredDocument,
-)
+from .models import (DecisionItem, Fee, FeeExemption, Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep,
+                     PublicationDecision, RequiredDocument)
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +100,17 @@ class VersionListInline(admin.TabularInline):
         return False
 
 
-def _report(modeladmin, request, done, failures):
+def _for_each(modeladmin, request, items, act, name_of, done_message):
+    """A bulk admin action: `act(item)` on each item (it returns what the message names), the
+    successes in one message (`done_message` with %(list)s), each refusal in its own."""
+    done, failures = [], []
+    for item in items:
+        try:
+            done.append(act(item))
+        except ValidationError as error:
+            failures.append(f"{name_of(item)}: {' '.join(error.messages)}")
     if done:
-        modeladmin.message_user(request, done, messages.SUCCESS)
+        modeladmin.message_user(request, done_message % {"list": ", ".join(done)}, messages.SUCCESS)
     for failure in failures:
         modeladmin.message_user(request, failure, messages.ERROR)
 
@@ -120,16 +118,14 @@ def _report(modeladmin, request, done, failures):
 @admin.action(description=_("Create new version (draft copy)"), permissions=["change"])
 def create_new_version(modeladmin, request, queryset):
     procedures = queryset if queryset.model is Procedure else Procedure.objects.filter(versions__in=queryset).distinct()
-    created, failures = [], []
-    for procedure in procedures:
-        try:
-            draft = services.new_version(procedure)
-            created.append(f"{procedure.code} v{draft.number}")
-            modeladmin.log_addition(request, draft, [{"added": {"name": "draft", "object": str(draft)}}])
-        except ValidationError as error:
-            failures.append(f"{procedure.code}: {' '.join(error.messages)}")
-    done = gettext("Draft versions created: %(list)s") % {"list": ", ".join(created)} if created else ""
-    _report(modeladmin, request, done, failures)
+
+    def create(procedure):
+        draft = services.new_version(procedure)
+        modeladmin.log_addition(request, draft, [{"added": {"name": "draft", "object": str(draft)}}])
+        return f"{procedure.code} v{draft.number}"
+
+    _for_each(modeladmin, request, procedures, create, lambda procedure: procedure.code,
+              gettext("Draft versions created: %(list)s"))
 
 
 @admin.register(Procedure)
@@ -225,16 +221,15 @@ class ImportForm(forms.Form):
 
 @admin.action(description=_("Publish (in force from today)"), permissions=["change"])
 def publish_versions(modeladmin, request, queryset):
-    published, failures = [], []
-    for version in queryset.select_related("procedure"):
-        try:
-            services.publish(version)
-            published.append(f"{version.procedure.code} v{version.number}")
-            modeladmin.log_change(request, version, gettext("Published"))
-        except ValidationError as error:
-            failures.append(f"{version.procedure.code} v{version.number}: {' '.join(error.messages)}")
-    done = gettext("Published: %(list)s") % {"list": ", ".join(published)} if published else ""
-    _report(modeladmin, request, done, failures)
+    def name(version):
+        return f"{version.procedure.code} v{version.number}"
+
+    def publish(version):
+        services.publish(version)
+        modeladmin.log_change(request, version, gettext("Published"))
+        return name(version)
+
+    _for_each(modeladmin, request, queryset.select_related("procedure"), publish, name, gettext("Published: %(list)s"))
 
 
 @admin.register(ProcedureVersion)

@@ -23,19 +23,8 @@ from django.utils.translation import gettext as _
 from motcua.organization.models import AdministrativeLevel, Agency
 
 from . import services
-from .models import (
-    DecisionItem,
-    Fee,
-    FeeExemption,
-    Field,
-    Procedure,
-    ProcedureCase,
-    ProcedureVersion,
-    ProcessStep,
-    PublicationDecision,
-    RequiredDocument,
-    build_search_text,
-)
+from .models import (DecisionItem, Fee, FeeExemption, Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep,
+                     PublicationDecision, RequiredDocument, build_search_text)
 
 FORMAT_NAME = "motcua-catalog"
 FORMAT_VERSION = 1
@@ -536,11 +525,7 @@ class Checker:
         self.check_fields()
         self.check_decisions()
         self.check_procedures()
-        self.check_cases()
-        self.check_documents()
-        self.check_fees()
-        self.check_exemptions()
-        self.check_steps()
+        self.check_version_parts()
         self.check_decision_items()
         self.check_process_budgets()
         if self.errors:
@@ -656,91 +641,78 @@ class Checker:
             return False, None
         return True, case
 
-    def check_cases(self):
-        for row in self.tables["cases"]:
-            values = self.parse_row(row)
-            if values is None:
-                continue
-            version, key = self.version_of(row, values)
-            if version is None:
-                continue
-            if (*key, values["code"]) in self.plan.cases:
-                self.fail(row, _("case code %(code)s appears twice in this version.") % {"code": values["code"]})
-                continue
-            case = ProcedureCase(**values)
-            case.version_key = key
-            if self.clean(row, case, exclude=["version"]):
-                self.plan.cases[(*key, case.code)] = case
+    # The sheets of a version's parts, in the order they may refer to each other (a document, fee or
+    # step may name a case of its version; an exemption a fee): each row is read, tied to its
+    # version (`version_of`), then handed to the sheet's method with its version key.
+    VERSION_PART_SHEETS = (
+        ("cases", "add_case"),
+        ("documents", "add_document"),
+        ("fees", "add_fee"),
+        ("exemptions", "add_exemption"),
+        ("steps", "add_step"),
+    )
 
-    def check_documents(self):
-        for row in self.tables["documents"]:
-            values = self.parse_row(row)
-            if values is None:
-                continue
-            version, key = self.version_of(row, values)
-            if version is None:
-                continue
-            ok, case = self.case_of(row, key, values.pop("case"))
-            document = RequiredDocument(**values)
-            if ok and self.clean(row, document, exclude=["version", "case"]):
-                self.plan.documents.append((key, case, document))
+    def check_version_parts(self):
+        self.step_keys = set()
+        for sheet, method in self.VERSION_PART_SHEETS:
+            add = getattr(self, method)
+            for row in self.tables[sheet]:
+                values = self.parse_row(row)
+                if values is None:
+                    continue
+                version, key = self.version_of(row, values)
+                if version is not None:
+                    add(row, key, values)
 
-    def check_fees(self):
-        for row in self.tables["fees"]:
-            values = self.parse_row(row)
-            if values is None:
-                continue
-            version, key = self.version_of(row, values)
-            if version is None:
-                continue
-            fee_no = values.pop("fee_no")
-            if (*key, fee_no) in self.plan.fees:
-                self.fail(row, _("fee number %(number)s appears twice in this version.") % {"number": fee_no})
-                continue
-            ok, case = self.case_of(row, key, values.pop("case"))
-            fee = Fee(**values)
-            if ok and self.clean(row, fee, exclude=["version", "case"]):
-                fee.version_key, fee.case_obj = key, case
-                self.plan.fees[(*key, fee_no)] = fee
+    def add_case(self, row: Row, key, values: dict):
+        if (*key, values["code"]) in self.plan.cases:
+            self.fail(row, _("case code %(code)s appears twice in this version.") % {"code": values["code"]})
+            return
+        case = ProcedureCase(**values)
+        case.version_key = key
+        if self.clean(row, case, exclude=["version"]):
+            self.plan.cases[(*key, case.code)] = case
 
-    def check_exemptions(self):
-        for row in self.tables["exemptions"]:
-            values = self.parse_row(row)
-            if values is None:
-                continue
-            version, key = self.version_of(row, values)
-            if version is None:
-                continue
-            fee = self.plan.fees.get((*key, values.pop("fee_no")))
-            if fee is None:
-                self.fail(row, _("no fee with this number in this version."))
-                continue
-            exemption = FeeExemption(**values)
-            if self.clean(row, exemption, exclude=["fee"]):
-                self.plan.exemptions.append((fee, exemption))
+    def add_document(self, row: Row, key, values: dict):
+        ok, case = self.case_of(row, key, values.pop("case"))
+        document = RequiredDocument(**values)
+        if ok and self.clean(row, document, exclude=["version", "case"]):
+            self.plan.documents.append((key, case, document))
 
-    def check_steps(self):
-        seen = set()
-        for row in self.tables["steps"]:
-            values = self.parse_row(row)
-            if values is None:
-                continue
-            version, key = self.version_of(row, values)
-            if version is None:
-                continue
-            case_code = values.pop("case")
-            ok, case = self.case_of(row, key, case_code)
-            agency_code = values.pop("agency")
-            if agency_code and agency_code not in self.agencies:
-                self.fail(row, _("unknown agency identifier code %(code)s.") % {"code": agency_code})
-                continue
-            if (*key, case_code, values["order"]) in seen:
-                self.fail(row, _("step order %(order)s appears twice for the same case.") % {"order": values["order"]})
-                continue
-            step = ProcessStep(agency=self.agencies.get(agency_code) if agency_code else None, **values)
-            if ok and self.clean(row, step, exclude=["version", "case", "agency"]):
-                seen.add((*key, case_code, values["order"]))
-                self.plan.steps.append((key, case, step))
+    def add_fee(self, row: Row, key, values: dict):
+        fee_no = values.pop("fee_no")
+        if (*key, fee_no) in self.plan.fees:
+            self.fail(row, _("fee number %(number)s appears twice in this version.") % {"number": fee_no})
+            return
+        ok, case = self.case_of(row, key, values.pop("case"))
+        fee = Fee(**values)
+        if ok and self.clean(row, fee, exclude=["version", "case"]):
+            fee.version_key, fee.case_obj = key, case
+            self.plan.fees[(*key, fee_no)] = fee
+
+    def add_exemption(self, row: Row, key, values: dict):
+        fee = self.plan.fees.get((*key, values.pop("fee_no")))
+        if fee is None:
+            self.fail(row, _("no fee with this number in this version."))
+            return
+        exemption = FeeExemption(**values)
+        if self.clean(row, exemption, exclude=["fee"]):
+            self.plan.exemptions.append((fee, exemption))
+
+    def add_step(self, row: Row, key, values: dict):
+        case_code = values.pop("case")
+        ok, case = self.case_of(row, key, case_code)
+        agency_code = values.pop("agency")
+        if agency_code and agency_code not in self.agencies:
+            self.fail(row, _("unknown agency identifier code %(code)s.") % {"code": agency_code})
+            return
+        if (*key, case_code, values["order"]) in self.step_keys:
+            self.fail(row, _("step order %(order)s appears twice for the same case.") % {"order": values["order"]})
+            return
+        step = ProcessStep(agency=self.agencies.get(agency_code) if agency_code else None, **values)
+        if ok and self.clean(row, step, exclude=["version", "case", "agency"]):
+            self.step_keys.add((*key, case_code, values["order"]))
+            self.plan.steps.append((key, case, step))
 
     def check_decision_items(self):
         seen = set()

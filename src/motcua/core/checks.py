@@ -14,7 +14,7 @@ from .simulators import OVERRIDE_ENV, refusal, simulators_allowed
 # Where each plugin family tells which simulators the settings select: callables returning
 # [(kind, name), ...]. A future postal, signing or national-service adapter adds its own line.
 SIMULATOR_SOURCES = (
-    "motcua.payments.conf.selected_simulators",
+    "motcua.payments.gateways.selected_simulators",
     "motcua.notifications.providers.selected_simulators",
     "motcua.integrations.population.base.selected_simulators",
     "motcua.integrations.procedures.base.selected_simulators",

@@ -42,3 +42,11 @@ class DomainError(ValidationError):
     @property
     def http_status(self) -> int:
         return HTTP_STATUS.get(self.code, status.HTTP_400_BAD_REQUEST)
+
+
+class Throttled(Exception):
+    """Too many attempts (e.g. wrong applicant proofs): answer 429 with `message` and a
+    Retry-After of `retry_after` seconds. Subclasses say what was throttled (feedback.proofs)."""
+
+    message: str = ""
+    retry_after: int = 60

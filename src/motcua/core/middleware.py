@@ -7,6 +7,8 @@ since officers' machines are often set up in English.
 from django.conf import settings
 from django.utils import translation
 
+from .limits import max_total_bytes
+
 COOKIE = "motcua_lang"
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -52,7 +54,7 @@ class RequestSizeMiddleware:
 
     A multipart body (file uploads) may be up to UPLOAD_MAX_REQUEST_SIZE, by default the upload
     check's total per application plus 1 MB for the form fields and multipart framing
-    (motcua.documents.uploads); any other body (form, JSON) up to DATA_UPLOAD_MAX_MEMORY_SIZE.
+    (core.limits, applied to the files by motcua.documents.uploads); any other body (form, JSON) up to DATA_UPLOAD_MAX_MEMORY_SIZE.
     Over it: 413 with a message in the request's language (JSON for the API, plain text otherwise).
     A body without Content-Length (chunked) is left to Django's own limits, which apply while reading.
     """
@@ -67,8 +69,6 @@ class RequestSizeMiddleware:
             configured = getattr(settings, "UPLOAD_MAX_REQUEST_SIZE", None)
             if configured:
                 return int(configured)
-            from motcua.documents.uploads import max_total_bytes
-
             return max_total_bytes() + self.MARGIN
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 

@@ -6,7 +6,8 @@ transaction as the work it protects, so a second request with the same key waits
 to commit (PostgreSQL) and then replays its answer instead of doing the work again.
 
 `AppendOnly` (with `AppendOnlyQuerySet`): the base of the models whose rows are written once and
-never changed or deleted: audit trails, access logs, gateway callbacks.
+never changed or deleted: audit trails, access logs, gateway callbacks. `Event` (on it): one action
+on a thing with a life cycle (a dossier, a piece of feedback): its kind, moment and details.
 """
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +45,29 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise self.append_only_refusal(changed=False)
+
+
+class Event(AppendOnly):
+    """One action on a thing, appended and never changed: the base of DossierEvent and FeedbackEvent.
+
+    The concrete model adds the foreign key to its thing (named by `subject`), its `actor` (who may
+    be deleted, and how, differs: a dossier's trail protects its officers), the states before and
+    after in its own type, `ordering` and its refusal messages. `kind` may be redefined shorter.
+    """
+
+    subject = ""  # the name of the foreign key to the thing the event belongs to
+
+    kind = models.CharField(_("kind"), max_length=40)
+    at = models.DateTimeField(_("at"))
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+
+    refusal_code = "event_immutable"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, f'{self.subject}_id')} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -29,11 +29,11 @@ from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+# The size limits live in core: the request size middleware refuses an oversized body with them.
+from motcua.core.limits import MB, max_file_bytes, max_total_bytes  # noqa: F401
 from motcua.core.text import fold
 
 logger = logging.getLogger(__name__)
-
-MB = 1024 * 1024
 
 # Signature -> (content type, extensions it may carry).
 SIGNATURES = [
@@ -87,14 +87,6 @@ def ensure_checked(upload) -> File:
     if isinstance(upload, CheckedContentFile):
         return upload
     return CheckedContentFile(check_upload(upload))
-
-
-def max_file_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_FILE_BYTES", 10 * MB))
-
-
-def max_total_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_TOTAL_BYTES", 30 * MB))
 
 
 def sniff(data: bytes) -> str | None:

@@ -21,23 +21,15 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.services import DossierActionError
 
 from . import files, selectors, services
-from .uploads import check_upload
+from .forms import DocumentUploadForm
 
 
-class DigitiseForm(forms.Form):
+class DigitiseForm(DocumentUploadForm):
     # The dossier's row version when the page was rendered: someone acting in between makes it stale.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     file = forms.FileField(label=gettext_lazy("Scan (PDF, JPEG, PNG)"))
-    number = forms.CharField(label=gettext_lazy("Number"), max_length=100, required=False)
-    issuer = forms.CharField(label=gettext_lazy("Issued by"), max_length=255, required=False)
-    issue_date = forms.DateField(label=gettext_lazy("Issue date"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=gettext_lazy("Valid until"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean_file(self):
-        self.checked = check_upload(self.cleaned_data["file"])
-        return self.cleaned_data["file"]
+    field_order = ["version", "file", "number", "issuer", "issue_date", "valid_until"]
 
 
 @staff_required

@@ -30,11 +30,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion
+from motcua.core.errors import Throttled
 from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.core.validators import validate_party_name
 from motcua.organization.models import Agency, ServicePoint
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .models import Dossier, DossierDocument, DossierEvent, DossierStep
 from .services import DossierActionError
 from .versions import VERSION_PARAMETERS, VERSION_RESPONSES, VersionInputSerializer, shown_version
@@ -271,15 +272,13 @@ def _user(username: str):
 
 def _record_payment(user, dossier, *, expected_version: int, method: str, receipt_number: str,
                     amount: int | None = None):
-    """A payment taken at the counter: through the payments app, as on the counter payment page,
+    """A payment taken at the counter: through the payments app (its hook), as on the counter payment page,
     so that it has its payment row (receipt, reconciliation) and resumes a dossier waiting for
     exactly this amount. The version is compared there, with the dossier's row locked; its
     PaymentError answers like any domain error (409 stale, nothing_owed ...)."""
-    from motcua.payments import services as payments  # the payments app builds on this one
-
     if amount is None:
         raise DossierActionError("invalid", _("Give the amount paid."))
-    payments.record_counter_payment(user, dossier, amount, method, receipt_number, expected_version=expected_version)
+    hooks.record_counter_payment(user, dossier, amount, method, receipt_number, expected_version=expected_version)
     return dossier
 
 
@@ -462,8 +461,6 @@ class PublicTracking(APIView):
             "Wrong ones are throttled (5 per 10 minutes per client address and per code).")],
     )
     def get(self, request, code):
-        from motcua.feedback.proofs import ProofThrottled, attempt
-
         secret = request.query_params.get("secret")
         if not secret:
             data = selectors.public_tracking(code)
@@ -475,8 +472,8 @@ class PublicTracking(APIView):
                 return bool(found["data"] and found["data"]["verified"])
 
             try:
-                attempt(code, request.META.get("REMOTE_ADDR", ""), proven)
-            except ProofThrottled as throttled:
+                hooks.prove_applicant(code, request.META.get("REMOTE_ADDR", ""), proven)
+            except Throttled as throttled:
                 return Response({"detail": throttled.message, "code": "throttled"},
                                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                                 headers={"Retry-After": str(throttled.retry_after)})

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep, RequiredDocument
-from motcua.core.models import AppendOnly
+from motcua.core.models import Event
 from motcua.organization.models import AdministrativeLevel, Agency, ServicePoint
 
 
@@ -354,28 +354,23 @@ class Pause(models.Model):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class DossierEvent(AppendOnly):
+class DossierEvent(Event):
     """One action on a dossier, appended and never changed."""
 
+    subject = "dossier"
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier"))
-    kind = models.CharField(_("kind"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, db_index=False, db_constraint=False,
         related_name="+", verbose_name=_("actor"),
     )
-    at = models.DateTimeField(_("at"))
     from_status = models.PositiveSmallIntegerField(_("from status"), choices=Status.choices, null=True, blank=True)
     to_status = models.PositiveSmallIntegerField(_("to status"), choices=Status.choices, null=True, blank=True)
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
 
     changed_message = _("Dossier events are never changed.")
     deleted_message = _("Dossier events are never deleted.")
-    refusal_code = "event_immutable"
 
     class Meta:
         ordering = ["dossier", "at", "pk"]
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
-
-    def __str__(self):
-        return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

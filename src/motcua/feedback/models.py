@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Procedure
-from motcua.core.models import AppendOnly
+from motcua.core.models import Event
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Agency, Counter
 
@@ -239,8 +239,10 @@ class Feedback(models.Model):
         return self.state in OPEN_STATES
 
 
-class FeedbackEvent(AppendOnly):
+class FeedbackEvent(Event):
     """One action on a piece of feedback, appended and never changed (the audit trail)."""
+
+    subject = "feedback"
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events", verbose_name=_("feedback"))
     kind = models.CharField(_("kind"), max_length=30)
@@ -248,22 +250,16 @@ class FeedbackEvent(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
         related_name="+", verbose_name=_("actor"),
     )
-    at = models.DateTimeField(_("at"))
     from_state = models.CharField(_("from state"), max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField(_("to state"), max_length=12, choices=State.choices, blank=True)
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
 
     changed_message = _("Feedback events are never changed.")
     deleted_message = _("Feedback events are never deleted.")
-    refusal_code = "event_immutable"
 
     class Meta:
         ordering = ["feedback", "at", "pk"]
         verbose_name = _("feedback event")
         verbose_name_plural = _("feedback events")
-
-    def __str__(self):
-        return f"{self.feedback_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
 class CounterDevice(models.Model):

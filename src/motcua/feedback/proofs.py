@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from motcua.core.errors import Throttled
+
 from . import conf
 from .models import ApplicantProofFailure
 
@@ -26,7 +28,7 @@ _SALT = "motcua.feedback.applicant-proof"
 KEPT_FOR = datetime.timedelta(days=1)
 
 
-class ProofThrottled(Exception):
+class ProofThrottled(Throttled):
     """Too many wrong proofs from this address or for this code: answer 429."""
 
     def __init__(self):

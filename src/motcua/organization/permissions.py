@@ -83,6 +83,19 @@ def scope_changed(**kwargs) -> None:
     _generation += 1
 
 
+# The fields of a user a scope is computed from (`Scope.of`). Saving others - last_login at each
+# sign-in, a name, a password - leaves the cached scopes as they are.
+SCOPE_USER_FIELDS = frozenset({"is_superuser"})
+
+
+def user_scope_changed(update_fields=None, **kwargs) -> None:
+    """A user saved: stale scopes only when the save may have changed a field scopes read (a save
+    without `update_fields` may change anything; a deletion always counts)."""
+    if update_fields is not None and not SCOPE_USER_FIELDS & set(update_fields):
+        return
+    scope_changed()
+
+
 @dataclass(frozen=True)
 class Seat:
     """A counter seat in force: the counter, its service point and the agency represented there."""
@@ -222,7 +235,8 @@ def connect_scope_signals() -> None:
     from .models import CounterAssignment
 
     for model in (RoleAssignment, CounterAssignment, Counter, Agency, get_user_model()):
-        post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
+        on_save = user_scope_changed if model is get_user_model() else scope_changed
+        post_save.connect(on_save, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
         post_delete.connect(scope_changed, sender=model, dispatch_uid=f"scope-delete-{model._meta.label}")
     m2m_changed.connect(scope_changed, sender=Counter.agencies.through, dispatch_uid="scope-counter-agencies")
 

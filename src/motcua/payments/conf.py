@@ -96,18 +96,6 @@ def simulator_enabled() -> bool:
     return simulators_allowed() and (simulator_flag() or default_gateway() == "vnpay_simulator")
 
 
-def selected_simulators() -> list[tuple[str, str]]:
-    """For the system check (core/checks.py): the payment simulators the settings select."""
-    from .gateways import GATEWAYS
-
-    found = []
-    if GATEWAYS.is_simulator(default_gateway()):
-        found.append(("payment gateway", default_gateway()))
-    if simulator_flag() and not found:
-        found.append(("payment gateway", "vnpay_simulator (PAYMENT_SIMULATOR_ENABLED)"))
-    return found
-
-
 def receipt_provider() -> str:
     from motcua.core.simulators import simulators_allowed
 

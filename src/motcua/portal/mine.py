@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.transitions import EVENT_LABELS
 from motcua.documents import applications, selectors
 from motcua.documents import services as store
-from motcua.documents.uploads import check_upload
+from motcua.documents.forms import DocumentUploadForm
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as engine
 from motcua.dossiers.services import DossierActionError
 from motcua.payments import services as payments
 from motcua.payments import views as payment_views
 from motcua.payments.receipts.views import receipt_download
-from django.core.exceptions import ValidationError
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -171,23 +170,12 @@ def result(request, code):
     return _attachment(dossier.result_file, f"ket-qua-{dossier.code}.{extension}")
 
 
-class StoreUploadForm(forms.Form):
+class StoreUploadForm(DocumentUploadForm):
     kind = forms.CharField(label=gettext_lazy("Kind of document"), max_length=500)
-    number = forms.CharField(label=gettext_lazy("Number"), max_length=100, required=False)
-    issuer = forms.CharField(label=gettext_lazy("Issued by"), max_length=255, required=False)
-    issue_date = forms.DateField(label=gettext_lazy("Issue date"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=gettext_lazy("Valid until"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
     file = forms.FileField(label=gettext_lazy("File (PDF, JPEG, PNG)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
-    def clean_file(self):
-        try:
-            self.checked = check_upload(self.cleaned_data["file"])
-        except ValidationError:
-            raise
-        return self.cleaned_data["file"]
+    field_order = ["kind", "number", "issuer", "issue_date", "valid_until", "file"]
 
 
 @citizen_login_required

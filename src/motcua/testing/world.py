@@ -3,18 +3,25 @@ department, their officers, and a published land procedure with four steps (64 w
 10-day limit).
 
 A pytest plugin loaded for the whole suite by the root conftest.py (`pytest_plugins`): the fixtures
-`world`, `receive` and `_fresh_caches` need no import; the constants and helpers (`APPLICANT`,
-`MONDAY`, `at`, `make_officer`, `documents_for`) are imported from `motcua.testing.world`."""
+`world`, `receive`, `media_root` and `_fresh_caches` need no import; the constants and helpers
+(`APPLICANT`, `MONDAY`, `at`, `make_officer`, `documents_for`, `refused`, `client_for`) are imported
+from `motcua.testing.world`."""
 import datetime
+import shutil
+import tempfile
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
 from motcua.calendar import services as calendar_services
 from motcua.catalog import services as catalog
 from motcua.catalog.models import Field
+from motcua.core.errors import DomainError
 from motcua.dossiers import deadlines, services
 from motcua.organization.models import AdministrativeLevel, Agency, Role, RoleAssignment, ServicePoint
 
@@ -129,3 +136,26 @@ def receive(world):
         return services.receive_at_counter(world["counter"], **kwargs)
 
     return _receive
+
+
+def refused(code, fn, *args, error=DomainError, **kwargs):
+    """Call `fn` and expect a refusal (`error`, by default any DomainError) with this code."""
+    with pytest.raises(error) as info:
+        fn(*args, **kwargs)
+    assert info.value.code == code, info.value.messages
+    return info.value
+
+
+def client_for(user) -> APIClient:
+    """An API client signed in with the user's token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def media_root(settings):
+    """Stored files go to a fresh folder, removed after the test (ask for it, or make it autouse)."""
+    settings.MEDIA_ROOT = root = tempfile.mkdtemp(prefix="motcua-media-")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)

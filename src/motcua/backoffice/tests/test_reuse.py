@@ -1,8 +1,6 @@
 """Counter intake re-uses the owner's stored documents; the dossier page offers digitisation."""
 import datetime
 import logging
-import shutil
-import tempfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,10 +21,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _media(settings):
-    settings.MEDIA_ROOT = root = tempfile.mkdtemp(prefix="motcua-media-")
-    yield
-    shutil.rmtree(root, ignore_errors=True)
+def _media(media_root):  # stored files in a temporary folder (motcua.testing.world)
+    return media_root
 
 
 def person(username, citizen_id):

@@ -132,3 +132,21 @@ def test_rows_are_appended_and_a_stored_row_stays_as_it_was():
     entry.save()
     labels = list(AccessAuditEntry.objects.order_by("pk").values_list("object_label", flat=True))
     assert labels == ["Quầy 1", "Quầy 2"]
+
+
+def test_dossier_and_feedback_events_share_one_event_base_and_keep_their_columns():
+    from motcua.core.models import Event
+
+    moment = datetime.datetime(2026, 3, 2, 8, 5, tzinfo=datetime.timezone.utc)
+    for model, subject, states in ((DossierEvent, "dossier", ("from_status", "to_status")),
+                                   (FeedbackEvent, "feedback", ("from_state", "to_state"))):
+        assert issubclass(model, Event) and model.subject == subject
+        # The tables are what they were before the base: same columns (the migrations hold no change).
+        assert sorted(f.column for f in model._meta.concrete_fields) == sorted(
+            ["id", f"{subject}_id", "kind", "actor_id", "at", *states, "payload"])
+        assert str(model(**{f"{subject}_id": 12}, kind="receive", at=moment)) == "12 receive 2026-03-02 08:05"
+        with pytest.raises(ValidationError) as refused:
+            stored(model, kind="receive", at=moment).save()
+        assert refused.value.code == "event_immutable"
+    assert DossierEvent._meta.get_field("kind").max_length == 40
+    assert FeedbackEvent._meta.get_field("kind").max_length == 30

@@ -1,7 +1,5 @@
 """Fixtures: the dossier tests' small province, two citizens, and tiny real files."""
 import io
-import shutil
-import tempfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,11 +15,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def _media(settings):
-    root = tempfile.mkdtemp(prefix="motcua-media-")
-    settings.MEDIA_ROOT = root
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+def _media(media_root):  # stored files in a temporary folder (motcua.testing.world)
+    return media_root
 
 
 def upload(name, data, content_type="application/octet-stream"):

@@ -1,23 +1,17 @@
 """POST /api/v1/dossiers/{code}/documents/{id}/digitise/: the scan page's checks and service
 through the API, and the generic action endpoint pointing there."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.documents.models import Source, StoredDocument
 from motcua.documents.uploads import EICAR
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
+from motcua.testing.world import client_for
 
 from .conftest import APPLICANT, MONDAY, PDF, PNG, documents_for, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def url_of(dossier, document):

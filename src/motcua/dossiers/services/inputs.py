@@ -19,8 +19,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from motcua.core.validators import check_length, validate_party_name
-from motcua.documents.uploads import ensure_checked, fit_stored_name
 
+from .. import hooks
 from ..deadlines import IntakeProfile
 from ..models import DossierDocument, PartyKind
 from motcua.core.identity_numbers import normalise_tax_code, validate_citizen_id
@@ -93,7 +93,7 @@ def _checked_file(upload):
     """A file given to a command: checked by the one upload check (type, size, virus scan) unless
     it already was, under its short safe name; refused with the person's message otherwise."""
     try:
-        return ensure_checked(upload)
+        return hooks.check_file(upload)
     except ValidationError as exc:
         raise DossierActionError(exc.error_list[0].code or "invalid", exc.messages[0]) from None
 
@@ -104,7 +104,7 @@ def _document_file(file):
     if not file:
         return ""
     if isinstance(file, str):
-        return fit_stored_name(file, DossierDocument._meta.get_field("file").max_length)
+        return hooks.fit_stored_name(file, DossierDocument._meta.get_field("file").max_length)
     return _checked_file(file)
 
 

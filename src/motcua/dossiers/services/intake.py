@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
+from motcua.core.errors import DomainError
 from motcua.organization.models import Agency
 
+from .. import hooks
 from ..deadlines import IntakeProfile, agency_code, intake_profile
 from ..models import Channel, Dossier, DossierDocument, DossierEvent, ReturnChannel, Status
 from ..receipt_sql import store_receipt
@@ -28,7 +30,7 @@ def receive_at_counter(actor, *, procedure_version: ProcedureVersion, case: Proc
                        fee_exemptions: Iterable[int] = ()) -> Dossier:
     """Receive a complete dossier at the counter (status 2) and give it its code and due moment.
     `fee_exemptions`: ids of the catalogue's fee exemptions the applicant is entitled to (checked
-    by the officer); the fee due is the quote with them (`payments.fees.compute_fee`)."""
+    by the officer); the fee due is the quote with them (the payments app's `fee_quote` hook)."""
     return _receive(
         "receive_at_counter", Channel.COUNTER, actor, procedure_version=procedure_version, case=case,
         applicant=applicant, owner=owner, documents=documents, service_point=service_point,
@@ -95,11 +97,9 @@ def _fee_at_receipt(profile: IntakeProfile, procedure_version, case, channel, fe
     ids = [int(i) for i in fee_exemptions or () if str(i).strip().isdigit()]
     if not ids:
         return profile.fee_for(channel), []
-    from motcua.payments.fees import FeeError, compute_fee
-
     try:
-        quote = compute_fee(procedure_version, case, online=channel == Channel.ONLINE, exemption_ids=ids)
-    except FeeError as error:
+        quote = hooks.fee_quote(procedure_version, case, online=channel == Channel.ONLINE, exemption_ids=ids)
+    except DomainError as error:
         raise DossierActionError("invalid", error.messages[0]) from None
     return quote.total, quote.reasons()
 

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.documents.uploads import discard_if_unreferenced
 from motcua.organization.models import Agency
 
+from .. import hooks
 from ..deadlines import intake_profile
 from ..models import Dossier, DossierDocument, DossierStep
 from .clock import _close_open_steps, _open_planned_step, _open_step
@@ -135,7 +135,7 @@ def digitise_document(actor, dossier, *, document=None, file=None, at=None,
     if replaced and old_name != doc.file.name:
         # The earlier scan leaves the disk once the change has committed and nothing refers to it
         # (a data store entry made from it is replaced after the commit, and deletes it then).
-        transaction.on_commit(lambda: discard_if_unreferenced(old_name))
+        transaction.on_commit(lambda: hooks.discard_file(old_name))
     if doc.digitization == DossierDocument.Digitization.NOT_DIGITISED:
         doc.digitization = DossierDocument.Digitization.DIGITISED
     doc.save(update_fields=["file", "digitization"])

@@ -1,19 +1,11 @@
 """The dossier actions through the API: one input serializer per action (`api.API_ACTIONS`), so
 each action takes and documents its own fields, and every refusal answers as a domain error."""
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from motcua.dossiers import api
 from motcua.dossiers.transitions import TRANSITIONS
 
-from motcua.testing.world import at
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
+from motcua.testing.world import at, client_for
 
 
 def test_the_api_takes_every_officer_action_of_the_transition_table():

@@ -1,4 +1,6 @@
 """The citizen's own actions from the portal: answering a supplement request, withdrawing."""
+from functools import partial
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -7,6 +9,7 @@ from motcua.dossiers import transitions
 from motcua.dossiers.models import DossierEvent, Pause, Status
 
 from motcua.testing.world import APPLICANT, at, documents_for
+from motcua.testing import world as testing_world
 
 
 @pytest.fixture
@@ -22,11 +25,7 @@ def online(world, citizen):
     return d
 
 
-def refused(code, fn, *args, **kwargs):
-    with pytest.raises(s.DossierActionError) as info:
-        fn(*args, **kwargs)
-    assert info.value.code == code
-    return info.value
+refused = partial(testing_world.refused, error=s.DossierActionError)
 
 
 def test_officers_never_get_the_citizen_buttons(world, online):

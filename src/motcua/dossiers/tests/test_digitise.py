@@ -1,6 +1,4 @@
 """The `digitise_document` command: an officer attaches the scan of a paper document."""
-import shutil
-import tempfile
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,10 +15,8 @@ SCAN = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _media(settings):
-    settings.MEDIA_ROOT = root = tempfile.mkdtemp(prefix="motcua-media-")
-    yield
-    shutil.rmtree(root, ignore_errors=True)
+def _media(media_root):  # stored files in a temporary folder (motcua.testing.world)
+    return media_root
 
 
 @pytest.fixture

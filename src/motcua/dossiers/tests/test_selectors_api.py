@@ -2,14 +2,13 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from motcua.dossiers import selectors
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, Status
 
-from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
+from motcua.testing.world import APPLICANT, MONDAY, at, client_for, documents_for
 
 
 @pytest.fixture
@@ -79,13 +78,6 @@ def test_tracking_book_and_public_tracking(two_agencies, world):
 
 
 # --- API --------------------------------------------------------------------------------------
-
-
-def client_for(user):
-    client = APIClient()
-    token = Token.objects.create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_api_counter_receipt_and_validation(world):

@@ -1,6 +1,7 @@
 """The commands, through a real database: receipt, every transition allowed and refused, the
 pause arithmetic, step blame, staleness and agency scoping."""
 import datetime
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,13 +14,10 @@ from motcua.dossiers.services import DossierActionError
 from motcua.dossiers.signals import dossier_event_committed
 
 from motcua.testing.world import APPLICANT, MONDAY, at, documents_for
+from motcua.testing import world as testing_world
 
 
-def refused(code, fn, *args, **kwargs):
-    with pytest.raises(DossierActionError) as exc:
-        fn(*args, **kwargs)
-    assert exc.value.code == code, exc.value.messages
-    return exc.value
+refused = partial(testing_world.refused, error=DossierActionError)
 
 
 # --- receipt ----------------------------------------------------------------------------------

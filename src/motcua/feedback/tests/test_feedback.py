@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from motcua.feedback import selectors, services
 from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import Feedback, FeedbackEvent, State
 from motcua.notifications.models import OutboxMessage
+from motcua.testing import world as testing_world
 
 from .conftest import APPLICANT, MONDAY, at
 
@@ -18,11 +20,7 @@ pytestmark = pytest.mark.django_db
 SENDER = {"sender_name": "Lê Văn Phản Ánh", "sender_phone": "0987654321", "sender_email": "phananh.le@example.vn"}
 
 
-def refused(code, fn, *args, **kwargs):
-    with pytest.raises(FeedbackError) as info:
-        fn(*args, **kwargs)
-    assert info.value.code == code, info.value.messages
-    return info.value
+refused = partial(testing_world.refused, error=FeedbackError)
 
 
 def submit(at_=MONDAY, ip="203.0.113.7", **overrides):

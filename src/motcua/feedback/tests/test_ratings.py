@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import pytest
 import time_machine
@@ -9,17 +10,14 @@ from motcua.feedback import links, ratings, selectors
 from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import Rating
 from motcua.notifications.models import OutboxMessage
+from motcua.testing import world as testing_world
 
 from .conftest import APPLICANT, MONDAY, at, pay_in_full
 
 pytestmark = pytest.mark.django_db
 
 
-def refused(code, fn, *args, **kwargs):
-    with pytest.raises(FeedbackError) as info:
-        fn(*args, **kwargs)
-    assert info.value.code == code, info.value.messages
-    return info.value
+refused = partial(testing_world.refused, error=FeedbackError)
 
 
 def test_rating_is_refused_before_the_result_is_returned(receive, world, counter):

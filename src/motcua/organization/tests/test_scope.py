@@ -3,6 +3,7 @@ answer as the permission rules, recomputed when roles change, used by the dossie
 selectors and the counter intake alike."""
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import update_last_login
 
 from motcua.organization import permissions
 from motcua.organization.models import Agency, CounterAssignment, Role, RoleAssignment
@@ -50,6 +51,27 @@ def test_a_role_change_in_this_process_makes_the_cached_scope_stale(org):
     assert scope_of(officer).agency_ids("dossier.receive") == {org["justice"].pk, org["police"].pk}
     RoleAssignment.objects.filter(user=officer, agency=org["justice"]).get().delete()
     assert scope_of(officer).agency_ids("dossier.receive") == {org["police"].pk}
+
+
+def test_signing_in_leaves_the_cached_scope_alone(org, django_assert_num_queries):
+    """Every sign-in saves last_login: that is no change of scope, so the scope computed earlier in
+    the request stays (before, its queries ran again); a change of is_superuser, or a save
+    that may change anything, still makes it stale."""
+    officer = holder(Role.COUNTER_OFFICER, org["justice"])
+    scope = scope_of(officer)
+    with django_assert_num_queries(1):  # the UPDATE of last_login only
+        update_last_login(None, officer)
+    officer.first_name = "Mẫu"
+    officer.save(update_fields=["first_name"])
+    with django_assert_num_queries(0):
+        assert scope_of(officer) is scope
+        assert scope_of(officer).agency_ids("dossier.receive") == {org["justice"].pk}
+    officer.is_superuser = True
+    officer.save(update_fields=["is_superuser"])
+    assert scope_of(officer) is not scope and scope_of(officer).superuser
+    promoted = scope_of(officer)
+    officer.save()  # without update_fields: any field may have changed
+    assert scope_of(officer) is not promoted
 
 
 def test_where_the_officer_sits_counter_seat_first_then_the_role_service_point(org):

@@ -9,4 +9,5 @@ from .base import (  # noqa: F401
     get_gateway,
     register,
     registered,
+    selected_simulators,
 )

@@ -134,3 +134,12 @@ def get_gateway(name: str | None = None) -> Gateway:
     nobody registered; ImproperlyConfigured for a simulator where simulators may not run."""
     return GATEWAYS.get(name or conf.default_gateway())()
 
+
+def selected_simulators() -> list[tuple[str, str]]:
+    """For the system check (core/checks.py): the payment simulators the settings select."""
+    found = []
+    if GATEWAYS.is_simulator(conf.default_gateway()):
+        found.append(("payment gateway", conf.default_gateway()))
+    if conf.simulator_flag() and not found:
+        found.append(("payment gateway", "vnpay_simulator (PAYMENT_SIMULATOR_ENABLED)"))
+    return found

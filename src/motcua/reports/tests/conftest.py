@@ -2,7 +2,6 @@
 centre open Monday to Saturday, and the days off of the seed 002 period (so its 134 days hold)."""
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,15 +9,9 @@ from motcua.calendar import services as calendar_services
 from motcua.calendar.models import CalendarDay
 from motcua.catalog import services as catalog
 from motcua.catalog.models import Field
-from motcua.dossiers import deadlines
 from motcua.organization.models import AdministrativeLevel, Agency, OpeningHours, ServicePoint
+from motcua.testing.world import TZ, at  # noqa: F401  (the report tests import them from here)
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(y, m, d, hh=8, mm=0):
-    """A local moment (Asia/Ho_Chi_Minh)."""
-    return datetime.datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
 # Days off between 1 Nov 2021 and 15 Apr 2022 that fall on a day the centre opens (Mon-Sat):
@@ -26,15 +19,6 @@ def at(y, m, d, hh=8, mm=0):
 SEED_002_DAYS_OFF = [datetime.date(2022, 1, 1), datetime.date(2022, 4, 11)] + [
     datetime.date(2022, 1, 29) + datetime.timedelta(days=i) for i in range(9)
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    deadlines.clear_cache()
-    calendar_services.invalidate()
-    yield
-    deadlines.clear_cache()
-    calendar_services.invalidate()
 
 
 @pytest.fixture
