@@ -186,16 +186,19 @@ def _admin_section(user, now) -> Section:
     counters = Counter.objects.filter(is_active=True).count()
     years = sorted(CalendarYear.objects.values_list("year", flat=True))
     next_year_missing = today.year + 1 not in years
-    admin = "/admin/"
+
+    def admin(model) -> str:  # the admin's change list of a model (its URL names the app label)
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
     return Section(Role.PROVINCE_ADMIN, SECTION_TITLES[Role.PROVINCE_ADMIN], [
         Item("drafts", _("Procedure drafts waiting for publication"), drafts,
-             f"{admin}catalog/procedureversion/?status__exact=draft"),
+             f"{admin(ProcedureVersion)}?status__exact=draft"),
         Item("decisions", _("Decisions taking effect within 30 days"), upcoming,
-             f"{admin}catalog/publicationdecision/"),
-        Item("staff", _("Staff"), staff, f"{admin}organization/staffprofile/"),
-        Item("counters", _("Active counters"), counters, f"{admin}organization/counter/"),
+             admin(PublicationDecision)),
+        Item("staff", _("Staff"), staff, admin(StaffProfile)),
+        Item("counters", _("Active counters"), counters, admin(Counter)),
         Item("calendar_years", _("Calendar years covered"), ", ".join(map(str, years)) or "-",
-             f"{admin}calendar/calendaryear/",
+             admin(CalendarYear),
              note=_("Next year (%(year)s) is not entered yet") % {"year": today.year + 1} if next_year_missing else "",
              urgent=next_year_missing),
     ])
