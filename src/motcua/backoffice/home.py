@@ -32,7 +32,7 @@ from motcua.payments.selectors import paid_payments
 # The order of the sections when a person holds several roles.
 ROLE_ORDER = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CENTRE_MANAGER, Role.PROVINCE_ADMIN)
 SECTION_TITLES = {
-    Role.COUNTER_OFFICER: _("At the counter"),
+    Role.COUNTER_OFFICER: _("My counter work"),
     Role.SPECIALIST: _("My examination work"),
     Role.LEADER: _("For my approval and my units"),
     Role.CENTRE_MANAGER: _("The centre today"),
