@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from motcua.calendar.models import CalendarYear
+from motcua.calendar.worktime import year_spans
 from motcua.catalog.models import ProcedureVersion, PublicationDecision
 from motcua.core.formatting import vn_number
 from motcua.core.periods import local_day_bounds
@@ -134,9 +135,9 @@ def _leader_section(user, now) -> Section:
         Item("to_approve", _("Waiting for my approval"), mine["all"], _queue(scope="mine")),
         Item("unit_overdue", _("Overdue in my units"), unit["overdue"], _queue(scope="unit", due="overdue"),
              urgent=unit["overdue"] > 0),
-        Item("on_time_rate", _("On-time rate this month"), rate,
-             _dashboard_url(date_from, date_to),
-             note=_("%(in_time)s of %(finished)s resolved in time") % figures),
+        Item("on_time_rate", _("On-time rate this month"), rate, _dashboard_url(date_from, date_to),
+             note=_("%(in_time)s of %(finished)s resolved in time") % {k: vn_number(v) for k, v in figures.items()}
+             if figures["finished"] else _("No dossier resolved this month yet")),
     ])
 
 
@@ -164,7 +165,7 @@ def _manager_section(user, now) -> Section:
     dashboard = _dashboard_url(date_from, date_to)
     return Section(Role.CENTRE_MANAGER, SECTION_TITLES[Role.CENTRE_MANAGER], [
         Item("received_month", _("Received this month"), got["n"], dashboard,
-             note=_("%(online)s online") % {"online": got["online"]}),
+             note=_("%(online)s online") % {"online": vn_number(got["online"])}),
         Item("resolved_month", _("Resolved this month"), figures["finished"], dashboard),
         Item("on_time_rate", _("On-time rate this month"), rate, dashboard),
         Item("overdue", _("Overdue across agencies"), unit["overdue"], _queue(scope="unit", due="overdue"),
@@ -197,7 +198,8 @@ def _admin_section(user, now) -> Section:
              admin(PublicationDecision)),
         Item("staff", _("Staff"), staff, admin(StaffProfile)),
         Item("counters", _("Active counters"), counters, admin(Counter)),
-        Item("calendar_years", _("Calendar years covered"), ", ".join(map(str, years)) or "-",
+        Item("calendar_years", _("Calendar years covered"),
+             ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in year_spans(years)) or "-",
              admin(CalendarYear),
              note=_("Next year (%(year)s) is not entered yet") % {"year": today.year + 1} if next_year_missing else "",
              urgent=next_year_missing),
