@@ -69,7 +69,7 @@ def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_w
     scope "mine": the dossiers currently assigned to the user; "unit": those held by the agencies
     the user serves. Filters narrow it: due today, due this week (Monday to Sunday), overdue (due
     moment passed), waiting for supplement, due within two working days and not overdue
-    (`due_soon_bounds`), waiting for a fee (status 7), by procedure, by field (ids or instances).
+    (`due_soon_bounds`), waiting for a fee (status 6), by procedure, by field (ids or instances).
     """
     qs = Dossier.objects.filter(status__in=PENDING_STATUSES)
     if scope == "unassigned":
