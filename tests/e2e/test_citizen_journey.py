@@ -42,7 +42,7 @@ def counter_officer_acts(browser, base, officer, code, action, fields=None):
     page.fill("#id_username", officer.username)
     page.fill("#id_password", "x")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/ho-so/")
+    page.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
     page.goto(f"{base}/mot-cua/ho-so/{code}/")
     form = page.locator(f"form[data-action={action}]")
     for name, value in (fields or {}).items():
@@ -78,7 +78,7 @@ def test_citizen_journey(browser, page, live_server, world, tmp_path, settings):
     officer.fill("#id_username", world["counter"].username)
     officer.fill("#id_password", "x")
     officer.click("button[type=submit]")
-    officer.wait_for_url(f"{base}/mot-cua/ho-so/")
+    officer.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
     officer.goto(f"{base}/mot-cua/tiep-nhan/xac-minh-danh-tinh/")
     officer.fill("#id_identifier", "0912 345 678")
     officer.fill("#id_citizen_id", "038190012345")

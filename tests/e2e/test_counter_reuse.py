@@ -32,7 +32,7 @@ def test_counter_reuses_a_stored_document(page, live_server, media):
     page.fill("#id_username", world.counter_officer.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/ho-so/")
+    page.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
 
     page.goto(f"{base}/mot-cua/tiep-nhan/?q=khai+sinh")
     page.click(f"text={PROCEDURE_NAME}")

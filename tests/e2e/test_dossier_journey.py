@@ -28,7 +28,7 @@ def sign_in(page, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/ho-so/")
+    page.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
 
 
 def act(page, action, fields=None):
@@ -92,6 +92,8 @@ def test_dossier_journey(page, browser, live_server):
 
     # 3. The specialist finds it in their queue and asks for a supplement.
     specialist = officer_page(browser, base, world.specialist.username)
+    assert specialist.inner_text("[data-key=mine] .figure") == "1"  # the home page's card
+    specialist.click("[data-key=mine] a")
     specialist.click(f"text={code}")
     message = act(specialist, "request_supplement", {
         "items": "Giấy chứng nhận kết hôn của cha mẹ (bản sao)", "reason": "Hồ sơ chưa có giấy tờ chứng minh quan hệ",
@@ -110,6 +112,7 @@ def test_dossier_journey(page, browser, live_server):
     specialist.reload()
     assert "Đã thực hiện" in act(specialist, "hand_over", {"to_step": "3", "to_officer": str(world.leader.pk)})
     leader = officer_page(browser, base, world.leader.username)
+    leader.click("[data-key=to_approve] a")
     leader.click(f"text={code}")
     assert "Đã thực hiện" in act(leader, "resolve", {"result_description": "Giấy khai sinh bản chính"})
     dossier.refresh_from_db()

@@ -84,7 +84,7 @@ def test_file_feedback_answer_and_publish(page, browser, live_server):
     officer.fill("#id_username", world.leader.username)
     officer.fill("#id_password", PASSWORD)
     officer.click("button[type=submit]")
-    officer.wait_for_url(f"{base}/mot-cua/ho-so/")
+    officer.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
     officer.goto(f"{base}/mot-cua/phan-anh/")
     officer.click(f"text={code}")
     officer.fill("[name='answer-text']", "Sở Tư pháp đã bố trí thêm một quầy đăng ký khai sinh từ tháng 4.")

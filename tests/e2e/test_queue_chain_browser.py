@@ -63,7 +63,7 @@ def test_kiosk_call_board_intake_link_and_tablet_rating(browser, live_server, se
     officer.fill("#id_username", world.counter_officer.username)
     officer.fill("#id_password", PASSWORD)
     officer.click("button[type=submit]")
-    officer.wait_for_url(f"{base}/mot-cua/ho-so/**")
+    officer.wait_for_url(f"{base}/mot-cua/")  # the home page after sign-in
     officer.goto(f"{base}/mot-cua/xep-hang/")
     officer.click("button[data-action=call]")
     officer.wait_for_load_state()

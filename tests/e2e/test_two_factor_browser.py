@@ -36,7 +36,7 @@ def test_leader_enrols_at_first_sign_in(page, live_server, settings):
     page.get_by_role("button", name="Xác nhận").click()
     assert page.locator("#backup-codes li").count() == 10
     page.locator("#two-factor-continue").click()
-    page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+    page.wait_for_url(f"{live_server.url}/mot-cua/")  # the home page
 
 
 def test_counter_officer_skips_then_enrols_from_the_menu_and_turns_it_off(page, live_server, settings):
@@ -50,7 +50,7 @@ def test_counter_officer_skips_then_enrols_from_the_menu_and_turns_it_off(page, 
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/mot-cua/xac-thuc/dang-ky/**")
     page.locator("#two-factor-skip").click()
-    page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+    page.wait_for_url(f"{live_server.url}/mot-cua/")  # the home page
 
     page.locator("#nav-two-factor").click()  # later, from the menu
     page.wait_for_url(f"{live_server.url}/mot-cua/xac-thuc/dang-ky/")
@@ -63,7 +63,7 @@ def test_counter_officer_skips_then_enrols_from_the_menu_and_turns_it_off(page, 
 
     page.locator("#nav-two-factor").click()
     page.locator("#two-factor-disable").click()
-    page.wait_for_url(f"{live_server.url}/mot-cua/ho-so/")
+    page.wait_for_url(f"{live_server.url}/mot-cua/")  # the home page
     assert "Đã tắt xác thực hai bước." in page.inner_text("main")
     labels = list(AccessAuditEntry.objects.filter(subject=world.counter_officer, object_label__startswith="two_factor_")
                   .order_by("pk").values_list("object_label", flat=True))

@@ -3,10 +3,11 @@ from django.urls import path
 
 from motcua.accounts.views import counter_verify
 
-from .views import auth, book, dossier, intake, queue
+from .views import auth, book, dossier, home, intake, queue
 
 app_name = "backoffice"
 urlpatterns = [
+    path("", home.home, name="home"),
     path("dang-nhap/", auth.OfficerLoginView.as_view(), name="login"),
     path("dang-xuat/", auth.OfficerLogoutView.as_view(), name="logout"),
     path("xac-thuc/", auth.two_factor_verify, name="two_factor_verify"),

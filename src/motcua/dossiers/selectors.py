@@ -41,17 +41,35 @@ def visible_dossier(user, code: str) -> Dossier | None:
     return dossiers_visible_to(user).filter(code=code).first()
 
 
-QUEUE_FILTERS = ("due_today", "due_this_week", "overdue", "waiting_supplement")
+QUEUE_FILTERS = ("due_today", "due_this_week", "due_soon", "overdue", "waiting_supplement", "waiting_payment")
+
+
+def due_soon_bounds(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime] | None:
+    """[now, end of the second working day counting today if it is one): what is due within two
+    working days and not yet overdue; None when the legal calendar does not cover these days."""
+    from motcua.calendar.services import legal_calendar
+    from motcua.calendar.worktime import OutOfCalendarRange
+
+    today = timezone.localdate(now)
+    try:
+        calendar = legal_calendar()
+        first = calendar.next_working_day(today, include_today=True)
+        second = calendar.next_working_day(first)
+    except OutOfCalendarRange:
+        return None
+    return now, local_day_bounds(second, second)[1]
 
 
 def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_week: bool = False,
-               overdue: bool = False, waiting_supplement: bool = False, procedure=None, field=None,
+               overdue: bool = False, waiting_supplement: bool = False, due_soon: bool = False,
+               waiting_payment: bool = False, procedure=None, field=None,
                now: datetime.datetime | None = None) -> QuerySet[Dossier]:
     """The pending dossiers to work on, earliest due first.
 
     scope "mine": the dossiers currently assigned to the user; "unit": those held by the agencies
     the user serves. Filters narrow it: due today, due this week (Monday to Sunday), overdue (due
-    moment passed), waiting for supplement, by procedure, by field (ids or instances).
+    moment passed), waiting for supplement, due within two working days and not overdue
+    (`due_soon_bounds`), waiting for a fee (status 6), by procedure, by field (ids or instances).
     """
     qs = Dossier.objects.filter(status__in=PENDING_STATUSES)
     if scope == "unassigned":
@@ -76,11 +94,21 @@ def work_queue(user, *, scope: str = "mine", due_today: bool = False, due_this_w
         qs = qs.filter(due_at__lt=now, status__in=(Status.RECEIVED, Status.PROCESSING))
     if waiting_supplement:
         qs = qs.filter(status=Status.WAITING_SUPPLEMENT)
+    if waiting_payment:
+        qs = qs.filter(status=Status.WAITING_PAYMENT)
+    if due_soon:
+        bounds = due_soon_bounds(now)
+        qs = qs.filter(due_soon_q(bounds)) if bounds else qs.none()
     if procedure:
         qs = qs.filter(procedure_id=getattr(procedure, "pk", procedure))
     if field:
         qs = qs.filter(field_id=getattr(field, "pk", field))
     return qs.order_by("due_at", "pk")
+
+
+def due_soon_q(bounds) -> Q:
+    start, end = bounds
+    return Q(due_at__gte=start, due_at__lt=end, status__in=(Status.RECEIVED, Status.PROCESSING))
 
 
 def online_intake_queue(user) -> QuerySet[Dossier]:
@@ -142,7 +170,10 @@ def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | Non
     monday = today - datetime.timedelta(days=today.weekday())
     week_start, week_end = local_day_bounds(monday, monday + datetime.timedelta(days=6))
     base = work_queue(user, scope=scope, now=now, **filters).order_by()
+    bounds = due_soon_bounds(now)
     return base.aggregate(
+        due_soon=Count("pk", filter=due_soon_q(bounds) if bounds else Q(pk__isnull=True)),
+        waiting_payment=Count("pk", filter=Q(status=Status.WAITING_PAYMENT)),
         all=Count("pk"),
         due_today=Count("pk", filter=Q(due_at__gte=day_start, due_at__lt=day_end)),
         due_this_week=Count("pk", filter=Q(due_at__gte=week_start, due_at__lt=week_end)),

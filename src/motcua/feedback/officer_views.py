@@ -21,7 +21,7 @@ from motcua.organization.permissions import agencies_for
 from . import devices, selectors, services, transitions
 from .errors import FeedbackError
 from .forms import AnswerForm, InfoRequestForm, OfficerFeedbackForm, PeriodForm, PublishForm, ReasonForm, RouteForm
-from .models import FeedbackChannel, State
+from .models import OPEN_STATES, FeedbackChannel, State
 
 ACTIONS = {
     # action of transitions.TRANSITIONS: (form class, service call)
@@ -52,6 +52,8 @@ def feedback_list(request):
     state = request.GET.get("trang_thai", "")
     if state in State.values:
         qs = qs.filter(state=state)
+    elif state == "open":  # the home page's "open feedback": every state still to be handled
+        qs = qs.filter(state__in=OPEN_STATES)
     if request.GET.get("qua_han"):
         qs = qs.filter(is_overdue=True)
     if request.GET.get("chua_giao") and services.is_province_wide(request.user):

@@ -21,10 +21,11 @@ from motcua.organization.permissions import active_assignments, agencies_for, ha
 from .charts import bar_chart, hbar_chart
 from .dossier_table import (COLUMNS, GROUPS, ReportError, check_period_covered, dossier_table, dossier_table_cell,
                             period_bounds)
-from .exports import to_xlsx
+from .exports import XLSX_COLUMNS, to_xlsx, xlsx_values
 from .dashboard import dashboard_data
 from .periodic import report_content, to_docx, to_pdf
 from .queue_section import add_queue_section, queue_figures
+from .table_headings import COLUMN_TITLES, DRILL_COLUMN, heading_rows
 
 TABLE_GROUPS = ("field", "agency", "level", "service_point")
 
@@ -89,11 +90,16 @@ def dashboard(request):
             params.update(group_by=group_by, key="" if key is None else key)
         return f"{reverse('reports:cell')}?{urlencode(params)}"
 
-    rows = [{"name": r["name"], "cells": [(r[c], cell_url(c, r["key"])) for c in COLUMNS]} for r in table["rows"]]
-    total = [(table["total"][c], cell_url(c, grouped=False)) for c in COLUMNS]
+    def form_cells(row, key=None, grouped=True):
+        """(figure, drill-down URL or "") in the form's column order (table_headings)."""
+        return [(value, cell_url(DRILL_COLUMN.get(name, name), key, grouped) if DRILL_COLUMN.get(name, name) else "")
+                for (name, _h, _n), value in zip(XLSX_COLUMNS, xlsx_values(row))]
+
+    rows = [{"name": r["name"], "cells": form_cells(r, r["key"])} for r in table["rows"]]
+    total = form_cells(table["total"], grouped=False)
     return render(request, "reports/dashboard.html", {
         "error": error, "date_from": date_from, "date_to": date_to, "group_by": group_by,
-        "groups": TABLE_GROUPS, "columns": COLUMNS, "table": table, "rows": rows, "total": total,
+        "groups": TABLE_GROUPS, "headings": heading_rows(group_by), "table": table, "rows": rows, "total": total,
         "figures": figures, "index": index, "ranking": ranking, "trend": trend,
         "query": urlencode(query), "province_wide": agency_ids is None,
         "queue": queue_figures(date_from, date_to, agency_ids),
@@ -122,7 +128,7 @@ def cell_dossiers(request):
         return render(request, "reports/cell.html", {"error": _("Unknown column or grouping.")}, status=400)
     page = Paginator(qs.select_related("competent_agency"), 50).get_page(request.GET.get("page"))
     return render(request, "reports/cell.html", {
-        "page": page, "column": column, "date_from": date_from, "date_to": date_to, "error": error,
+        "page": page, "column": column, "title": COLUMN_TITLES[column], "date_from": date_from, "date_to": date_to, "error": error,
         "count": page.paginator.count,
     })
 

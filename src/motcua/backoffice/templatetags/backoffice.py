@@ -32,3 +32,24 @@ def queue_badges(user) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"online": 0, "unassigned": 0, "return": 0}
     return selectors.queue_tab_counts(user)
+
+
+@register.simple_tag
+def officer_nav(user) -> dict:
+    """Which navigation links this person's roles open (each page refuses the others with 404 or
+    403, so the navigation never offers them): read from the request's Scope."""
+    from motcua.organization.permissions import admin_scope, scope_of
+
+    scope = scope_of(user)
+    manages = admin_scope(user)
+    manages_a_point = manages.everything or bool(manages.service_point_ids)
+    return {
+        "intake": scope.holds("dossier.receive"),
+        "counter_queue": bool(scope.seats) or manages_a_point,
+        "queue_statistics": manages_a_point,
+        "reports": scope.holds("reports.view"),
+        "feedback": scope.holds("reports.view") or scope.holds("dossier.examine"),
+        "reconciliation": scope.holds("reports.view") or scope.holds("dossier.receive"),
+        "admin": bool(getattr(user, "is_staff", False))
+        and (scope.holds("catalog.manage") or scope.holds("service_point.manage")),
+    }

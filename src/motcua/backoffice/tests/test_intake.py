@@ -45,14 +45,14 @@ def test_anonymous_is_sent_to_the_officer_login(client, db):
     assert response["Location"].startswith("/mot-cua/dang-nhap/?next=")
 
 
-def test_login_page_signs_in_and_lands_on_the_work_queue(client, world):
+def test_login_page_signs_in_and_lands_on_the_home_page(client, world):
     page = client.get("/mot-cua/dang-nhap/")
     assert page.status_code == 200
     assert "Đăng nhập" in page.content.decode()
     wrong = client.post("/mot-cua/dang-nhap/", {"username": "motcua.quay", "password": "sai"})
     assert wrong.status_code == 200 and 'class="errors"' in wrong.content.decode()
     response = client.post("/mot-cua/dang-nhap/", {"username": "motcua.quay", "password": "Mat-khau-thu-nghiem-2026"})
-    assert response.status_code == 302 and response["Location"] == reverse("backoffice:work_queue")
+    assert response.status_code == 302 and response["Location"] == reverse("backoffice:home")
 
 
 def test_a_user_without_a_staff_role_is_refused(client, db):

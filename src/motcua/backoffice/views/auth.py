@@ -22,7 +22,7 @@ class OfficerLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return str(reverse_lazy("backoffice:work_queue"))
+        return str(reverse_lazy("backoffice:home"))
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -51,7 +51,7 @@ def _next_url(request, default=None) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return default or str(reverse_lazy("backoffice:work_queue"))
+    return default or str(reverse_lazy("backoffice:home"))
 
 
 def _throttled_message(wait: int) -> str:
@@ -135,4 +135,4 @@ def two_factor_disable(request):
                                   "or you have not given your code in this session."))
         return redirect("backoffice:two_factor_enrol")
     messages.success(request, _("Two-factor sign-in is turned off. You can set it up again from the menu."))
-    return redirect("backoffice:work_queue")
+    return redirect("backoffice:home")

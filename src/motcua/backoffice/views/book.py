@@ -56,11 +56,16 @@ def tracking_book(request):
         chosen = form.cleaned_data.get("agency")
         ids = [a.pk for a in agencies if chosen in (None, a.pk)]
         rows = selectors.tracking_book(ids, start, end)
+        mine = request.GET.get("mine") == "1"  # the home page's "received by me today"
+        if mine:
+            rows = rows.filter(received_by=request.user)
         page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         total = page_obj.paginator.count
         params = {"date_from": start.isoformat(), "date_to": end.isoformat()}
         if chosen:
             params["agency"] = chosen
+        if mine:
+            params["mine"] = "1"
         querystring = urlencode(params)
         # Form 06 is served by the printouts app at /mot-cua/so-theo-doi/.
         pdf_params = {"from": start.isoformat(), "to": end.isoformat(), **({"agency": chosen} if chosen else {})}

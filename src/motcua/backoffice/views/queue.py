@@ -25,8 +25,10 @@ DUE_FILTERS = [
     ("", _("All")),
     ("due_today", _("Due today")),
     ("due_this_week", _("Due this week")),
+    ("due_soon", _("Due within 2 working days")),
     ("overdue", _("Overdue")),
     ("waiting_supplement", _("Waiting for supplement")),
+    ("waiting_payment", _("Waiting for a fee")),
 ]
 
 
