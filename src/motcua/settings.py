@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.queueing",
     "motcua.postal",
+    "motcua.signing",
     "motcua.demo",
 ]
 
