@@ -5,6 +5,7 @@ from .dossiers import load_demo_dossiers
 from .postal import load_demo_postal
 from .province import LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
 from .queues import load_demo_queues
+from .signing import load_demo_signing
 
 
 def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
@@ -21,4 +22,5 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
     if with_accounts:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())
+        report.created.update(load_demo_signing())
     return report

@@ -194,7 +194,8 @@ def prepare(data: bytes, *, cert: x509.Certificate, chain: list[x509.Certificate
     y1 = media[1] + MARGIN + slot * (BLOCK_H + 6)
     field_name = next_field_name(data)
     rect = (int(x2 - BLOCK_W), int(y1), int(x2 - BLOCK_W + BLOCK_H), int(y1 + BLOCK_H))  # the QR's square
-    _add_link(writer, page_count - 1, rect, url)
+    if slot == 0:  # one link (the seal's block sits above it): an annotation added later would be a change
+        _add_link(writer, page_count - 1, rect, url)
     fields.append_signature_field(writer, fields.SigFieldSpec(
         field_name, on_page=page_count - 1, box=(int(x2 - BLOCK_W), int(y1), int(x2), int(y1 + BLOCK_H))))
     meta = PdfSignatureMetadata(

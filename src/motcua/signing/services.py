@@ -339,7 +339,8 @@ def validate_pdf(data: bytes) -> dict:
     found, verdict = [], VALID
     for sig in embedded:
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
-        entry = {"name": sig.field_name, "intact": bool(status.intact and status.valid),
+        entry = {"name": sig.field_name,
+                 "intact": bool(status.intact and status.valid and status.docmdp_ok is not False),
                  "trusted": bool(status.trusted), "coverage": status.coverage.name if status.coverage else "",
                  "signer": certificates.subject_name(x509.load_der_x509_certificate(sig.signer_cert.dump()))}
         found.append(entry)

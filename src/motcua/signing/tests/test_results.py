@@ -75,7 +75,8 @@ def test_the_seal_signs_after_the_leader_both_valid(world, pki, dossier):
                             seal=pki["seal"], seal_password=PASSWORD)
     dossier.refresh_from_db()
     first, second = validate(dossier.result_file.read(), pki["root"])
-    assert first.intact and first.trusted and second.intact and second.trusted
+    assert first.bottom_line and second.bottom_line  # intact, trusted, the seal an allowed change
+    assert first.docmdp_ok and first.coverage.name == "ENTIRE_REVISION"
     assert second.coverage.name == "ENTIRE_FILE"
     assert [s["kind"] for s in SignedDocument.objects.get().signers] == ["personal", "seal"]
 
