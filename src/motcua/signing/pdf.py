@@ -42,6 +42,10 @@ if not FONT.exists():  # pragma: no cover - the font-roboto package is a depende
 
     FONT = Path(font_roboto.font_directory) / "Roboto-Regular.ttf"
 
+# Room for the CMS (hex, so twice its DER): a chain of a few certificates and a time-stamp token fit
+# easily; fixed, so pyHanko need not make a dummy signature to estimate it on every signing.
+RESERVED = 32768
+
 # Width x height of the signature block (points), from the bottom right of the last page.
 BLOCK_W, BLOCK_H, MARGIN = 250, 84, 28
 
@@ -240,7 +244,7 @@ def prepare(data: bytes, *, cert: x509.Certificate, chain: list[x509.Certificate
 
     async def run():
         prep, tbs, output = await pdf_signer.async_digest_doc_for_signing(
-            writer, appearance_text_params={**{k: unicodedata.normalize("NFC", str(v)) for k, v in block.items()},
+            writer, bytes_reserved=RESERVED, appearance_text_params={**{k: unicodedata.normalize("NFC", str(v)) for k, v in block.items()},
                                             "url": url},
         )
         attrs = await ext.signed_attrs(prep.document_digest, "sha256", use_pades=True)
