@@ -47,7 +47,7 @@ if not FONT.exists():  # pragma: no cover - the font-roboto package is a depende
 RESERVED = 32768
 
 # Width x height of the signature block (points), from the bottom right of the last page.
-BLOCK_W, BLOCK_H, MARGIN = 250, 84, 28
+BLOCK_W, BLOCK_H, MARGIN = 280, 84, 28
 
 
 class BadPdf(Exception):
@@ -110,7 +110,7 @@ def _block_font() -> str:
 
     from fontTools import subset
 
-    target = Path(tempfile.gettempdir()) / f"motcua-signing-v2-{hashlib.sha1(str(FONT).encode()).hexdigest()[:10]}.ttf"
+    target = Path(tempfile.gettempdir()) / f"motcua-signing-v4-{hashlib.sha1(str(FONT).encode()).hexdigest()[:10]}.ttf"
     if not target.exists():
         options = subset.Options()
         # Precomposed letters only (the text is NFC): no shaping tables, which are most of the
@@ -118,10 +118,17 @@ def _block_font() -> str:
         options.layout_features = []
         options.drop_tables += ["GPOS", "GSUB", "GDEF", "FFTM"]
         options.notdef_outline = True
+        options.hinting = False  # hinting does not survive the rescaling below (dots of i and : went missing)
         font = subset.load_font(str(FONT), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=BLOCK_CHARACTERS)
         subsetter.subset(font)
+        # pyHanko writes the glyph widths (/W) in font units as if there were 1,000 a em; DejaVu
+        # has 2,048, which spread the letters apart: rescale the font to 1,000 units.
+        from fontTools.ttLib.scaleUpem import scale_upem
+
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         subset.save_font(font, str(partial), options)
         os.replace(partial, target)  # atomic: parallel processes never read half a file
@@ -131,16 +138,24 @@ def _block_font() -> str:
 def _style() -> SegnoQRStampStyle:
     global _font_factory
     if _font_factory is None:
-        _font_factory = GlyphAccumulatorFactory(_block_font(), font_size=7)
+        _font_factory = GlyphAccumulatorFactory(_block_font(), font_size=8)
     return SegnoQRStampStyle(
-        stamp_text="%(label)s\n%(signer)s\n%(position)s\n%(agency)s\n%(when)s",
-        text_box_style=text.TextBoxStyle(font=_font_factory, font_size=7, leading=9),
+        stamp_text="%(lines)s",
+        text_box_style=text.TextBoxStyle(font=_font_factory, font_size=8, leading=10),
         border_width=1, background=None, qr_position=QRPosition.LEFT_OF_TEXT,
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
             margins=layout.Margins.uniform(3),
         ),
     )
+
+
+def _lines(block: dict) -> str:
+    """The block's text: label, signer, position (if any), agency (unless it is the signer: a
+    seal), time; NFC, as the font keeps precomposed letters only."""
+    parts = [block.get("label"), block.get("signer"), block.get("position"),
+             block.get("agency") if block.get("agency") != block.get("signer") else "", block.get("when")]
+    return "\n".join(unicodedata.normalize("NFC", str(p)) for p in parts if p)
 
 
 def load_cert(der_or_pem: bytes) -> x509.Certificate:
@@ -244,8 +259,7 @@ def prepare(data: bytes, *, cert: x509.Certificate, chain: list[x509.Certificate
 
     async def run():
         prep, tbs, output = await pdf_signer.async_digest_doc_for_signing(
-            writer, bytes_reserved=RESERVED, appearance_text_params={**{k: unicodedata.normalize("NFC", str(v)) for k, v in block.items()},
-                                            "url": url},
+            writer, bytes_reserved=RESERVED, appearance_text_params={"lines": _lines(block), "url": url},
         )
         attrs = await ext.signed_attrs(prep.document_digest, "sha256", use_pades=True)
         return prep, tbs, output, attrs
