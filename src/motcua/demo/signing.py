@@ -69,13 +69,19 @@ def _name(user) -> str:
     return getattr(getattr(user, "staff_profile", None), "full_name", "") or user.get_full_name() or user.username
 
 
+def _just_before():
+    """A moment in the past (a demo action never lies at or after now, even with a frozen clock)."""
+    return timezone.now() - datetime.timedelta(minutes=2)
+
+
 def _sign(dossier: Dossier, leader, credential, seal, password: str) -> bool:
     try:
         from motcua.signing import services as signing
 
         signing.sign_and_issue(leader, dossier, SimpleUploadedFile(f"{dossier.code}.pdf", _result_pdf(dossier)),
                                credential=credential, password=password, seal=seal, seal_password=password,
-                               result_description=f"Kết quả: {dossier.procedure_version.name}"[:500])
+                               result_description=f"Kết quả: {dossier.procedure_version.name}"[:500],
+                               at=_just_before())
         return True
     except DomainError as exc:
         logger.info("demo: result of %s not signed: %s", dossier.code, exc.messages[0])
@@ -142,7 +148,8 @@ def load_demo_signing(password: str | None = None) -> dict:
             dossier.refresh_from_db()
             if returned < 2 and not services.fee_owed(dossier):
                 try:
-                    services.return_result(_counter_of(dossier) or leader, dossier)
+                    services.return_result(_counter_of(dossier) or leader, dossier,
+                                           at=_just_before() + datetime.timedelta(minutes=1))
                     returned += 1
                 except DomainError:
                     pass
@@ -208,14 +215,14 @@ def _copies(copy_officers: dict, password: str) -> int:
         hoa = DEMO_CITIZENS[0]
         try:
             copies.certify_paper_copy(user, agency=agency, document_title="Sổ hộ khẩu (bản giấy)", pages=4, copies=2,
-                                      requester_name="Trần Văn Minh")
+                                      requester_name="Trần Văn Minh", at=_just_before())
             copies.certify_electronic_copy(
                 user, agency=agency, scan=SimpleUploadedFile("ban-chinh.pdf", demo_pdf(
                     "Giấy khai sinh (bản chính, bản quét)", [f"Họ và tên: {hoa.full_name}",
                                                              f"Ngày sinh: {hoa.birth_date:%d/%m/%Y}"])),
                 document_title="Giấy khai sinh", requester_name=hoa.full_name,
                 requester_id_number=hoa.citizen_id if username == "motcua.suoibac" else "",
-                credential=credential, password=password)
+                credential=credential, password=password, at=_just_before())
             made += 2
         except DomainError as exc:
             logger.info("demo: certified copies at %s not made: %s", agency.code, exc.messages[0])
