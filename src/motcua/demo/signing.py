@@ -131,19 +131,24 @@ def load_demo_signing(password: str | None = None) -> dict:
             "first_pages": 2, "first_rate": 2000, "later_rate": 1000, "cap": 200000,
             "basis": "Mức thu phí chứng thực bản sao từ bản chính (dữ liệu mẫu, căn cứ chưa xác nhận)"})
 
-    # Signed results: a few dossiers in processing at agencies whose leader holds a certificate.
+    # Signed results: the last dossier in processing of up to four agencies whose leader holds a
+    # certificate, where the agency has another one in processing (the first stays as it was: the
+    # other demo parts and the test worlds pick the first one of an agency).
     by_agency = {a.agency_id: a.user for a in leaders}
-    candidates = (Dossier.objects.filter(status=Status.PROCESSING, competent_agency_id__in=by_agency)
-                  .select_related("competent_agency", "procedure_version").order_by("competent_agency_id", "pk"))
-    seen, returned = set(), 0
-    for dossier in candidates:
-        if dossier.competent_agency_id in seen or len(seen) >= 4:
+    processing: dict[int, list[Dossier]] = {}
+    for dossier in (Dossier.objects.filter(status=Status.PROCESSING, competent_agency_id__in=by_agency)
+                    .select_related("competent_agency", "procedure_version").order_by("code")):
+        processing.setdefault(dossier.competent_agency_id, []).append(dossier)
+    signed_agencies, returned = 0, 0
+    for agency_id, rows in sorted(processing.items()):
+        if signed_agencies >= 4 or len(rows) < 2:
             continue
+        dossier = rows[-1]
         if services.fee_owed(dossier) and dossier.procedure_version.fee_payable_at == "before_result":
             continue
-        leader = by_agency[dossier.competent_agency_id]
-        if _sign(dossier, leader, credentials[leader.pk], seals.get(dossier.competent_agency_id), password):
-            seen.add(dossier.competent_agency_id)
+        leader = by_agency[agency_id]
+        if _sign(dossier, leader, credentials[leader.pk], seals.get(agency_id), password):
+            signed_agencies += 1
             created["signed results"] += 1
             dossier.refresh_from_db()
             if returned < 2 and not services.fee_owed(dossier):
