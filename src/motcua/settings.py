@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "motcua.queueing",
     "motcua.postal",
     "motcua.national",
+    "motcua.signing",
     "motcua.demo",
 ]
 
@@ -290,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     "close-queue-tickets": {"task": "queueing.close_open_tickets", "schedule": 15 * 60},
     # Postal orders: re-send those the partner did not take, read the tracking of the others.
     "postal-poll-tracking": {"task": "postal.poll_tracking", "schedule": 15 * 60},
+    # Remote signatures waiting for the signer's approval on the phone (signing/tasks.py).
+    "check-waiting-signatures": {"task": "signing.check_waiting_signatures", "schedule": 60},
 }
 # The service time assumed for a queue's waiting estimate before anyone was served that day.
 QUEUEING_DEFAULT_SERVICE_MINUTES = int(os.environ.get("QUEUEING_DEFAULT_SERVICE_MINUTES", "10"))
@@ -353,6 +356,14 @@ NATIONAL_LGSP_ACCESS_KEY = os.environ.get("NATIONAL_LGSP_ACCESS_KEY", "")
 NATIONAL_LGSP_SECRET_KEY = os.environ.get("NATIONAL_LGSP_SECRET_KEY", "")
 NATIONAL_LGSP_APP_NAME = os.environ.get("NATIONAL_LGSP_APP_NAME", "motcua")
 NATIONAL_LGSP_PARTNER_CODE = os.environ.get("NATIONAL_LGSP_PARTNER_CODE", "")
+# Digital signatures (docs/signing.md). A time-stamp authority makes the signatures PAdES B-T.
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_MAX_BYTES = int(os.environ.get("SIGNING_MAX_BYTES", str(10 * 1024 * 1024)))
+# The remote-signing service (VNPT SmartCA shape) and how long a signer has to approve.
+SIGNING_REMOTE_URL = os.environ.get("SIGNING_REMOTE_URL", "")
+SIGNING_REMOTE_CLIENT_ID = os.environ.get("SIGNING_REMOTE_CLIENT_ID", "")
+SIGNING_REMOTE_CLIENT_SECRET = os.environ.get("SIGNING_REMOTE_CLIENT_SECRET", "")
+SIGNING_REMOTE_WAIT_SECONDS = int(os.environ.get("SIGNING_REMOTE_WAIT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

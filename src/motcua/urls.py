@@ -37,6 +37,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.feedback.officer_urls")),
     path("mot-cua/", include("motcua.queueing.officer_urls")),
     path("mot-cua/", include("motcua.national.urls")),
+    path("", include("motcua.signing.urls")),
     path("xep-hang/", include("motcua.queueing.urls")),
     path("buu-chinh/", include("motcua.postal.urls")),
     path("", include("motcua.feedback.urls")),

@@ -197,6 +197,10 @@ class ProcedureVersion(models.Model):
         _("fees payable"), max_length=15, choices=FeePayableAt.choices, default=FeePayableAt.INTAKE,
         help_text=_("When the fees and charges are paid; the result is not returned while any is owed."),
     )
+    requires_signed_result = models.BooleanField(
+        _("requires a digitally signed result"), default=False,
+        help_text=_("An electronic result is issued only once signed (the signing app's \"sign and issue\")."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

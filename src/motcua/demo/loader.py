@@ -11,6 +11,7 @@ from .postal import load_demo_postal
 from .province import DEMO_PASSWORD, LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
 from .queues import load_demo_queues
 from .receipts import load_demo_receipts
+from .signing import load_demo_signing
 
 
 def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
@@ -29,6 +30,7 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())
         report.created.update(load_demo_receipts())
+        report.created.update(load_demo_signing())
     report.created.update(load_demo_catalogue_sync(with_accounts, DEMO_PASSWORD))
     report.created.update(load_demo_national())
     return report

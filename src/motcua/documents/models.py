@@ -24,6 +24,7 @@ class Source(models.TextChoices):
     UPLOAD = "upload", _("Uploaded by the owner")
     DIGITISED = "digitised", _("Digitised at the counter")
     RESULT = "result", _("Electronic result")
+    CERTIFIED_COPY = "copy", _("Electronic certified copy")
 
 
 class StoredDocument(models.Model):

@@ -259,3 +259,16 @@ def _ip_or_none(value: str | None) -> str | None:
         return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
         return None
+
+
+def store_certified_copy(citizen_id: str, *, kind: str, number: str, issuer: str, issue_date, file_name: str,
+                         size: int):
+    """An electronic certified copy lands in the verified person's store (None: nobody verified
+    holds the ID, it stays with the certification book only)."""
+    owner = account_of_citizen(citizen_id)
+    if owner is None:
+        return None
+    return StoredDocument.objects.create(
+        owner=owner, kind=kind[:500], number=number[:100], issuer=issuer[:255], issue_date=issue_date,
+        file=file_name, size=size, content_type="application/pdf", source=Source.CERTIFIED_COPY,
+    )

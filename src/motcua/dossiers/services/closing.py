@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.calendar.services import legal_calendar
 from motcua.catalog.models import ProcedureVersion
 
+from ..hooks import RESULT_SIGNATURE_CHECKS
 from ..models import Dossier, ResultKind
 from .clock import _finish
 from .core import DossierActionError, _iso, _locked, _moment, _record
@@ -83,6 +84,13 @@ def resolve(actor, dossier, *, result_kind: str = ResultKind.PAPER, result_descr
         result_file = _checked_file(result_file)
     row, transition = _locked(dossier, "resolve", actor, expected_version)
     _refuse_while_fee_owed(row, "resolve")
+    if result_kind == ResultKind.ELECTRONIC and row.procedure_version.requires_signed_result:
+        # The signing app answers through the hook (dossiers does not import it); no check
+        # registered means nothing can vouch for the file: refused.
+        if not any(check(row, result_file) for check in RESULT_SIGNATURE_CHECKS.items().values()):
+            raise DossierActionError("unsigned_result", _(
+                "This procedure requires a digitally signed result: use \"Sign and issue\" to sign the "
+                "electronic result before issuing it."))
     now = _moment(at, timezone.now())
     before = row.status
     fields = _finish(row, now, actor)
