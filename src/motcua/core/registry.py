@@ -5,6 +5,8 @@ keep one `Registry`; a future postal, signing, queue or national-service adapter
 own the same way. Plugins register under the name the settings use (PAYMENT_GATEWAY,
 MOTCUA_SMS_PROVIDER, POPULATION_REGISTER ...); the code that uses them asks `get(name)`.
 
+- `named(name)` is the class decorator an adapter family offers as its `register`: it sets the
+  class's `name` and registers it.
 - `register(item, name=None)` (also a class decorator) adds a plugin under `name`, by default its
   `name` attribute. A second, different plugin under a taken name is a programming error
   (ValueError) unless `replace=True`.
@@ -41,6 +43,16 @@ class Registry(Generic[T]):
             raise ValueError(f"{self.kind} {name!r} is already registered ({self._items[name]!r})")
         self._items[name] = item
         return item
+
+    def named(self, name: str):
+        """Class decorator: register the class under `name` and set its `name` attribute
+        (`register = FAMILY.named`, then `@register("simulator")`)."""
+
+        def decorate(cls):
+            cls.name = name
+            return self.register(cls)
+
+        return decorate
 
     def unregister(self, name: str) -> None:
         self._items.pop(name, None)

@@ -48,7 +48,7 @@ def test_the_message_is_the_one_translated_when_raised():
 
 def test_every_conflict_code_of_the_apps_is_in_the_one_table():
     documented = {"not_allowed", "stale", "second_supplement", "fee_unpaid", "nothing_owed", "too_much",
-                  "not_returned", "window_closed", "already_rated"}
+                  "not_returned", "window_closed", "already_rated", "unsigned_result", "signing_busy"}
     assert {code for code, status in HTTP_STATUS.items() if status == 409} == documented
 
 

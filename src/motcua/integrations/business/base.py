@@ -97,12 +97,8 @@ REGISTRIES: Registry[type[BusinessRegistry]] = Registry(
     "business registry", setting="BUSINESS_REGISTRY", unknown=ImproperlyConfigured)
 
 
-def register(name: str):
-    def decorate(cls):
-        cls.name = name
-        return REGISTRIES.register(cls)
-
-    return decorate
+# Class decorator: `@register("name")` makes an adapter available under that name.
+register = REGISTRIES.named
 
 
 @register("none")

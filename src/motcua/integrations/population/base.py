@@ -43,14 +43,8 @@ REGISTERS: Registry[type[PopulationRegister]] = Registry(
     "population register", setting="POPULATION_REGISTER", unknown=ImproperlyConfigured)
 
 
-def register(name: str):
-    """Class decorator: make an adapter available under `name` (setting POPULATION_REGISTER)."""
-
-    def decorate(cls):
-        cls.name = name
-        return REGISTERS.register(cls)
-
-    return decorate
+# Class decorator: `@register("name")` makes an adapter available under that name.
+register = REGISTERS.named
 
 
 @register("none")

@@ -35,12 +35,8 @@ CATALOGUES: Registry[type[NationalCatalogue]] = Registry(
     "national procedure database", setting="NATIONAL_CATALOGUE", unknown=ImproperlyConfigured)
 
 
-def register(name: str):
-    def decorate(cls):
-        cls.name = name
-        return CATALOGUES.register(cls)
-
-    return decorate
+# Class decorator: `@register("name")` makes an adapter available under that name.
+register = CATALOGUES.named
 
 
 @register("none")

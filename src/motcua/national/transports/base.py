@@ -57,12 +57,8 @@ TRANSPORTS: Registry[type[Transport]] = Registry(
     "national portal transport", setting="NATIONAL_TRANSPORT", unknown=ImproperlyConfigured)
 
 
-def register(name: str):
-    def decorate(cls):
-        cls.name = name
-        return TRANSPORTS.register(cls)
-
-    return decorate
+# Class decorator: `@register("name")` makes an adapter available under that name.
+register = TRANSPORTS.named
 
 
 @register("none")
