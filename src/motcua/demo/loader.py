@@ -29,8 +29,8 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
     if with_accounts:
         report.created.update(load_demo_counter_links())
         report.created.update(load_demo_postal())
-        report.created.update(load_demo_receipts())
         report.created.update(load_demo_signing())
+        report.created.update(load_demo_receipts())  # after every part that records a payment
     report.created.update(load_demo_catalogue_sync(with_accounts, DEMO_PASSWORD))
     report.created.update(load_demo_national())
     return report
