@@ -59,7 +59,8 @@ def test_work_queue_filters_and_counts(receive, world):
     assert q(procedure=world["version"].procedure) == [overdue.pk, today.pk, this_week.pk, waiting.pk, later.pk]
     assert q(field=world["birth"].field) == []
     counts = selectors.work_queue_counts(world["specialist"], scope="unit", now=now)
-    assert counts == {"all": 5, "due_today": 2, "due_this_week": 4, "overdue": 1, "waiting_supplement": 1}
+    assert counts == {"all": 5, "due_today": 2, "due_this_week": 4, "overdue": 1, "waiting_supplement": 1,
+                      "due_soon": 1, "waiting_payment": 0}  # due within 2 working days: only `today`
     assert selectors.work_queue_counts(world["justice_counter"], scope="unit", now=now)["all"] == 0
 
 
