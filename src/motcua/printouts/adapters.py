@@ -1,6 +1,7 @@
 """From dossier models to the plain data the forms print (`data.py`)."""
 from urllib.parse import quote
 
+from django.db.models import F
 from django.utils import timezone
 
 from motcua.core.periods import local_day_bounds
@@ -83,7 +84,8 @@ def sheet_from_dossier(dossier, form_code: str = "01") -> DossierSheet:
     documents = [
         DocumentLine(doc.name, doc.originals, doc.copies, certified_copies=doc.certified_copies,
                      electronic=bool(doc.file))
-        for doc in dossier.documents.all()
+        # In the procedure's order (the receipt SQL does not insert in it), extra documents last.
+        for doc in dossier.documents.order_by(F("required_document__order").asc(nulls_last=True), "pk")
     ]
     steps = [
         StepLine(
