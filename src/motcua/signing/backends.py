@@ -168,7 +168,7 @@ class RemoteSimulator(RemoteBackend):
 def simulator_decide(transaction_id: str, approve: bool, *, at=None) -> SimulatedTransaction:
     """The signer's answer on the simulated phone. A `wrong_digest` signer signs another hash."""
     with transaction.atomic():
-        row = SimulatedTransaction.objects.select_for_update().select_related("signer").get(
+        row = SimulatedTransaction.objects.select_for_update(of=("self",)).select_related("signer").get(
             transaction_id=transaction_id)
         if row.status != row.Status.PENDING:
             return row

@@ -253,7 +253,7 @@ def check_request(request_id: int, *, now=None) -> SigningRequest:
     failed. Idempotent: a closed request is returned as it is."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = SigningRequest.objects.select_for_update().select_related("credential", "dossier").get(pk=request_id)
+        request = SigningRequest.objects.select_for_update(of=("self",)).select_related("credential", "dossier").get(pk=request_id)
         if request.state != SigningRequest.State.WAITING:
             return request
         backend = BACKENDS.get(request.credential.backend)
