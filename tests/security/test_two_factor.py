@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 LOGIN = "/mot-cua/dang-nhap/"
 QUEUE = "/mot-cua/ho-so/"
+HOME = "/mot-cua/"  # where an officer lands after signing in: their home page
 VERIFY = "/mot-cua/xac-thuc/"
 ENROL = "/mot-cua/xac-thuc/dang-ky/"
 WRONG_VI = "Mã xác thực không đúng hoặc đã được dùng"
@@ -181,7 +182,7 @@ def test_optional_role_can_skip(client, world, clock, settings):
 
     settings.OFFICER_2FA_OPTIONAL = False
     other = client.__class__()
-    assert sign_in(other, world.specialist.username)["Location"] == QUEUE
+    assert sign_in(other, world.specialist.username)["Location"] == HOME
 
 
 def test_optional_role_that_enrolled_is_asked(client, world, clock):
@@ -222,7 +223,7 @@ def test_admin_site_requires_the_second_factor(client, world, clock):
 
 def test_switched_off_and_citizens_unaffected(client, world, clock, settings):
     settings.OFFICER_2FA_ENABLED = False
-    assert sign_in(client, world.leader.username)["Location"] == QUEUE
+    assert sign_in(client, world.leader.username)["Location"] == HOME
     assert client.get(QUEUE).status_code == 200
 
 

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.backoffice.tests.scenario import build_world
 from motcua.organization.models import AccessAuditEntry
-from tests.security.test_two_factor import ENROL, QUEUE, VERIFY, code_for, enrolled, sign_in
+from tests.security.test_two_factor import ENROL, HOME, QUEUE, VERIFY, code_for, enrolled, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_menu_link_enrols_an_optional_officer_who_can_then_turn_it_off(client, w
     page = client.get(ENROL).content.decode()
     assert 'id="two-factor-disable"' in page and "Tắt xác thực hai bước" in page
     done = client.post(DISABLE)
-    assert done.status_code == 302 and done["Location"] == QUEUE
+    assert done.status_code == 302 and done["Location"] == HOME
     assert not TOTPDevice.objects.filter(user=world.counter_officer).exists()
     assert not world.counter_officer.staticdevice_set.exists()
     assert client.get(QUEUE).status_code == 200
