@@ -11,6 +11,7 @@ state (`Prepared.dump()`) between them.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import io
 import os
@@ -264,10 +265,33 @@ def prepare(data: bytes, *, cert: x509.Certificate, chain: list[x509.Certificate
         attrs = await ext.signed_attrs(prep.document_digest, "sha256", use_pades=True)
         return prep, tbs, output, attrs
 
-    prep, tbs, output, attrs = asyncio.run(run())
+    prep, tbs, output, attrs = _run(run())
     output.seek(0)
     return Prepared(pdf=output.read(), document_digest=prep.document_digest, reserved_start=prep.reserved_region_start,
                     reserved_end=prep.reserved_region_end, signed_attrs=attrs.dump())
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Call a synchronous pyHanko function that runs its own event loop (`validate_pdf_signature`
+    ...): in a helper thread when this thread already runs one (see `_run`)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def _run(coroutine):
+    """pyHanko's signing is async; run it to the end. A thread that already runs an event loop
+    (an ASGI server, Playwright's sync API in the browser tests) cannot `asyncio.run`, so the
+    coroutine then gets a loop of its own in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _add_link(writer, page_index: int, rect, url: str) -> None:
@@ -318,7 +342,7 @@ def finish(prepared: Prepared, *, cert: x509.Certificate, chain: list[x509.Certi
         await PdfTBSDocument.async_finish_signing(out, digest, sig_cms)
         return out.getvalue()
 
-    return asyncio.run(run())
+    return _run(run())
 
 
 def page_count(data: bytes) -> int:

@@ -338,7 +338,8 @@ def validate_pdf(data: bytes) -> dict:
         return {"verdict": UNSIGNED, "signatures": []}
     found, verdict = [], VALID
     for sig in embedded:
-        status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
+        status = pdf.outside_event_loop(validate_pdf_signature, sig,
+                                        ValidationContext(trust_roots=roots, allow_fetching=False))
         entry = {"name": sig.field_name,
                  "intact": bool(status.intact and status.valid and status.docmdp_ok is not False),
                  "trusted": bool(status.trusted), "coverage": status.coverage.name if status.coverage else "",
