@@ -29,7 +29,7 @@ def test_business_lookup_at_the_counter(page, live_server, settings):
     page.fill("#id_username", world.counter_officer.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/ho-so/")
+    page.wait_for_url(f"{base}/mot-cua/")
 
     page.goto(f"{base}/mot-cua/tiep-nhan/?q=khai+sinh")
     page.click(f"text={PROCEDURE_NAME}")

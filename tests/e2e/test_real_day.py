@@ -73,6 +73,8 @@ def officer_signs_in(browser, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/mot-cua/")  # the person's home page
+    page.click("#nav-work-queue")
     page.wait_for_url(f"{base}/mot-cua/ho-so/**")
     return page
 

@@ -31,7 +31,7 @@ def test_the_digitise_page_and_the_data_store_share_one_upload_form(browser, liv
     officer.fill("#id_username", world["counter"].username)
     officer.fill("#id_password", "x")
     officer.click("button[type=submit]")
-    officer.wait_for_url(f"{base}/mot-cua/ho-so/")
+    officer.wait_for_url(f"{base}/mot-cua/")
     officer.goto(f"{base}/mot-cua/ho-so/{dossier.code}/so-hoa/{document.pk}/")
     upload = officer.locator("form", has=officer.locator("#id_file"))
     labels = upload.locator("label").all_inner_texts()
