@@ -46,7 +46,6 @@ from .models import (
     Fee,
     Field,
     Procedure,
-    ProcedureCase,
     ProcedureVersion,
     PublicationDecision,
     RequiredDocument,
@@ -256,7 +255,7 @@ def read_record(record: dict, current: ProcedureVersion | None = None) -> Conten
                                     ("business", ("doanh nghiep", "to chuc"))) if any(w in who for w in words)]
         if kinds:
             scalars["applicant_kinds"] = ",".join(kinds)
-    for key, target, limit in (("TRINHTUTHUCHIEN", "description", None), ("YEUCAUDIEUKIEN", "requirements", None)):
+    for key, target in (("TRINHTUTHUCHIEN", "description"), ("YEUCAUDIEUKIEN", "requirements")):
         if _text(record.get(key)):
             scalars[target] = _text(record.get(key))
     results = [_text(r.get("TENKETQUA")) for r in _list(record.get("KETQUATHUCHIEN")) if isinstance(r, dict)]

@@ -45,8 +45,8 @@ def lifecycle(world, django_user_model):
 def many_events(receive, world):
     """A counter dossier with `n` events: the receipt, then assignments a minute apart."""
 
-    def _run(n, start=at(2026, 3, 2, 8)):
-        d = receive(when=start)
+    def _run(n, start=None):
+        d = receive(when=start or at(2026, 3, 2, 8))
         officers = [world["specialist"], world["leader"]]
         for i in range(n - 1):
             d = s.assign(world["leader"], d, officer=officers[i % 2], at=at(2026, 3, 2, 9 + i // 60, i % 60))
