@@ -85,6 +85,7 @@ def _create(tax_code: str, body: dict) -> tuple[int, dict]:
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                _lock_the_books()
                 last = SimulatedInvoice.objects.filter(supplier_tax_code=tax_code, template_code=template,
                                                        series=series).aggregate(m=Max("number"))["m"] or 0
                 row = SimulatedInvoice.objects.create(
@@ -97,6 +98,14 @@ def _create(tax_code: str, body: dict) -> tuple[int, dict]:
     else:
         return _error("SERVER_ERROR", "busy", 500)
     return 200, {"errorCode": None, "description": None, "result": _result(row)}
+
+
+def _lock_the_books() -> None:
+    """One create at a time (as the provider's own numbering does): the switch row, locked until
+    the transaction ends, so parallel creates take consecutive numbers instead of racing for the
+    same one (on SQLite the database itself serialises writers and the retry loop covers the rest)."""
+    SimulatorSwitch.objects.get_or_create(name=NAME)
+    SimulatorSwitch.objects.select_for_update().get(name=NAME)
 
 
 def _result(row: SimulatedInvoice) -> dict:
