@@ -100,6 +100,9 @@ class SigningRequest(models.Model):
     prepared_pdf = models.BinaryField(blank=True, default=b"")
     prepared_state = models.JSONField(default=dict, blank=True)
     digest = models.CharField(_("hash sent to the signer (hex)"), max_length=64, blank=True)
+    # The seal's PKCS#12 password while a remote signature waits (the seal follows the approval),
+    # encrypted with a key derived from SECRET_KEY and wiped when the request closes.
+    seal_secret = models.BinaryField(blank=True, default=b"", editable=False)
     transaction_id = models.CharField(_("remote transaction"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
     failure = models.CharField(_("why it failed"), max_length=500, blank=True)

@@ -191,9 +191,9 @@ def sign_and_issue(officer, dossier: Dossier, upload, *, credential: SigningCred
                 seal=seal, title=title, result_description=result_description[:500], token=token,
                 expected_version=expected_version)
     if backend.remote:
-        if seal is not None:
-            raise SigningError("invalid", _("The agency seal is added to results signed with a PKCS#12 certificate; "
-                                            "sign without the seal, or use the PKCS#12 certificate."))
+        if seal is not None:  # refused now, not after the signer approved on the phone
+            unlock_seal(seal, seal_password, at)
+            base["seal_secret"] = sealed_password(seal_password)
         return _start_remote(backend, data, base, url, at)
     signed, cert = sign_local(data, credential, password, url=url, slot=0, at=at, reason=title)
     signers = [_signer_entry(credential, cert, at)]
@@ -244,8 +244,42 @@ def _close(request: SigningRequest, state: str, failure: str = "") -> SigningReq
     request.failure = failure[:500]
     request.finished_at = timezone.now()
     request.prepared_pdf = b""
-    request.save(update_fields=["state", "failure", "finished_at", "prepared_pdf"])
+    request.seal_secret = b""
+    request.save(update_fields=["state", "failure", "finished_at", "prepared_pdf", "seal_secret"])
     return request
+
+
+def _password_box():
+    """Fernet with a key derived from SECRET_KEY (its own salt): the seal password never rests in
+    the database in clear, and a dump without the settings cannot open it."""
+    import base64
+
+    from cryptography.fernet import Fernet
+
+    key = hashlib.sha256(b"motcua.signing.seal-password:" + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def sealed_password(password: str) -> bytes:
+    return _password_box().encrypt(password.encode())
+
+
+def opened_password(secret: bytes) -> str:
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return _password_box().decrypt(bytes(secret)).decode()
+    except InvalidToken:  # SECRET_KEY changed while the request waited
+        raise SigningError("invalid", _("The seal's password could not be read back; sign again.")) from None
+
+
+def unlock_seal(seal: SigningCredential, password: str, at) -> None:
+    """The seal's checks before a remote signature starts: a PKCS#12 seal, its password, its validity."""
+    backend = BACKENDS.get(seal.backend)
+    if backend.remote:
+        raise SigningError("invalid", _("The agency seal must be a PKCS#12 certificate held by the system."))
+    _key, cert, _chain = backend.unlock(seal, password)
+    certificates.check_usable(cert, at)
 
 
 def check_request(request_id: int, *, now=None) -> SigningRequest:
@@ -280,15 +314,31 @@ def check_request(request_id: int, *, now=None) -> SigningRequest:
             return _close(request, SigningRequest.State.FAILED,
                           _("The signature returned does not match the hash sent; it was not embedded."))
         at = datetime.datetime.fromisoformat(request.prepared_state["at"])
+        signers = [_signer_entry(request.credential, cert, at)]
+        if request.seal_id:
+            try:
+                signed, seal_cert = sign_local(signed, request.seal, opened_password(request.seal_secret),
+                                               url=absolute(reverse("signing:verify", args=[request.token])),
+                                               slot=1, at=at, reason=request.title)
+            except SigningError as exc:  # the seal expired or was changed while the signer approved
+                return _close(request, SigningRequest.State.FAILED, str(exc.message))
+            signers.append(_signer_entry(request.seal, seal_cert, at))
         try:
             with transaction.atomic():
-                _issue(request, signed, [_signer_entry(request.credential, cert, at)], at)
+                _issue(request, signed, signers, at)
         except dossier_services.DossierActionError as exc:
             return _close(request, SigningRequest.State.FAILED, str(exc.message))
+        except IntegrityError:
+            # Another check issued it first (SQLite has no row lock; PostgreSQL's lock above
+            # serialises the checks): its document stands, this one is dropped.
+            if SignedDocument.objects.filter(request=request).exists():
+                return SigningRequest.objects.get(pk=request.pk)
+            raise
         request.state = SigningRequest.State.DONE
         request.finished_at = now
         request.prepared_pdf = b""
-        request.save(update_fields=["state", "finished_at", "prepared_pdf"])
+        request.seal_secret = b""
+        request.save(update_fields=["state", "finished_at", "prepared_pdf", "seal_secret"])
         return request
 
 

@@ -18,7 +18,7 @@ from motcua.signing.backends import BACKENDS, RemoteUnavailable, simulator_decid
 from motcua.signing.errors import SigningError
 from motcua.signing.models import SignedDocument, SigningRequest, SimulatedSigner, SimulatedTransaction
 
-from .conftest import key
+from .conftest import PASSWORD, key
 from .test_results import pdf_upload, validate
 
 
@@ -77,6 +77,46 @@ def test_an_answer_for_another_digest_is_not_embedded(world, pki, dossier):
     simulator_decide(request.transaction_id, True)
     request = services.check_request(request.pk)
     assert request.state == "failed" and "không khớp" in request.failure
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and not SignedDocument.objects.exists()
+
+
+def test_the_seal_follows_the_approved_remote_signature(world, pki, dossier):
+    request = services.sign_and_issue(world["leader"], dossier, pdf_upload(), credential=pki["remote"],
+                                      seal=pki["seal"], seal_password=PASSWORD, result_description="Giấy chứng nhận")
+    stored = bytes(request.seal_secret)
+    assert stored and PASSWORD.encode() not in stored  # the password waits encrypted
+    simulator_decide(request.transaction_id, True)
+    request = services.check_request(request.pk)
+    assert request.state == "done" and bytes(request.seal_secret) == b""  # wiped once used
+    dossier.refresh_from_db()
+    first, second = validate(dossier.result_file.read(), pki["root"])
+    assert first.bottom_line and second.bottom_line and second.coverage.name == "ENTIRE_FILE"
+    assert [s["kind"] for s in SignedDocument.objects.get().signers] == ["personal", "seal"]
+
+
+def test_a_wrong_seal_password_is_refused_before_the_phone_is_asked(world, pki, dossier):
+    with pytest.raises(SigningError, match="Mật khẩu chứng thư số"):
+        services.sign_and_issue(world["leader"], dossier, pdf_upload(), credential=pki["remote"],
+                                seal=pki["seal"], seal_password="sai")
+    assert not SigningRequest.objects.exists() and not SimulatedTransaction.objects.exists()
+
+
+def test_a_rejected_remote_signature_wipes_the_seal_password(world, pki, dossier):
+    request = services.sign_and_issue(world["leader"], dossier, pdf_upload(), credential=pki["remote"],
+                                      seal=pki["seal"], seal_password=PASSWORD)
+    simulator_decide(request.transaction_id, False)
+    request = services.check_request(request.pk)
+    assert request.state == "rejected" and bytes(request.seal_secret) == b""
+
+
+def test_a_seal_password_unreadable_after_a_key_change_fails_the_request(world, pki, dossier, settings):
+    request = services.sign_and_issue(world["leader"], dossier, pdf_upload(), credential=pki["remote"],
+                                      seal=pki["seal"], seal_password=PASSWORD)
+    simulator_decide(request.transaction_id, True)
+    settings.SECRET_KEY = settings.SECRET_KEY + "-rotated"
+    request = services.check_request(request.pk)
+    assert request.state == "failed" and bytes(request.seal_secret) == b""
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED and not SignedDocument.objects.exists()
 
