@@ -8,6 +8,7 @@ each other, directly or through others (imports inside functions count too).
 """
 import ast
 from pathlib import Path
+from motcua.testing import parse_python
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "motcua"
@@ -34,7 +35,7 @@ def modules() -> dict[str, Path]:
 def imports_of(name: str, path: Path) -> set[str]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(parse_python(path)):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -13,6 +13,7 @@ from motcua.dossiers.services import DossierActionError
 from motcua.feedback.errors import FeedbackError
 from motcua.payments.fees import FeeError
 from motcua.payments.services import PaymentError
+from motcua.testing import parse_python
 
 APPS = pathlib.Path(__file__).resolve().parents[2]
 
@@ -54,7 +55,7 @@ def test_every_conflict_code_of_the_apps_is_in_the_one_table():
 
 def _imported_modules(path: pathlib.Path) -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parse_python(path)):
         if isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
