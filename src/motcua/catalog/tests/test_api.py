@@ -50,7 +50,8 @@ def test_list_shows_only_procedures_in_force(catalogue):
     assert codes(response) == ["1.004227.000.00.00.H99", "1.001193.000.00.00.H99"]
     first = body["results"][1]
     assert first["name"] == "Đăng ký khai sinh"
-    assert first["field"] == {"code": "ho-tich", "name": "Hộ tịch"}
+    assert first["field"] == {"code": "ho-tich", "name": "Hộ tịch", "name_en": ""}
+    assert first["name_en"] == "" and first["languages"] == ["vi"]
     assert first["time_limit_text"] == "3 ngày làm việc"
     assert first["version"] == 1
 
@@ -113,6 +114,7 @@ def test_detail_in_full(catalogue):
     assert [c["code"] for c in body["cases"]] == ["dung-han", "qua-han"]
     assert body["documents"][0] == {
         "name": "Tờ khai đăng ký khai sinh",
+        "name_en": "",
         "form_name": "Mẫu TP/HT-01",
         "originals": 1,
         "certified_copies": 0,
@@ -126,10 +128,13 @@ def test_detail_in_full(catalogue):
         {
             "kind": "charge",
             "name": "Lệ phí đăng ký khai sinh",
+            "name_en": "",
             "amount": 8000,
             "description": "",
+            "description_en": "",
             "case": None,
-            "exemptions": [{"beneficiary": "Hộ nghèo", "percent": 100, "legal_basis": "TT 85/2019"}],
+            "exemptions": [{"beneficiary": "Hộ nghèo", "beneficiary_en": "", "percent": 100,
+                            "legal_basis": "TT 85/2019"}],
         }
     ]
     assert [s["budget_hours"] for s in body["steps"]] == ["2.00", "10.00", "2.00", "16.00"]

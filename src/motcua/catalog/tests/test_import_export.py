@@ -71,7 +71,7 @@ def test_export_tables_content(catalogue):
     assert len(tables["cases"]) == 4 and len(tables["documents"]) == 6 and len(tables["steps"]) == 9
     assert tables["exemptions"] == [
         {"procedure": "1.001193.000.00.00.H99", "version": v, "fee_no": 1, "beneficiary": "Hộ nghèo", "percent": 100,
-         "legal_basis": "TT 85/2019"}
+         "legal_basis": "TT 85/2019", "beneficiary_en": ""}
         for v in (1, 2)
     ]
     assert [(i["version"], i["action"]) for i in tables["decision_items"]] == [(1, "abolish"), (1, "publish"),
