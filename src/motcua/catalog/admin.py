@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from . import import_export, services
 from .models import (DecisionItem, Fee, FeeExemption, Field, Procedure, ProcedureCase, ProcedureVersion, ProcessStep,
                      PublicationDecision, RequiredDocument)
+from .translation import is_translated
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class DraftOnlyInline(admin.TabularInline):
 
 class CaseInline(DraftOnlyInline):
     model = ProcedureCase
-    fields = ["order", "code", "name", "time_limit", "time_limit_unit", "online_time_limit"]
+    fields = ["order", "code", "name", "name_en", "time_limit", "time_limit_unit", "online_time_limit"]
 
 
 class VersionChildInline(DraftOnlyInline):
@@ -59,25 +60,25 @@ class VersionChildInline(DraftOnlyInline):
 
 class DocumentInline(VersionChildInline):
     model = RequiredDocument
-    fields = ["order", "case", "name", "form_name", "originals", "certified_copies", "copies", "is_required",
+    fields = ["order", "case", "name", "name_en", "form_name", "originals", "certified_copies", "copies", "is_required",
               "reusable_from_store"]
 
 
 class FeeInline(VersionChildInline):
     model = Fee
-    fields = ["case", "kind", "name", "amount", "description"]
+    fields = ["case", "kind", "name", "name_en", "amount", "description", "description_en"]
 
 
 class StepInline(VersionChildInline):
     model = ProcessStep
-    fields = ["order", "case", "name", "role", "unit", "agency", "budget_hours"]
+    fields = ["order", "case", "name", "name_en", "role", "unit", "agency", "budget_hours"]
     autocomplete_fields = []
 
 
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["code", "name", "name_en"]
 
 
 class VersionListInline(admin.TabularInline):
@@ -234,7 +235,8 @@ def publish_versions(modeladmin, request, queryset):
 
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
-    list_display = ["name", "procedure", "number", "status", "valid_from", "valid_to", "field", "online_level"]
+    list_display = ["name", "procedure", "number", "status", "valid_from", "valid_to", "field", "online_level",
+                    "has_english"]
     list_filter = ["status", "field", "online_level", "levels"]
     search_fields = ["search_text", "procedure__code"]
     list_select_related = ["procedure", "field"]
@@ -242,6 +244,10 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     inlines = [CaseInline, DocumentInline, FeeInline, StepInline]
     actions = [create_new_version, publish_versions]
     LIFECYCLE = ["number", "status", "valid_from", "valid_to", "created_at"]
+
+    @admin.display(description=_("in English"), boolean=True)
+    def has_english(self, version):
+        return is_translated(version, "en")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not _editable(obj):
@@ -271,13 +277,13 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 @admin.register(FeeExemption)
 class FeeExemptionAdmin(admin.ModelAdmin):
-    list_display = ["beneficiary", "percent", "fee", "legal_basis"]
+    list_display = ["beneficiary", "beneficiary_en", "percent", "fee", "legal_basis"]
     search_fields = ["beneficiary", "fee__name", "fee__version__procedure__code"]
     raw_id_fields = ["fee"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not _editable(obj.fee.version):
-            return ["fee", "beneficiary", "percent", "legal_basis"]
+            return ["fee", "beneficiary", "beneficiary_en", "percent", "legal_basis"]
         return []
 
     def has_delete_permission(self, request, obj=None):

@@ -20,7 +20,10 @@ FILTER_PARAMETERS = [
 
 @extend_schema(parameters=FILTER_PARAMETERS, tags=["catalogue"])
 class ProcedureListView(generics.ListAPIView):
-    """Procedures in force, searchable and filterable."""
+    """Procedures in force, searchable (in Vietnamese or by English name) and filterable.
+
+    Every catalogue text comes in Vietnamese, the official text (`name`), and in English where the
+    catalogue has a translation (`name_en`; "" where it has none); `languages` lists both."""
 
     serializer_class = ProcedureListSerializer
     permission_classes = [AllowAny]

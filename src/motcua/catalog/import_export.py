@@ -128,6 +128,19 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("budget_hours", "decimal"),
     ],
 }
+# The English translations (docs/catalog.md): optional text columns, last in each sheet so that a
+# file made before they existed keeps its layout and still imports.
+TRANSLATION_COLUMNS = {
+    "fields": ["name_en"],
+    "procedures": ["name_en", "description_en", "requirements_en", "result_description_en"],
+    "cases": ["name_en"],
+    "documents": ["name_en"],
+    "fees": ["name_en", "description_en"],
+    "exemptions": ["beneficiary_en"],
+    "steps": ["name_en"],
+}
+for _table, _columns in TRANSLATION_COLUMNS.items():
+    TABLES[_table] += [(column, "text") for column in _columns]
 # Optional columns with a model default when blank.
 DEFAULTS = {
     "int": {"order": 0, "originals": 0, "certified_copies": 0, "copies": 0, "percent": 100,
@@ -163,7 +176,7 @@ def export_tables() -> dict[str, list[dict]]:
     )
     key = {v.pk: (v.procedure.code, v.number) for v in versions}
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
-    tables["fields"] = [{"code": f.code, "name": f.name} for f in Field.objects.order_by("code")]
+    tables["fields"] = [{"code": f.code, "name": f.name, "name_en": f.name_en} for f in Field.objects.order_by("code")]
     tables["decisions"] = [
         {
             "number": d.number,
@@ -191,6 +204,7 @@ def export_tables() -> dict[str, list[dict]]:
                 "valid_from": _date(v.valid_from),
                 "valid_to": _date(v.valid_to),
                 "name": v.name,
+                "name_en": v.name_en,
                 "field": v.field.code,
                 "levels": ", ".join(sorted(x.code for x in v.levels.all())),
                 "competent_agencies": ", ".join(sorted(x.code for x in v.competent_agencies.all())),
@@ -200,6 +214,9 @@ def export_tables() -> dict[str, list[dict]]:
                 "requirements": v.requirements,
                 "result_description": v.result_description,
                 "legal_basis": v.legal_basis,
+                "description_en": v.description_en,
+                "requirements_en": v.requirements_en,
+                "result_description_en": v.result_description_en,
                 "time_limit": _number(v.time_limit),
                 "time_limit_unit": v.time_limit_unit,
                 "service_promise": _number(v.service_promise),
@@ -227,15 +244,15 @@ def export_tables() -> dict[str, list[dict]]:
 
     for c in by_version(ProcedureCase.objects.all()):
         tables["cases"].append(
-            ref(c) | {"code": c.code, "name": c.name, "time_limit": _number(c.time_limit),
+            ref(c) | {"code": c.code, "name": c.name, "name_en": c.name_en, "time_limit": _number(c.time_limit),
                       "time_limit_unit": c.time_limit_unit, "online_time_limit": _number(c.online_time_limit),
                       "order": c.order}
         )
     for d in by_version(RequiredDocument.objects.select_related("case")):
         tables["documents"].append(
             ref(d) | {"case": d.case.code if d.case else "", "order": d.order, "name": d.name,
-                      "form_name": d.form_name, "originals": d.originals, "certified_copies": d.certified_copies,
-                      "copies": d.copies, "is_required": d.is_required, "reusable_from_store": d.reusable_from_store}
+                      "name_en": d.name_en, "form_name": d.form_name, "originals": d.originals,
+                      "certified_copies": d.certified_copies, "copies": d.copies, "is_required": d.is_required, "reusable_from_store": d.reusable_from_store}
         )
     fee_no: dict[int, int] = {}
     fees = sorted(Fee.objects.select_related("case"), key=lambda f: (key[f.version_id], f.pk))
@@ -245,14 +262,16 @@ def export_tables() -> dict[str, list[dict]]:
         fee_no[f.pk] = counter[f.version_id]
         tables["fees"].append(
             ref(f) | {"fee_no": fee_no[f.pk], "case": f.case.code if f.case else "", "kind": f.kind,
-                      "name": f.name, "amount": f.amount, "description": f.description}
+                      "name": f.name, "name_en": f.name_en, "amount": f.amount, "description": f.description,
+                      "description_en": f.description_en}
         )
     exemptions = sorted(
         FeeExemption.objects.select_related("fee"), key=lambda e: (key[e.fee.version_id], fee_no[e.fee_id], e.pk)
     )
     for e in exemptions:
         tables["exemptions"].append(
-            ref(e.fee) | {"fee_no": fee_no[e.fee_id], "beneficiary": e.beneficiary, "percent": e.percent,
+            ref(e.fee) | {"fee_no": fee_no[e.fee_id], "beneficiary": e.beneficiary,
+                          "beneficiary_en": e.beneficiary_en, "percent": e.percent,
                           "legal_basis": e.legal_basis}
         )
     steps = sorted(
@@ -261,7 +280,8 @@ def export_tables() -> dict[str, list[dict]]:
     )
     for s in steps:
         tables["steps"].append(
-            ref(s) | {"case": s.case.code if s.case else "", "order": s.order, "name": s.name, "role": s.role,
+            ref(s) | {"case": s.case.code if s.case else "", "order": s.order, "name": s.name, "name_en": s.name_en,
+                      "role": s.role,
                       "unit": s.unit, "agency": s.agency.code if s.agency else "",
                       "budget_hours": _number(s.budget_hours)}
         )
@@ -464,7 +484,7 @@ def _validation_text(error: ValidationError) -> str:
 class Plan:
     """What an import will write, built only from rows that passed every check."""
 
-    fields: dict = dataclass_field(default_factory=dict)  # code -> name
+    fields: dict = dataclass_field(default_factory=dict)  # code -> {code, name, name_en}
     decisions: dict = dataclass_field(default_factory=dict)  # number -> PublicationDecision (unsaved or existing)
     procedures: dict = dataclass_field(default_factory=dict)  # code -> national_code
     versions: dict = dataclass_field(default_factory=dict)  # (code, number) -> (ProcedureVersion, relations)
@@ -541,7 +561,9 @@ class Checker:
                 self.fail(row, _("field code %(code)s appears twice.") % {"code": values["code"]})
                 continue
             if self.clean(row, Field(**values), exclude=[]):
-                self.plan.fields[values["code"]] = values["name"]
+                if "name_en" not in row.values:
+                    del values["name_en"]  # a file without the column keeps a field's English name
+                self.plan.fields[values["code"]] = values
 
     def check_decisions(self):
         existing = {d.number: d for d in PublicationDecision.objects.all()}
@@ -601,7 +623,7 @@ class Checker:
                 self.fail(row, " ".join(problems))
                 continue
             version = ProcedureVersion(number=number, **values)
-            version.search_text = build_search_text(version.name, code, national_code)
+            version.search_text = build_search_text(version.name, code, national_code, version.name_en)
             try:
                 version.clean_fields(exclude=["procedure", "field"])
                 version.clean()
@@ -761,8 +783,9 @@ def import_tables(tables: dict[str, list[Row]]) -> dict[str, int]:
     """Check everything, then write everything; raise ImportFailed and write nothing on any error."""
     plan = check(tables)
     fields = {}
-    for code, name in plan.fields.items():
-        fields[code], _created = Field.objects.update_or_create(code=code, defaults={"name": name})
+    for code, values in plan.fields.items():
+        defaults = {key: values[key] for key in ("name", "name_en") if key in values}
+        fields[code], _created = Field.objects.update_or_create(code=code, defaults=defaults)
     for decision in plan.decisions.values():
         if not decision.pk:
             decision.save()

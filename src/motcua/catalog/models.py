@@ -53,9 +53,9 @@ class DraftOnlyContent(models.Model):
         return super().delete(*args, **kwargs)
 
 
-def build_search_text(name: str, code: str, national_code: str) -> str:
-    """The folded text a search matches against: name and both codes."""
-    return fold(f"{name} {code} {national_code}")
+def build_search_text(name: str, code: str, national_code: str, name_en: str = "") -> str:
+    """The folded text a search matches against: the name in both languages and both codes."""
+    return fold(f"{name} {code} {national_code} {name_en}".strip())
 
 
 class TimeUnit(models.TextChoices):
@@ -69,6 +69,9 @@ class Field(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+
+    TRANSLATED_FIELDS = ("name",)
 
     class Meta:
         ordering = ["name"]
@@ -144,7 +147,9 @@ class ProcedureVersion(models.Model):
     valid_to = models.DateField(_("in force until"), null=True, blank=True)
 
     name = models.CharField(_("name"), max_length=500)
-    search_text = models.TextField(_("search text"), editable=False, default="", help_text=_("name and codes, folded"))
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
+    search_text = models.TextField(
+        _("search text"), editable=False, default="", help_text=_("name (both languages) and codes, folded"))
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
     levels = models.ManyToManyField(AdministrativeLevel, related_name="procedure_versions", verbose_name=_("levels"))
     competent_agencies = models.ManyToManyField(
@@ -159,6 +164,10 @@ class ProcedureVersion(models.Model):
     description = models.TextField(_("steps to follow"), blank=True)
     requirements = models.TextField(_("requirements and conditions"), blank=True)
     result_description = models.CharField(_("result"), max_length=500, blank=True)
+    # English translations (seed 000 section 3d): optional, part of the version like the rest.
+    description_en = models.TextField(_("steps to follow in English"), blank=True)
+    requirements_en = models.TextField(_("requirements and conditions in English"), blank=True)
+    result_description_en = models.CharField(_("result in English"), max_length=500, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
 
     time_limit = models.DecimalField(
@@ -203,6 +212,8 @@ class ProcedureVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    TRANSLATED_FIELDS = ("name", "description", "requirements", "result_description")
+
     class Meta:
         ordering = ["procedure", "-number"]
         constraints = [
@@ -235,7 +246,8 @@ class ProcedureVersion(models.Model):
         lifecycle_only = update_fields is not None and set(update_fields) <= self.LIFECYCLE_FIELDS
         if not lifecycle_only and not self.is_editable_in_db():
             raise immutable_version_error()
-        self.search_text = build_search_text(self.name, self.procedure.code, self.procedure.national_code)
+        self.search_text = build_search_text(
+            self.name, self.procedure.code, self.procedure.national_code, self.name_en)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -271,12 +283,15 @@ class ProcedureCase(DraftOnlyContent):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("version"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     time_limit = models.DecimalField(_("time limit"), max_digits=7, decimal_places=2, null=True, blank=True)
     time_limit_unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices, blank=True)
     online_time_limit = models.DecimalField(
         _("time limit for online dossiers"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    TRANSLATED_FIELDS = ("name",)
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -308,6 +323,7 @@ class RequiredDocument(DraftOnlyContent):
         help_text=_("Empty: required in every case."),
     )
     name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     form_name = models.CharField(_("form (mẫu đơn, tờ khai)"), max_length=200, blank=True)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
@@ -317,6 +333,8 @@ class RequiredDocument(DraftOnlyContent):
         _("may be taken from the data store"), default=False, help_text=_("A digitised copy may replace paper.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    TRANSLATED_FIELDS = ("name",)
 
     class Meta:
         ordering = ["version", "order", "pk"]
@@ -344,8 +362,12 @@ class Fee(DraftOnlyContent):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CHARGE)
     name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     description = models.CharField(_("description"), max_length=500, blank=True)
+    description_en = models.CharField(_("description in English"), max_length=500, blank=True)
+
+    TRANSLATED_FIELDS = ("name", "description")
 
     class Meta:
         ordering = ["version", "pk"]
@@ -361,10 +383,13 @@ class FeeExemption(DraftOnlyContent):
 
     fee = models.ForeignKey(Fee, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("fee"))
     beneficiary = models.CharField(_("who"), max_length=300)
+    beneficiary_en = models.CharField(_("who, in English"), max_length=300, blank=True)
     percent = models.PositiveSmallIntegerField(
         _("percent waived"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    TRANSLATED_FIELDS = ("beneficiary",)
 
     class Meta:
         verbose_name = _("fee exemption")
@@ -388,6 +413,7 @@ class ProcessStep(DraftOnlyContent):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=30)
     unit = models.CharField(_("unit"), max_length=200, blank=True, help_text=_("e.g. Phòng Đăng ký đất đai"))
     agency = models.ForeignKey(
@@ -401,6 +427,8 @@ class ProcessStep(DraftOnlyContent):
     budget_hours = models.DecimalField(
         _("time budget (working hours)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+
+    TRANSLATED_FIELDS = ("name",)
 
     class Meta:
         # steps in their order; a step common to all cases before a case's own step of the same number

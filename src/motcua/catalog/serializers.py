@@ -5,13 +5,28 @@ from rest_framework import serializers
 from motcua.organization.models import Agency, AdministrativeLevel, Counter
 
 from . import selectors
+from .translation import TRANSLATION_LANGUAGES, is_translated, translated_fields, translation_column
 from .models import Fee, FeeExemption, Field, ProcedureCase, ProcedureVersion, ProcessStep, RequiredDocument
+
+
+def with_english(model, fields: list[str]) -> list[str]:
+    """`fields` with the English twin of each translatable one right after it (`name`, `name_en`).
+
+    The Vietnamese text is the official one and is always given; the English one is "" where the
+    catalogue has no translation (the client then shows the Vietnamese text, marked as such).
+    """
+    result = []
+    for name in fields:
+        result.append(name)
+        if name in translated_fields(model):
+            result.append(translation_column(name, "en"))
+    return result
 
 
 class FieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = Field
-        fields = ["code", "name"]
+        fields = with_english(Field, ["code", "name"])
 
 
 class LevelSerializer(serializers.ModelSerializer):
@@ -29,7 +44,7 @@ class AgencySerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcedureCase
-        fields = ["code", "name", "time_limit", "time_limit_unit", "online_time_limit"]
+        fields = with_english(ProcedureCase, ["code", "name", "time_limit", "time_limit_unit", "online_time_limit"])
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -37,7 +52,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequiredDocument
-        fields = [
+        fields = with_english(RequiredDocument, [
             "name",
             "form_name",
             "originals",
@@ -46,13 +61,13 @@ class DocumentSerializer(serializers.ModelSerializer):
             "is_required",
             "reusable_from_store",
             "case",
-        ]
+        ])
 
 
 class ExemptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeExemption
-        fields = ["beneficiary", "percent", "legal_basis"]
+        fields = with_english(FeeExemption, ["beneficiary", "percent", "legal_basis"])
 
 
 class FeeSerializer(serializers.ModelSerializer):
@@ -61,7 +76,7 @@ class FeeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Fee
-        fields = ["kind", "name", "amount", "description", "case", "exemptions"]
+        fields = with_english(Fee, ["kind", "name", "amount", "description", "case", "exemptions"])
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -70,7 +85,7 @@ class StepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcessStep
-        fields = ["order", "name", "role", "unit", "agency", "budget_hours", "case"]
+        fields = with_english(ProcessStep, ["order", "name", "role", "unit", "agency", "budget_hours", "case"])
 
 
 class CounterSerializer(serializers.ModelSerializer):
@@ -99,10 +114,11 @@ class ProcedureListSerializer(serializers.ModelSerializer):
     field = FieldSerializer()
     levels = LevelSerializer(many=True)
     time_limit_text = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
 
     class Meta:
         model = ProcedureVersion
-        fields = [
+        fields = with_english(ProcedureVersion, [
             "code",
             "national_code",
             "name",
@@ -113,10 +129,17 @@ class ProcedureListSerializer(serializers.ModelSerializer):
             "time_limit_unit",
             "time_limit_text",
             "online_level",
-        ]
+            "languages",
+        ])
 
     def get_time_limit_text(self, version) -> str:
         return selectors.time_limit_text(version.time_limit, version.time_limit_unit)
+
+    @extend_schema_field(serializers.ListField(
+        child=serializers.CharField(),
+        help_text='Languages the procedure is published in: always "vi", plus "en" when it has an English name.'))
+    def get_languages(self, version):
+        return ["vi"] + [code for code in TRANSLATION_LANGUAGES if is_translated(version, code)]
 
 
 class ProcedureDetailSerializer(ProcedureListSerializer):
@@ -129,7 +152,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
     steps = StepSerializer(many=True)
 
     class Meta(ProcedureListSerializer.Meta):
-        fields = ProcedureListSerializer.Meta.fields + [
+        fields = ProcedureListSerializer.Meta.fields + with_english(ProcedureVersion, [
             "valid_from",
             "applicant_kinds",
             "description",
@@ -153,7 +176,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
             "documents",
             "fees",
             "steps",
-        ]
+        ])
 
     @extend_schema_field(
         serializers.ListField(

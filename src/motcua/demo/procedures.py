@@ -78,7 +78,7 @@ def fee(name, amount, kind="charge", exemptions=(), case=None, description=""):
 def proc(national, name, field, agencies, limit, unit="working_days", *, level="tinh", online="partial",
          saturday="none", boundary_free=False, inter_agency=False, same_day=False, on_the_spot=False,
          online_limit=None, promise=None, discount=0, documents=(), fees=(), cases=(), steps=None,
-         receiving=None, result="", legal_basis="", post=True, fee_at="intake", sensitive=False):
+         receiving=None, result="", legal_basis="", post=True, fee_at="intake", sensitive=False, requirements=""):
     return {
         "national_code": national,
         "is_sensitive": sensitive,
@@ -105,6 +105,7 @@ def proc(national, name, field, agencies, limit, unit="working_days", *, level="
         "cases": list(cases),
         "steps": steps,
         "result_description": result,
+        "requirements": requirements,
         "legal_basis": legal_basis,
     }
 
@@ -130,6 +131,7 @@ PROCEDURES = [
     # --- Hộ tịch (commune committees, boundary-free since Decree 118/2025) -------------------
     proc("9.000101", "Đăng ký khai sinh", "ho-tich", "communes", level="xa", online="full", boundary_free=True,
          **SAME_DAY, legal_basis=HOUSEHOLD, result="Giấy khai sinh (bản chính), trích lục khai sinh điện tử",
+         requirements="Cha, mẹ hoặc người thân thích đăng ký khai sinh cho trẻ trong thời hạn 60 ngày kể từ ngày sinh.",
          documents=[doc("Tờ khai đăng ký khai sinh", originals=1, form="Mẫu tờ khai đăng ký khai sinh"),
                     doc("Giấy chứng sinh hoặc văn bản của người làm chứng", originals=1),
                     id_card()],
@@ -138,6 +140,8 @@ PROCEDURES = [
          fees=[fee("Lệ phí đăng ký khai sinh quá hạn", 8000, case="qua-han", exemptions=[(POOR, 100), (DISABLED, 100)])]),
     proc("9.000102", "Đăng ký kết hôn", "ho-tich", "communes", level="xa", online="full", boundary_free=True,
          limit=1, legal_basis=HOUSEHOLD, result="Giấy chứng nhận kết hôn",
+         requirements="Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi; việc kết hôn do hai bên tự nguyện quyết định; không "
+         "thuộc trường hợp cấm kết hôn.",
          documents=[doc("Tờ khai đăng ký kết hôn", originals=1, form="Mẫu tờ khai đăng ký kết hôn"),
                     doc("Giấy xác nhận tình trạng hôn nhân (nếu đăng ký tại nơi khác nơi cư trú)", originals=1,
                         required=False, reusable=True),
@@ -147,6 +151,7 @@ PROCEDURES = [
     proc("9.000103", "Đăng ký khai tử", "ho-tich", "communes", level="xa", online="full", boundary_free=True,
          sensitive=True,
          **SAME_DAY, legal_basis=HOUSEHOLD, result="Trích lục khai tử",
+         requirements="Người thân thích đăng ký khai tử trong thời hạn 15 ngày kể từ ngày người đó chết.",
          documents=[doc("Tờ khai đăng ký khai tử", originals=1, form="Mẫu tờ khai đăng ký khai tử"),
                     doc("Giấy báo tử hoặc giấy tờ thay giấy báo tử", originals=1)]),
     proc("9.000104", "Cấp bản sao trích lục hộ tịch", "ho-tich", "communes", level="xa", online="full",
@@ -189,6 +194,7 @@ PROCEDURES = [
     proc("9.000301", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
          "ly-lich-tu-phap", "tu_phap", limit=10, online="full", saturday="morning", boundary_free=True, sensitive=True,
          discount=50, legal_basis="Luật Lý lịch tư pháp năm 2009", result="Phiếu lý lịch tư pháp số 1 hoặc số 2",
+         requirements="Người yêu cầu cấp Phiếu lý lịch tư pháp từ đủ 14 tuổi trở lên.",
          documents=[doc("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", originals=1, form="Mẫu số 03/2013/TT-LLTP"),
                     doc("Bản chụp giấy tờ tùy thân", copies=1, reusable=True),
                     doc("Bản chụp giấy tờ chứng minh nơi thường trú hoặc tạm trú", copies=1, reusable=True)],

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from motcua.organization.codes import validate_agency_code
 from .procedures import FIELDS, PROCEDURES
+from .translations import FIELDS_EN, with_english
 from motcua.organization.models import (
     AdministrativeLevel,
     AdministrativeUnit,
@@ -532,7 +533,7 @@ def procedure_arguments(data: dict) -> dict:
     """The keyword arguments of catalog.services.create_procedure for one demo procedure."""
     online = data["online_level"]
     steps = data["steps"] or default_steps(data)
-    return {
+    return with_english(data["national_code"], {
         "is_sensitive": data.get("is_sensitive", False),
         "field": data["field"],
         "levels": [data["level"]],
@@ -559,10 +560,11 @@ def procedure_arguments(data: dict) -> dict:
         "online_fee_discount_percent": data["online_fee_discount_percent"],
         "fee_payable_at": data["fee_payable_at"],
         "result_description": data["result_description"],
+        "requirements": data.get("requirements", ""),
         "legal_basis": data["legal_basis"],
         "description": "Tổ chức, cá nhân nộp hồ sơ trực tiếp tại Bộ phận Một cửa, qua dịch vụ bưu chính công ích "
         "hoặc trực tuyến trên Cổng Dịch vụ công; nhận kết quả theo giấy hẹn.",
-    }
+    })
 
 
 @transaction.atomic
@@ -574,7 +576,8 @@ def load_catalog(report: LoadReport | None = None) -> LoadReport:
 
     report = report or LoadReport()
     for code, name in FIELDS:
-        _field, created = Field.objects.update_or_create(code=code, defaults={"name": name})
+        defaults = {"name": name, "name_en": FIELDS_EN.get(code, "")}
+        _field, created = Field.objects.update_or_create(code=code, defaults=defaults)
         report.count("fields", created)
     decision, created = PublicationDecision.objects.get_or_create(
         number=CATALOG_DECISION,

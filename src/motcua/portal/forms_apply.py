@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.translation import translated
 from motcua.core.validators import PERSON_NAME_MAX_LENGTH, RefuseOverlongMixin, validate_person_name_characters
 from motcua.documents import applications, services as store
 from motcua.documents.uploads import check_upload
@@ -99,7 +100,7 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
         cases = list(version.cases.all())
         if cases:
             self.fields["case"] = forms.TypedChoiceField(
-                label=gettext_lazy("Case"), coerce=int, choices=[("", "---")] + [(c.pk, c.name) for c in cases])
+                label=gettext_lazy("Case"), coerce=int, choices=[("", "---")] + [(c.pk, translated(c, "name").text) for c in cases])
         self.fields.update(_party_fields("applicant", required=True))
         self.fields["owner_same"] = forms.BooleanField(
             label=gettext_lazy("The owner of the dossier is the applicant"), required=False, initial=True)
@@ -124,7 +125,7 @@ class ApplicationForm(RefuseOverlongMixin, forms.Form):
         self.document_rows = []
         for required in self.documents:
             upload = forms.FileField(
-                label=required.name, required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+                label=translated(required, "name").text, required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
             pick = forms.ChoiceField(label=gettext_lazy("or pick from your data store"), required=False,
                                      choices=stored_choices)
             self.fields[f"file_{required.pk}"] = upload

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog import selectors
 from motcua.catalog.models import Field, ProcedureVersion
+from motcua.catalog.translation import translated
 from motcua.organization.models import AdministrativeLevel
 
 PAGE_SIZE = 20
@@ -24,7 +25,7 @@ class CatalogueSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["field"].choices = everything + list(Field.objects.values_list("code", "name"))
+        self.fields["field"].choices = everything + [(f.code, translated(f, "name").text) for f in Field.objects.all()]
         self.fields["level"].choices = everything + list(AdministrativeLevel.objects.values_list("code", "name"))
         self.fields["online_level"].choices = everything + list(ProcedureVersion.OnlineLevel.choices)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. dang ky khai sinh")})

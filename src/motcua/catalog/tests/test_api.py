@@ -50,7 +50,8 @@ def test_list_shows_only_procedures_in_force(catalogue):
     assert codes(response) == ["1.004227.000.00.00.H99", "1.001193.000.00.00.H99"]
     first = body["results"][1]
     assert first["name"] == "Đăng ký khai sinh"
-    assert first["field"] == {"code": "ho-tich", "name": "Hộ tịch"}
+    assert first["field"] == {"code": "ho-tich", "name": "Hộ tịch", "name_en": ""}
+    assert first["name_en"] == "" and first["languages"] == ["vi"]
     assert first["time_limit_text"] == "3 ngày làm việc"
     assert first["version"] == 1
 
@@ -113,6 +114,7 @@ def test_detail_in_full(catalogue):
     assert [c["code"] for c in body["cases"]] == ["dung-han", "qua-han"]
     assert body["documents"][0] == {
         "name": "Tờ khai đăng ký khai sinh",
+        "name_en": "",
         "form_name": "Mẫu TP/HT-01",
         "originals": 1,
         "certified_copies": 0,
@@ -126,10 +128,13 @@ def test_detail_in_full(catalogue):
         {
             "kind": "charge",
             "name": "Lệ phí đăng ký khai sinh",
+            "name_en": "",
             "amount": 8000,
             "description": "",
+            "description_en": "",
             "case": None,
-            "exemptions": [{"beneficiary": "Hộ nghèo", "percent": 100, "legal_basis": "TT 85/2019"}],
+            "exemptions": [{"beneficiary": "Hộ nghèo", "beneficiary_en": "", "percent": 100,
+                            "legal_basis": "TT 85/2019"}],
         }
     ]
     assert [s["budget_hours"] for s in body["steps"]] == ["2.00", "10.00", "2.00", "16.00"]
@@ -177,3 +182,42 @@ def test_time_limit_text_english():
         assert selectors.time_limit_text(Decimal("15"), "calendar_days") == "15 days"
     with translation.override("vi"):
         assert selectors.time_limit_text(Decimal("0.50"), "working_days") == "0,5 ngày làm việc"
+
+
+def test_both_languages_in_the_payload_and_english_search(org):
+    from motcua.catalog.models import Field
+
+    Field.objects.filter(code="ho-tich").update(name_en="Civil status")
+    birth_registration(
+        org, name_en="Birth registration", result_description_en="Birth certificate",
+        documents=[{"name": "Tờ khai đăng ký khai sinh", "name_en": "Birth registration form", "originals": 1},
+                   {"name": "Giấy chứng sinh", "originals": 1}],
+        fees=[{"name": "Lệ phí đăng ký khai sinh", "name_en": "Birth registration charge", "amount": 8000,
+               "exemptions": [{"beneficiary": "Hộ nghèo", "beneficiary_en": "Poor households"}]}],
+    )
+    birth_registration(org, code="1.000999.000.00.00.H99", name="Đăng ký kết hôn")
+    client = APIClient()
+    found = client.get("/api/v1/procedures/", {"q": "birth registration"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [row["code"] for row in found["results"]] == ["1.001193.000.00.00.H99"]
+    row = found["results"][0]
+    assert (row["name"], row["name_en"], row["languages"]) == ("Đăng ký khai sinh", "Birth registration", ["vi", "en"])
+    assert row["field"] == {"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}
+    assert row["time_limit_text"] == "3 working days"  # Accept-Language: en words the generated texts
+    other = client.get("/api/v1/procedures/1.000999.000.00.00.H99/").json()
+    assert other["name_en"] == "" and other["languages"] == ["vi"]
+
+    detail = client.get("/api/v1/procedures/1.001193.000.00.00.H99/").json()
+    assert detail["result_description_en"] == "Birth certificate" and detail["requirements_en"] == ""
+    assert [(d["name"], d["name_en"]) for d in detail["documents"]] == [
+        ("Tờ khai đăng ký khai sinh", "Birth registration form"), ("Giấy chứng sinh", "")]
+    assert detail["fees"][0]["name_en"] == "Birth registration charge"
+    assert detail["fees"][0]["exemptions"][0]["beneficiary_en"] == "Poor households"
+    assert detail["time_limit_text"] == "3 ngày làm việc"
+
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    for schema, fields in [("ProcedureDetail", ["name_en", "description_en", "requirements_en",
+                                                "result_description_en", "languages"]),
+                           ("Document", ["name_en"]), ("Fee", ["name_en", "description_en"]),
+                           ("Exemption", ["beneficiary_en"]), ("Step", ["name_en"]), ("Case", ["name_en"]),
+                           ("Field", ["name_en"])]:
+        assert set(fields) <= set(schemas[schema]["properties"]), schema

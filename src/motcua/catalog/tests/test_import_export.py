@@ -71,7 +71,7 @@ def test_export_tables_content(catalogue):
     assert len(tables["cases"]) == 4 and len(tables["documents"]) == 6 and len(tables["steps"]) == 9
     assert tables["exemptions"] == [
         {"procedure": "1.001193.000.00.00.H99", "version": v, "fee_no": 1, "beneficiary": "Hộ nghèo", "percent": 100,
-         "legal_basis": "TT 85/2019"}
+         "legal_basis": "TT 85/2019", "beneficiary_en": ""}
         for v in (1, 2)
     ]
     assert [(i["version"], i["action"]) for i in tables["decision_items"]] == [(1, "abolish"), (1, "publish"),
@@ -201,3 +201,55 @@ def test_import_command_reports_rows_and_fails(catalogue, tmp_path):
         call_command("import_catalog", str(path), stderr=err)
     assert "Sheet procedures, row 2: unknown status lost." in err.getvalue()
     assert Procedure.objects.count() == 0
+
+
+@pytest.fixture
+def english_catalogue(org, decision):
+    """A published procedure translated into English (name, texts, a case, a document, a fee with its
+    exemption, a step) and its field's English name."""
+    Field.objects.filter(code="ho-tich").update(name_en="Civil status")
+    version = birth_registration(org, decision=decision, name_en="Birth registration",
+                                 requirements_en="Within 60 days.\nIn person.", result_description_en="Birth certificate")
+    version.cases.filter(code="qua-han").update(name_en="Late registration")
+    version.documents.filter(order=1).update(name_en="Birth registration form")
+    version.fees.update(name_en="Birth registration charge", description_en="per certificate")
+    version.fees.get().exemptions.update(beneficiary_en="Poor households")
+    version.steps.filter(order=1).update(name_en="Receive the dossier")
+    return version
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_english_columns_round_trip(english_catalogue, fmt):
+    data = import_export.export_catalog(fmt)
+    before = import_export.export_tables()
+    assert before["fields"][1] == {"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}
+    version_row = before["procedures"][0]
+    assert (version_row["name_en"], version_row["requirements_en"], version_row["result_description_en"]) == (
+        "Birth registration", "Within 60 days.\nIn person.", "Birth certificate")
+    assert [d["name_en"] for d in before["documents"]] == ["Birth registration form", "", ""]
+    assert before["fees"][0]["name_en"] == "Birth registration charge"
+    assert before["exemptions"][0]["beneficiary_en"] == "Poor households"
+    if fmt == "xlsx":  # the English columns come last in each sheet
+        header = [c.value for c in load_workbook(io.BytesIO(data))["procedures"][1]]
+        assert header[-4:] == ["name_en", "description_en", "requirements_en", "result_description_en"]
+    wipe_catalogue()
+    import_export.import_file(data, f"catalog.{fmt}")
+    assert import_export.export_tables() == before
+    version = Procedure.objects.get().current_version
+    assert version.name_en == "Birth registration" and "birth registration" in version.search_text
+    assert version.fees.get().exemptions.get().beneficiary_en == "Poor households"
+
+
+def test_a_file_without_english_columns_still_imports(english_catalogue):
+    tables = import_export.export_tables()
+    for name, columns in import_export.TRANSLATION_COLUMNS.items():
+        for row in tables[name]:
+            for column in columns:
+                del row[column]
+    wipe_catalogue()
+    Field.objects.create(code="ho-tich", name="Hộ tịch", name_en="Civil status")
+    import_export.import_file(bad_json(tables), "old.json")
+    version = Procedure.objects.get().current_version
+    assert version.name_en == "" and set(version.documents.values_list("name_en", flat=True)) == {""}
+    # an existing field keeps its English name when the file has no such column
+    assert Field.objects.get(code="ho-tich").name_en == "Civil status"

@@ -280,3 +280,43 @@ def test_the_demo_loads_during_tet_with_every_moment_in_the_past():
             kind__in=["overdue", "step_overdue"]).exists()
         assert not Dossier.objects.filter(submitted_at__gte=timezone.now()).exists()
         assert DocumentOpening.objects.exists() and not DocumentOpening.objects.filter(at__gte=timezone.now()).exists()
+
+
+def test_the_most_used_demo_procedures_are_in_english(loaded):
+    """Seed 000 section 3d: the ten procedures with the most demo dossiers are published in English
+    (names, documents, fees, exemptions, steps), the field names too; the others stay Vietnamese only."""
+    from django.db.models import Count
+
+    from motcua.catalog.models import FeeExemption, RequiredDocument
+    from motcua.dossiers.models import Dossier
+
+    used = (Dossier.objects.values("procedure_version__procedure__national_code")
+            .annotate(n=Count("pk")).order_by("-n", "procedure_version__procedure__national_code"))
+    top_ten = [row["procedure_version__procedure__national_code"] for row in used[:10]]
+    assert len(top_ten) == 10
+    published = ProcedureVersion.objects.filter(status="published")
+    for version in published.filter(procedure__national_code__in=top_ten):
+        assert version.name_en and version.description_en, version.procedure.national_code
+        assert not version.documents.filter(name_en="").exists(), version.procedure.national_code
+        assert not version.fees.filter(name_en="").exists(), version.procedure.national_code
+        assert not version.steps.filter(name_en="").exists(), version.procedure.national_code
+    assert published.exclude(name_en="").count() >= 10
+    assert published.filter(name_en="").exists()  # and some stay Vietnamese only
+    assert not Field.objects.filter(name_en="").exists()
+    assert Field.objects.get(code="ho-tich").name_en == "Civil status registration"
+    birth = published.get(procedure__national_code="9.000101")
+    assert birth.name_en == "Birth registration"
+    assert RequiredDocument.objects.filter(version=birth, name_en="Birth registration form").exists()
+    assert FeeExemption.objects.filter(fee__version=birth, beneficiary_en="People with disabilities").exists()
+
+
+def test_demo_translations_are_complete():
+    """Every Vietnamese text of a translated demo procedure has its English twin."""
+    from motcua.demo.translations import TRANSLATED, with_english
+
+    missing = []
+    translated = [with_english(data["national_code"], demo.procedure_arguments(data), missing)
+                  for data in demo.PROCEDURES if data["national_code"] in TRANSLATED]
+    assert missing == []
+    assert len(translated) == len(TRANSLATED) >= 10
+    assert all(args["name_en"] and args["documents"] for args in translated)
