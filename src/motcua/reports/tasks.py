@@ -5,9 +5,10 @@ from celery import shared_task
 @shared_task(ignore_result=True)
 def store_snapshots() -> int:
     """Nightly: store the province-wide dashboard of every closed standard period (year, halves,
-    quarters, months) of last year and of this year so far, so their first view is read back.
+    quarters, months) of last year and of this year so far, and the public statistics of its
+    closed months, quarters and years in Vietnamese and English, so their first view is read back.
     Periods already stored are read back, not computed again; a year the working calendar does
-    not cover is skipped (logged). Returns the periods stored or kept."""
+    not cover is skipped (logged). Returns the dashboard periods stored or kept."""
     import datetime
     import logging
 
@@ -30,5 +31,24 @@ def store_snapshots() -> int:
             for date_from, date_to in standard_periods(year):
                 if is_closed(date_to):
                     dashboard_data(date_from, date_to, "field", agency_ids=None)
+                    stored += 1
+            store_public_figures(year)
+    return stored
+
+
+def store_public_figures(year: int) -> int:
+    """The public statistics (`publicstats`) of the year's closed months, quarters and the year,
+    in both languages (their names are stored translated). Returns the periods stored or kept."""
+    from django.utils import translation
+
+    from .publicstats import Period, public_figures
+
+    periods = [Period("month", year, m) for m in range(1, 13)] + [Period("quarter", year, q) for q in range(1, 5)]
+    periods.append(Period("year", year))
+    stored = 0
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for period in periods:
+                if public_figures(period) is not None:
                     stored += 1
     return stored
