@@ -22,6 +22,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.formatting import vn_number
+
 from .charts import hbar_chart
 from .dossier_table import ReportError
 from .publicstats import FIGURES, Period, last_closed_month, plain, public_figures
@@ -91,6 +93,10 @@ def _sorted(rows: list[dict], sort: str) -> list[dict]:
     return present + [r for r in rows if r[key] is None]  # "—" last either way
 
 
+def _two_decimals(value) -> str:
+    return vn_number(value, 2)
+
+
 def _headings(query: dict, sort: str) -> list[dict]:
     """The sortable headings: their link (ascending first; the current one reversed) and aria-sort."""
     out = []
@@ -140,12 +146,12 @@ def public_stats(request):
                 [(a["name"], a["on_time_rate"]) for a in sorted(
                     (a for a in figures["agencies"] if a["on_time_rate"] is not None),
                     key=lambda a: (-a["on_time_rate"], a["name"]))],
-                _("On-time rate by agency (%)")),
+                _("On-time rate by agency (%)"), value_text=_two_decimals),
             "score_chart": hbar_chart(
                 [(a["name"], float(a["score"])) for a in sorted(
                     (a for a in figures["agencies"] if a["score"] is not None),
                     key=lambda a: (-a["score"], a["name"]))],
-                _("Service index (Decision 766) by agency, out of 100")),
+                _("Service index (Decision 766) by agency, out of 100"), value_text=_two_decimals),
         })
     return render(request, "reports/public_stats.html", context, status=status)
 

@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.organization.models import Agency
@@ -153,3 +153,17 @@ def plain(value):
     if isinstance(value, Decimal):
         return float(value.quantize(Decimal("0.01")))
     return value
+
+
+def store_public_figures(year: int) -> int:
+    """The public statistics (`publicstats`) of the year's closed months, quarters and the year,
+    in both languages (their names are stored translated). Returns the periods stored or kept."""
+    periods = [Period("month", year, m) for m in range(1, 13)] + [Period("quarter", year, q) for q in range(1, 5)]
+    periods.append(Period("year", year))
+    stored = 0
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for period in periods:
+                if public_figures(period) is not None:
+                    stored += 1
+    return stored

@@ -17,6 +17,7 @@ def store_snapshots() -> int:
     from .dashboard import dashboard_data
     from .dossier_table import ReportError, check_period_covered
     from .management.commands.report_snapshots import standard_periods
+    from .publicstats import store_public_figures
     from .snapshots import is_closed
 
     this_year = timezone.localdate().year
@@ -35,20 +36,3 @@ def store_snapshots() -> int:
             store_public_figures(year)
     return stored
 
-
-def store_public_figures(year: int) -> int:
-    """The public statistics (`publicstats`) of the year's closed months, quarters and the year,
-    in both languages (their names are stored translated). Returns the periods stored or kept."""
-    from django.utils import translation
-
-    from .publicstats import Period, public_figures
-
-    periods = [Period("month", year, m) for m in range(1, 13)] + [Period("quarter", year, q) for q in range(1, 5)]
-    periods.append(Period("year", year))
-    stored = 0
-    for language in ("vi", "en"):
-        with translation.override(language):
-            for period in periods:
-                if public_figures(period) is not None:
-                    stored += 1
-    return stored

@@ -16,7 +16,7 @@ from motcua.reports import snapshots
 from motcua.reports.dashboard import dashboard_data
 from motcua.reports.dossier_table import ReportError, check_period_covered
 from motcua.reports.models import ReportSnapshot
-from motcua.reports.tasks import store_public_figures
+from motcua.reports.publicstats import store_public_figures
 
 
 def standard_periods(year: int) -> list[tuple[datetime.date, datetime.date]]:
