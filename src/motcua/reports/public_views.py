@@ -19,6 +19,7 @@ from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,8 +110,9 @@ def _cells(row: dict) -> list[str]:
 def _rows_html(rows: list[dict], first: str) -> str:
     """The <tr> of a table, built here rather than in the template: forty agencies of eight
     figures are a thousand template nodes, most of the page's time (docs/performance.md)."""
-    return format_html_join("", "<tr><th scope=\"row\">{}</th><td class=\"text\">{}</td>{}</tr>", (
-        (r["name"], vn_number(r["agencies"]) if first == "agencies" else r["level"],
+    return format_html_join("", "<tr><th scope=\"row\">{}</th><td{}>{}</td>{}</tr>", (
+        (r["name"], "" if first == "agencies" else mark_safe(' class="text"'),
+         vn_number(r["agencies"]) if first == "agencies" else r["level"],
          format_html_join("", "<td>{}</td>", ((c,) for c in _cells(r)))) for r in rows))
 
 
