@@ -29,6 +29,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("mot-cua/bao-cao/", include("motcua.reports.urls")),
+    path("thong-ke/", include("motcua.reports.public_urls")),
     path("mot-cua/", include("motcua.printouts.urls")),
     path("mot-cua/", include("motcua.documents.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),

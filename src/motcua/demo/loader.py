@@ -6,6 +6,7 @@ from .appointments import load_demo_appointments
 from .catalogsync import load_demo_catalogue_sync
 from .counterlink import load_demo_counter_links
 from .dossiers import load_demo_dossiers
+from .history import load_demo_history
 from .national import load_demo_national
 from .postal import load_demo_postal
 from .province import DEMO_PASSWORD, LoadReport, load_accounts, load_catalog, load_organization, seed_calendar
@@ -31,6 +32,7 @@ def load_demo(with_accounts: bool, stdout=None) -> LoadReport:
         report.created.update(load_demo_postal())
         report.created.update(load_demo_signing())
         report.created.update(load_demo_receipts())  # after every part that records a payment
+        report.created.update(load_demo_history())  # the past year's figures (legacy import)
     report.created.update(load_demo_catalogue_sync(with_accounts, DEMO_PASSWORD))
     report.created.update(load_demo_national())
     return report

@@ -32,8 +32,10 @@ def bar_chart(items: list[tuple[str, float]], title: str, width: int = 640, heig
     return mark_safe("".join(parts))
 
 
-def hbar_chart(items: list[tuple[str, float]], title: str, maximum: float = 100, width: int = 640) -> str:
-    """Horizontal bars (a ranking), label on the left, value on the right."""
+def hbar_chart(items: list[tuple[str, float]], title: str, maximum: float = 100, width: int = 640,
+               value_text=None) -> str:
+    """Horizontal bars (a ranking), label on the left, value on the right (`value_text(value)`,
+    e.g. Vietnamese format, else the plain number)."""
     if not items:
         return ""
     row = 22
@@ -48,6 +50,7 @@ def hbar_chart(items: list[tuple[str, float]], title: str, maximum: float = 100,
             '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="#2f855a"></rect>'
             '<text x="{}" y="{}" font-size="11">{}</text>',
-            label_w - 6, y + 14, label[:40], label_w, y + 3, _n(w), row - 8, _n(label_w + w + 4), y + 14, f"{value:g}"))
+            label_w - 6, y + 14, label[:40], label_w, y + 3, _n(w), row - 8, _n(label_w + w + 4), y + 14,
+            value_text(value) if value_text else f"{value:g}"))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))

@@ -53,8 +53,9 @@ def on_dossier_event(sender, event, **kwargs) -> None:
 
 
 def on_weights_changed(sender, **kwargs) -> None:
-    """New or edited weights change the 766 scores of the dashboards already stored."""
+    """New or edited weights change the 766 scores of the dashboards and public statistics stored."""
     snapshots.invalidate_kind("dashboard")
+    snapshots.invalidate_kind("public-stats")
 
 
 def connect() -> None:

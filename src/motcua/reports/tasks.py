@@ -5,9 +5,10 @@ from celery import shared_task
 @shared_task(ignore_result=True)
 def store_snapshots() -> int:
     """Nightly: store the province-wide dashboard of every closed standard period (year, halves,
-    quarters, months) of last year and of this year so far, so their first view is read back.
+    quarters, months) of last year and of this year so far, and the public statistics of its
+    closed months, quarters and years in Vietnamese and English, so their first view is read back.
     Periods already stored are read back, not computed again; a year the working calendar does
-    not cover is skipped (logged). Returns the periods stored or kept."""
+    not cover is skipped (logged). Returns the dashboard periods stored or kept."""
     import datetime
     import logging
 
@@ -16,6 +17,7 @@ def store_snapshots() -> int:
     from .dashboard import dashboard_data
     from .dossier_table import ReportError, check_period_covered
     from .management.commands.report_snapshots import standard_periods
+    from .publicstats import store_public_figures
     from .snapshots import is_closed
 
     this_year = timezone.localdate().year
@@ -31,4 +33,6 @@ def store_snapshots() -> int:
                 if is_closed(date_to):
                     dashboard_data(date_from, date_to, "field", agency_ids=None)
                     stored += 1
+            store_public_figures(year)
     return stored
+

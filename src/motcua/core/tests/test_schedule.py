@@ -44,3 +44,6 @@ def test_nightly_snapshots_store_the_closed_periods_of_last_year_and_this_year()
         assert stored == 24
         assert store_snapshots() == 24  # read back, nothing new
         assert ReportSnapshot.objects.filter(kind="dashboard").count() == stored
+        # The public statistics (/thong-ke/): 2025's 12 months, 4 quarters and the year, 2026's
+        # January-April and Q1, in Vietnamese and English.
+        assert ReportSnapshot.objects.filter(kind="public-stats").count() == 2 * (17 + 5)

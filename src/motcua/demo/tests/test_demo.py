@@ -320,3 +320,30 @@ def test_demo_translations_are_complete():
     assert missing == []
     assert len(translated) == len(TRANSLATED) >= 10
     assert all(args["name_en"] and args["documents"] for args in translated)
+
+
+def test_the_demo_shows_public_statistics_for_the_past_year(loaded, client):
+    """The past year (demo/history.py, a legacy import) gives every closed month of it figures on
+    /thong-ke/, the default month included, and no applicant appears there."""
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Dossier
+    from motcua.reports.publicstats import Period, last_closed_month, public_figures
+
+    month = last_closed_month()
+    page = client.get("/thong-ke/")
+    assert page.status_code == 200 and page.context["period"] == month
+    assert page.context["figures"]["province"]["received"] > 0
+    for _i in range(11):
+        figures = public_figures(month)
+        assert figures["province"]["received"] > 0 and figures["province"]["resolved"] > 0, month
+        assert figures["province"]["score"] is not None
+        previous = month.first_day - datetime.timedelta(days=1)
+        month = Period.month(previous.year, previous.month)
+    html = client.get("/thong-ke/").content.decode()
+    for name in Dossier.objects.exclude(applicant_name="").values_list("applicant_name", flat=True).distinct()[:50]:
+        assert name not in html
+    # Every history dossier is finished, before today.
+    history = Dossier.objects.filter(code__startswith="LS-")
+    assert history.exists() and not history.filter(finished_at__isnull=True).exists()
+    assert not history.filter(finished_at__gte=timezone.now()).exists()

@@ -1,7 +1,8 @@
 """python manage.py report_snapshots [--year 2025] [--lang vi|en] [--clear]
 
 Computes the province-wide dashboard of each closed standard period of a year (the year, its
-halves, quarters and months; default: last year) and stores it as a snapshot, so even the first
+halves, quarters and months; default: last year) and the public statistics of its closed months,
+quarters and the year (in Vietnamese and English), and stores them as snapshots, so even the first
 view of these periods is read back instead of computed (run it nightly or after a legacy import,
 which deletes the snapshots it can change). `--clear` deletes every snapshot first.
 """
@@ -15,6 +16,7 @@ from motcua.reports import snapshots
 from motcua.reports.dashboard import dashboard_data
 from motcua.reports.dossier_table import ReportError, check_period_covered
 from motcua.reports.models import ReportSnapshot
+from motcua.reports.publicstats import store_public_figures
 
 
 def standard_periods(year: int) -> list[tuple[datetime.date, datetime.date]]:
@@ -53,4 +55,6 @@ class Command(BaseCommand):
                 if snapshots.is_closed(date_to):
                     dashboard_data(date_from, date_to, "field", agency_ids=None)
                     stored += 1
+            public = store_public_figures(year)  # the public statistics (/thong-ke/), both languages
             self.stdout.write(_("%(count)d closed periods of %(year)d stored.") % {"count": stored, "year": year})
+            self.stdout.write(_("%(count)d public statistics pages stored.") % {"count": public})
