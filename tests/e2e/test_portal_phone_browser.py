@@ -160,3 +160,13 @@ def test_every_portal_page_fits_a_phone_and_passes_axe(browser, demo):
     context.close()
     assert len(walk.seen) >= 25
     assert not walk.problems, "\n".join(walk.problems)
+
+
+def test_the_axe_helper_reports_serious_violations(browser):
+    """The check above can fail: an unlabelled field and an image without text are reported."""
+    page = browser.new_page()
+    page.set_content('<html lang="vi"><head><title>t</title></head><body><main><h1>t</h1>'
+                     '<img src="x.png"><input type="text"></main></body></html>')
+    found = serious_violations(page)
+    page.close()
+    assert [line.split(": ")[1].split(" ")[0] for line in found] == ["image-alt", "label"]
