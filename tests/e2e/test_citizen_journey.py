@@ -98,7 +98,7 @@ def test_citizen_journey(browser, page, live_server, world, tmp_path, settings):
     # A wrong file first: the form says so, nothing is submitted.
     page.set_input_files(f"#id_file_{d1.pk}", {"name": "don.pdf", "mimeType": "application/pdf", "buffer": PNG})
     page.click("button[value=submit]")
-    assert "PNG" in page.locator(f"#id_file_{d1.pk}-errors").inner_text()
+    assert "PNG" in page.locator(f"#id_file_{d1.pk}_error").inner_text()
     assert Dossier.objects.count() == 0
     page.set_input_files(f"#id_file_{d1.pk}", {"name": "don.pdf", "mimeType": "application/pdf", "buffer": PDF})
     page.set_input_files(f"#id_file_{d2.pk}", {"name": "gcn.png", "mimeType": "image/png", "buffer": PNG})

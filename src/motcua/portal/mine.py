@@ -15,6 +15,8 @@ from motcua.documents.forms import DocumentUploadForm
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as engine
 from motcua.dossiers.services import DossierActionError
+from motcua.feedback.links import rating_path
+from motcua.feedback.models import Rating
 from motcua.payments import services as payments
 from motcua.payments import views as payment_views
 from motcua.payments.receipts.views import receipt_download
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from .apply import citizen_login_required
 from .forms_apply import ACCEPT, SupplementForm
+from .next_step import next_step
 
 CITIZEN_EVENT_LABELS = {
     **EVENT_LABELS,
@@ -68,13 +71,20 @@ def my_dossier(request, code):
 
 def _render_dossier(request, dossier, supplement_form, status=200):
     request_event = dossier_selectors.latest_event(dossier, "request_supplement")
+    fee, can_pay = payments.fee_summary(dossier), _can_pay_online(dossier)
+    can_supplement = engine.citizen_can(request.user, dossier, "submit_supplement")
+    rating = Rating.objects.filter(dossier=dossier).first() if dossier.status == 10 else None
+    step = next_step(dossier, owed=fee["owed"], can_pay_online=can_pay, can_supplement=can_supplement,
+                     rated=rating is not None)
     return render(request, "portal/mine/detail.html", {
+        "step": step, "rating": rating,
+        "rating_path": rating_path(dossier.code) if dossier.status == 10 else "",
         "dossier": dossier, "timeline": _timeline(dossier), "documents": dossier.documents.all(),
         "supplement_request": request_event.payload if request_event else None,
-        "can_supplement": engine.citizen_can(request.user, dossier, "submit_supplement"),
+        "can_supplement": can_supplement,
         "can_withdraw": engine.citizen_can(request.user, dossier, "withdraw_by_applicant"),
         "supplement_form": supplement_form,
-        "fee": payments.fee_summary(dossier), "can_pay_online": _can_pay_online(dossier),
+        "fee": fee, "can_pay_online": can_pay,
     }, status=status)
 
 

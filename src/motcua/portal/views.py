@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog import selectors
 from motcua.catalog.models import Field, ProcedureVersion
 from motcua.catalog.translation import translated
+from motcua.core.text import vi_sort_key
 from motcua.organization.models import AdministrativeLevel
 
 PAGE_SIZE = 20
@@ -29,10 +30,14 @@ class CatalogueSearchForm(forms.Form):
         self.fields["level"].choices = everything + list(AdministrativeLevel.objects.values_list("code", "name"))
         self.fields["online_level"].choices = everything + list(ProcedureVersion.OnlineLevel.choices)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. dang ky khai sinh")})
+        # Fields in Vietnamese dictionary order (Đ after D), whatever language their names are in.
+        self.fields["field"].choices = everything + sorted(self.fields["field"].choices[1:],
+                                                           key=lambda choice: vi_sort_key(str(choice[1])))
 
 
 def home(request):
-    fields = Field.objects.filter(versions__status=ProcedureVersion.Status.PUBLISHED).distinct()
+    fields = sorted(Field.objects.filter(versions__status=ProcedureVersion.Status.PUBLISHED).distinct(),
+                    key=lambda field: vi_sort_key(field.name))
     return render(request, "portal/home.html", {"form": CatalogueSearchForm(), "fields": fields})
 
 
