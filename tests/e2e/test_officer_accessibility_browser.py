@@ -257,12 +257,13 @@ def test_the_dashboard_prints_its_charts_without_the_menu(browser, live_server):
     page.emulate_media(media="print")
     for hidden in (".site-header", "#period-form", ".downloads", ".site-footer"):
         assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("#report-period").is_visible()  # the printed page says its period
     charts = page.locator("svg.chart")
     assert charts.count() >= 1
     width = page.evaluate("document.documentElement.clientWidth")
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
-        assert box["width"] > 300 and box["x"] + box["width"] <= width + 1
+        assert 300 < box["width"] and box["x"] + box["width"] <= width + 1
         assert charts.nth(index).get_attribute("aria-label")
     assert page.locator("svg.chart text").count() > 0
     pdf = page.pdf(format="A4")

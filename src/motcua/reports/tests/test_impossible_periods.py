@@ -71,3 +71,13 @@ def test_a_possible_period_still_shows_its_figures(client, manager):
     assert cell.status_code == 200 and 'id="cell-count">0<' in cell.content.decode()
     # No dates at all: the default period (1 January to today), as the navigation's link opens it.
     assert client.get("/mot-cua/bao-cao/").status_code == 200
+
+
+def test_charts_write_their_figures_in_the_vietnamese_format():
+    from motcua.reports.charts import bar_chart, hbar_chart
+
+    bars = bar_chart([("01/2024", 1234), ("02/2024", 7)], "Hồ sơ tiếp nhận theo tháng")
+    assert ">1.234</text>" in bars and "01/2024: 1.234" in bars and ">1234<" not in bars
+    ranking = hbar_chart([("Sở Tư pháp", 58.44), ("Sở Xây dựng", 100.0)], "Tỷ lệ đúng hạn (%)")
+    assert ">58,44</text>" in ranking and ">100</text>" in ranking and "58.44" not in ranking
+    assert 'role="img" aria-label="Tỷ lệ đúng hạn (%)"' in ranking
