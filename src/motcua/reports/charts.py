@@ -1,6 +1,14 @@
-"""Small bar charts as inline SVG, drawn on the server (no JavaScript, no CDN)."""
+"""Small bar charts as inline SVG, drawn on the server (no JavaScript, no CDN). Figures are written
+in the Vietnamese format (58,44; 1.234), like the tables; dashboard.css prints them in colour."""
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from motcua.core.formatting import vn_number
+
+
+def figure(value: float) -> str:
+    """1234 -> '1.234'; 58.4 -> '58,40'; a whole number keeps no decimals."""
+    return vn_number(value) if float(value).is_integer() else vn_number(value, 2)
 
 
 def _n(value: float) -> str:
@@ -26,7 +34,7 @@ def bar_chart(items: list[tuple[str, float]], title: str, width: int = 640, heig
             '<rect x="{}" y="{}" width="{}" height="{}" fill="#2b6cb0"><title>{}: {}{}</title></rect>'
             '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>'
             '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
-            _n(x), _n(y), _n(bar), _n(h), label, value, unit, _n(x + bar / 2), _n(y - 3), f"{value:g}",
+            _n(x), _n(y), _n(bar), _n(h), label, figure(value), unit, _n(x + bar / 2), _n(y - 3), figure(value),
             _n(x + bar / 2), height - 12, label))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
@@ -35,7 +43,7 @@ def bar_chart(items: list[tuple[str, float]], title: str, width: int = 640, heig
 def hbar_chart(items: list[tuple[str, float]], title: str, maximum: float = 100, width: int = 640,
                value_text=None) -> str:
     """Horizontal bars (a ranking), label on the left, value on the right (`value_text(value)`,
-    e.g. Vietnamese format, else the plain number)."""
+    else the figure in Vietnamese format)."""
     if not items:
         return ""
     row = 22
@@ -46,11 +54,12 @@ def hbar_chart(items: list[tuple[str, float]], title: str, maximum: float = 100,
     for i, (label, value) in enumerate(items):
         y = 5 + i * row
         w = plot * min(value, maximum) / (maximum or 1)
+        shown = value_text(value) if value_text else figure(value)
         parts.append(format_html(
             '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="#2f855a"></rect>'
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#2f855a"><title>{}: {}</title></rect>'
             '<text x="{}" y="{}" font-size="11">{}</text>',
-            label_w - 6, y + 14, label[:40], label_w, y + 3, _n(w), row - 8, _n(label_w + w + 4), y + 14,
-            value_text(value) if value_text else f"{value:g}"))
+            label_w - 6, y + 14, label if len(label) <= 40 else label[:39] + "…", label_w, y + 3, _n(w), row - 8,
+            label, shown, _n(label_w + w + 4), y + 14, shown))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))

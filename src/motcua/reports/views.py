@@ -2,15 +2,12 @@
 administrators), scoped to the agencies they serve; province administrators see the province."""
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -19,8 +16,8 @@ from motcua.organization.models import Role
 from motcua.organization.permissions import active_assignments, agencies_for, has_permission
 
 from .charts import bar_chart, hbar_chart
-from .dossier_table import (COLUMNS, GROUPS, ReportError, check_period_covered, dossier_table, dossier_table_cell,
-                            period_bounds)
+from .dossier_table import COLUMNS, GROUPS, ReportError, check_period_covered, dossier_table, dossier_table_cell
+from .forms import ReportPeriodForm
 from .exports import XLSX_COLUMNS, to_xlsx, xlsx_values
 from .dashboard import dashboard_data
 from .periodic import report_content, to_docx, to_pdf
@@ -39,33 +36,33 @@ def report_scope(user) -> list[int] | None:
     return sorted(agencies_for(user, "reports.view").values_list("pk", flat=True))
 
 
-def _period(request) -> tuple[datetime.date, datetime.date, str]:
-    """?from=&to= (YYYY-MM-DD); default: 1 January of this year to today. Bad dates: the default
-    with a message."""
-    today = timezone.localdate()
-    default = (datetime.date(today.year, 1, 1), today)
-    try:
-        date_from = datetime.date.fromisoformat(request.GET.get("from") or default[0].isoformat())
-        date_to = datetime.date.fromisoformat(request.GET.get("to") or default[1].isoformat())
-        period_bounds(date_from, date_to)
-    except ValueError as error:
-        message = str(error) if isinstance(error, ReportError) else _("The dates must be written YYYY-MM-DD.")
-        return default[0], default[1], message
-    return date_from, date_to, ""
+def _period_form(request) -> ReportPeriodForm:
+    form = ReportPeriodForm(request.GET)
+    if not form.is_valid():
+        form.mark_invalid()
+    return form
 
 
-def _not_covered(request, date_from, date_to, group_by, agency_ids):
-    """When the working calendar does not cover the period (a year whose days off were never
-    entered): the dashboard page with the calendar's message and no figures, 400, nothing computed
-    or stored. None when it covers the period."""
+def _refused(request, form, messages, agency_ids, template="reports/dashboard.html", extra=None):
+    """The page with the period form and its messages, no figures, 400: nothing computed or stored."""
+    return render(request, template, {
+        "errors": messages, "refused": True, "period_form": form, "group_by": _group_by(request),
+        "groups": TABLE_GROUPS, "province_wide": agency_ids is None, **(extra or {}),
+    }, status=400)
+
+
+def _checked_period(request, agency_ids, template="reports/dashboard.html", extra=None):
+    """(the valid form, None) for a period that can be reported on, else (the form, the 400
+    page): an impossible period (`ReportPeriodForm`), or one the working calendar does not cover
+    (a year whose days off were never entered)."""
+    form = _period_form(request)
+    if not form.is_valid():
+        return form, _refused(request, form, form.messages(), agency_ids, template, extra)
     try:
-        check_period_covered(date_from, date_to)
+        check_period_covered(*form.period())
     except ReportError as error:
-        return render(request, "reports/dashboard.html", {
-            "error": str(error), "not_covered": True, "date_from": date_from, "date_to": date_to,
-            "group_by": group_by, "groups": TABLE_GROUPS, "province_wide": agency_ids is None,
-        }, status=400)
-    return None
+        return form, _refused(request, form, [str(error)], agency_ids, template, extra)
+    return form, None
 
 
 def _group_by(request) -> str:
@@ -75,11 +72,11 @@ def _group_by(request) -> str:
 @staff_required
 def dashboard(request):
     agency_ids = report_scope(request.user)
-    date_from, date_to, error = _period(request)
-    group_by = _group_by(request)
-    refused = _not_covered(request, date_from, date_to, group_by, agency_ids)
+    form, refused = _checked_period(request, agency_ids)
     if refused is not None:
         return refused
+    date_from, date_to = form.period()
+    group_by = _group_by(request)
     data = dashboard_data(date_from, date_to, group_by, agency_ids)
     table, index, ranking, trend, figures = (data[k] for k in ("table", "index", "ranking", "trend", "figures"))
     query = {"from": date_from.isoformat(), "to": date_to.isoformat()}
@@ -98,7 +95,7 @@ def dashboard(request):
     rows = [{"name": r["name"], "cells": form_cells(r, r["key"])} for r in table["rows"]]
     total = form_cells(table["total"], grouped=False)
     return render(request, "reports/dashboard.html", {
-        "error": error, "date_from": date_from, "date_to": date_to, "group_by": group_by,
+        "period_form": form, "date_from": date_from, "date_to": date_to, "group_by": group_by,
         "groups": TABLE_GROUPS, "headings": heading_rows(group_by), "table": table, "rows": rows, "total": total,
         "figures": figures, "index": index, "ranking": ranking, "trend": trend,
         "query": urlencode(query), "province_wide": agency_ids is None,
@@ -115,20 +112,27 @@ def dashboard(request):
 def cell_dossiers(request):
     """The dossiers behind one number of the 06a table."""
     agency_ids = report_scope(request.user)
-    date_from, date_to, error = _period(request)
     column = request.GET.get("column", "")
     group_by = request.GET.get("group_by") or None
     key = request.GET.get("key") or None
+    drill = {"column": column, "drill_group_by": group_by or "", "key": key or ""}
+    form, refused = _checked_period(request, agency_ids, "reports/cell.html", drill)
+    if refused is not None:
+        return refused
+    date_from, date_to = form.period()
     if column not in COLUMNS or (group_by is not None and group_by not in GROUPS):
-        return render(request, "reports/cell.html", {"error": _("Unknown column or grouping.")}, status=400)
+        return render(request, "reports/cell.html", {"errors": [_("Unknown column or grouping.")], "period_form": form,
+                                                      "refused": True, **drill}, status=400)
     try:
         qs = dossier_table_cell(date_from, date_to, column, group_key=int(key) if key else None,
                                 group_by=group_by, agency_ids=agency_ids)
     except (ReportError, ValueError):
-        return render(request, "reports/cell.html", {"error": _("Unknown column or grouping.")}, status=400)
+        return render(request, "reports/cell.html", {"errors": [_("Unknown column or grouping.")], "period_form": form,
+                                                      "refused": True, **drill}, status=400)
     page = Paginator(qs.select_related("competent_agency"), 50).get_page(request.GET.get("page"))
     return render(request, "reports/cell.html", {
-        "page": page, "column": column, "title": COLUMN_TITLES[column], "date_from": date_from, "date_to": date_to, "error": error,
+        "page": page, "column": column, "title": COLUMN_TITLES[column], "date_from": date_from, "date_to": date_to,
+        "period_form": form, **drill,
         "count": page.paginator.count,
     })
 
@@ -142,11 +146,11 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @staff_required
 def download_table(request):
     agency_ids = report_scope(request.user)
-    date_from, date_to, _error = _period(request)
-    group_by = _group_by(request)
-    refused = _not_covered(request, date_from, date_to, group_by, agency_ids)
+    form, refused = _checked_period(request, agency_ids)
     if refused is not None:
         return refused
+    date_from, date_to = form.period()
+    group_by = _group_by(request)
     table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
     return _download(to_xlsx(table), f"bieu-06a_{date_from}_{date_to}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -157,10 +161,10 @@ def download_report(request, fmt: str):
     if fmt not in ("docx", "pdf"):
         raise Http404
     agency_ids = report_scope(request.user)
-    date_from, date_to, _error = _period(request)
-    refused = _not_covered(request, date_from, date_to, _group_by(request), agency_ids)
+    form, refused = _checked_period(request, agency_ids)
     if refused is not None:
         return refused
+    date_from, date_to = form.period()
     content = report_content(date_from, date_to, agency_ids=agency_ids)
     if request.GET.get("xep_hang") == "1":  # the optional queue section (issue 12)
         add_queue_section(content, date_from, date_to, agency_ids)

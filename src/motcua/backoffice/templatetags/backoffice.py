@@ -53,3 +53,12 @@ def officer_nav(user) -> dict:
         "admin": bool(getattr(user, "is_staff", False))
         and (scope.holds("catalog.manage") or scope.holds("service_point.manage")),
     }
+
+
+@register.filter
+def with_errors_described(field):
+    """The field's widget, marked aria-invalid and described by its error message
+    (`_field.html` gives the message the id "<field id>-errors") when the field has errors."""
+    if not field.errors:
+        return field.as_widget()
+    return field.as_widget(attrs={"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-errors"})

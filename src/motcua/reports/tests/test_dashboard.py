@@ -71,5 +71,5 @@ def test_downloads_hold_the_scoped_figures(client, setup):
     assert "Tổng số hồ sơ tiếp nhận trong kỳ: 3 hồ sơ" in text
     assert client.get("/mot-cua/bao-cao/bao-cao.pdf", PERIOD)["Content-Type"] == "application/pdf"
     assert client.get("/mot-cua/bao-cao/bao-cao.exe", PERIOD).status_code == 404
-    # A bad date falls back to the default period with a message, never a 500.
-    assert client.get("/mot-cua/bao-cao/", {"from": "2024-13-01"}).status_code == 200
+    # A bad date is refused with the form and its message (test_impossible_periods.py), never a 500.
+    assert client.get("/mot-cua/bao-cao/", {"from": "2024-13-01"}).status_code == 400
