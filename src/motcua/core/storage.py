@@ -55,6 +55,19 @@ def saved_files():
         _saved.reset(token)
 
 
+def named_files() -> set[str]:
+    """Every stored name that a row holds, over every file field of every model."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    names = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
+                names |= set(model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
+    return names
+
+
 def is_referenced(name: str) -> bool:
     """Whether any file field of any model holds this stored name."""
     from django.apps import apps
