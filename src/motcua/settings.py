@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.LanguageMiddleware",
+    "motcua.core.storage.StorageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,6 +195,20 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded and generated files (motcua.core.storage, docs/running.md "Files"): "local" keeps them
+# under MEDIA_ROOT; "s3" in an S3-compatible object store (S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+# S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_PREFIX), which every app node shares.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}.")
+STORAGES = {
+    "default": {"BACKEND": "motcua.core.storage.LocalStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STORAGE_BACKEND == "s3":
+    from motcua.core.storage import s3_options
+
+    STORAGES["default"] = {"BACKEND": "motcua.core.storage.ObjectStorage", "OPTIONS": s3_options()}
 
 # Transport security: with DEBUG off the site is taken to be served over HTTPS (HTTPS=0 turns all
 # of this off, e.g. on a closed lab network): redirect to HTTPS, HSTS, cookies sent only over HTTPS.

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from motcua.core.storage import StorageUnavailable
 from motcua.core.text import fold
 
 from .uploads import SIGNATURES, sniff
@@ -20,9 +21,11 @@ EXTENSIONS = {content_type: extensions[0] for _magic, content_type, extensions i
 
 def open_file(field):
     """The opened file and its content type (None when it is none of PDF, PNG, JPEG); 404 when the
-    storage has lost it."""
+    storage has lost it, StorageUnavailable (503) when the storage cannot be reached."""
     try:
         handle = field.open("rb")
+    except StorageUnavailable:
+        raise  # the store is down: 503 (core.storage.StorageMiddleware), not "no such file"
     except (OSError, ValueError):
         raise Http404(_("The file is not available.")) from None
     head = handle.read(16)

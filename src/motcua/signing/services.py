@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.site import absolute
+from motcua.core.storage import StorageUnavailable
 from motcua.documents.uploads import check_upload
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, ResultKind, Status
@@ -413,6 +414,8 @@ def verdict_of(document: SignedDocument, *, now=None) -> str:
     try:
         with document.file.open("rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
+    except StorageUnavailable:
+        raise  # the store is down (503), the document is not modified
     except OSError:
         return MODIFIED
     if digest != document.sha256:
