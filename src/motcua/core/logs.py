@@ -9,7 +9,7 @@ personal data.
 - `PersonalDataFilter` masks what looks like a citizen ID, a tax code, a phone number or an e-mail
   address in the message (and its arguments) before any handler writes it. Names cannot be
   recognised in free text: the project's log calls name dossiers by code and people by user id,
-  never by name (tests/test_production_logs.py walks a journey and reads every line).
+  never by name (documents/tests/test_logs_personal_data.py walks a journey and reads every line).
 """
 from __future__ import annotations
 
@@ -62,14 +62,14 @@ class RequestIdFilter(logging.Filter):
 # usual spelling (0912 345 678, 0912.345.678, +84 912345678), e-mail addresses.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])(?:\+?84|0)(?:[ .-]?\d){8,10}(?![\w])")
-_DIGITS = re.compile(r"(?<![\w-])\d{9}(?:\d{3})?(?:-\d{3})?(?![\w-])|(?<![\w-])\d{10}(?![\w-])")
+_DIGITS = re.compile(r"(?<![\w-])(?:\d{12}|\d{10}(?:-\d{3})?|\d{9})(?![\w-])")
 MASK = "[redacted]"
 
 
 def redact(text: str) -> str:
     text = _EMAIL.sub(MASK, text)
-    text = _PHONE.sub(MASK, text)
-    return _DIGITS.sub(MASK, text)
+    text = _DIGITS.sub(MASK, text)
+    return _PHONE.sub(MASK, text)
 
 
 class PersonalDataFilter(logging.Filter):
