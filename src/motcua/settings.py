@@ -79,6 +79,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (django-prometheus; its After middleware is last).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Then: the request id (echoed, and in every log line), the client address behind the proxy,
+    # and /healthz, /readyz, /metrics answered before the host check and the HTTPS redirect
+    # (load balancers and Prometheus ask the node directly; motcua.core.health, docs/running.md).
+    "motcua.core.logs.RequestIdMiddleware",
+    "motcua.core.proxy.ProxyClientAddressMiddleware",
+    "motcua.core.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "motcua.core.middleware.RequestSizeMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +103,7 @@ MIDDLEWARE = [
     "motcua.accounts.two_factor.OfficerTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -127,6 +136,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling mode a session's server connection changes between
+# transactions: no server-side cursors (Django's `.iterator()`) and no prepared statements kept on
+# the server (the receipt and tracking paths prepare theirs otherwise; dossiers/receipt_sql.py).
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING")
+if DATABASE_TRANSACTION_POOLING and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded server and a management command share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -287,6 +303,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The worker keeps the LOGGING below (JSON lines, request ids, personal data masked).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The periodic jobs, for `celery -A motcua beat` (docs/running.md); each also has a command for cron.
 CELERY_BEAT_SCHEDULE = {
     "national-sync": {"task": "national.sync", "schedule": 60},
@@ -380,10 +398,33 @@ SIGNING_REMOTE_CLIENT_ID = os.environ.get("SIGNING_REMOTE_CLIENT_ID", "")
 SIGNING_REMOTE_CLIENT_SECRET = os.environ.get("SIGNING_REMOTE_CLIENT_SECRET", "")
 SIGNING_REMOTE_WAIT_SECONDS = int(os.environ.get("SIGNING_REMOTE_WAIT_SECONDS", "300"))
 
+# Operations (motcua.core.health, motcua.core.metrics, motcua.core.logs; docs/running.md):
+# /metrics answers only the networks listed or a request with the bearer token; 403 otherwise.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The reverse proxy's header with the client's address (nginx: X-Real-IP), believed only from
+# the proxies' networks (a Unix socket peer, with no address, is the local proxy).
+PROXY_CLIENT_IP_HEADER = os.environ.get("PROXY_CLIENT_IP_HEADER", "")
+PROXY_TRUSTED_NETWORKS = env_list("PROXY_TRUSTED_NETWORKS", "127.0.0.1/32,::1/128")
+# Documents are sent by nginx (X-Accel-Redirect to this internal prefix + the file's storage name)
+# after the view's checks, instead of streamed by the Python process (deploy/nginx/motcua.conf).
+DOCUMENTS_X_ACCEL_REDIRECT = env_bool("DOCUMENTS_X_ACCEL_REDIRECT")
+DOCUMENTS_X_ACCEL_PREFIX = os.environ.get("DOCUMENTS_X_ACCEL_PREFIX", "/_protected/media/")
+# Upload limits (motcua.core.limits); nginx's client_max_body_size must allow the request size.
+UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("UPLOAD_MAX_TOTAL_BYTES", str(30 * 1024 * 1024)))
+# LOG_FORMAT=json: one JSON object per line with the request id; personal data masked (core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "motcua.core.logs.RequestIdFilter"},
+                "personal_data": {"()": "motcua.core.logs.PersonalDataFilter"}},
+    "formatters": {"json": {"()": "motcua.core.logs.JsonFormatter"},
+                   "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "personal_data"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # One line per eager task is noise in the embedded run; failures still show.
     "loggers": {"celery.app.trace": {"level": "WARNING"}},

@@ -93,7 +93,7 @@ def _serve_to_officer(request, code, document_id):
         raise
     stem = f"{dossier.code}-{document.pk}-{document.name}" if document else f"{dossier.code}-ket-qua"
     return files.file_response(handle, content_type, files.download_name(stem, content_type, field.name),
-                               download=_wants_download(request))
+                               download=_wants_download(request), field=field)
 
 
 @officer_signed_in
@@ -124,7 +124,7 @@ def citizen_document_file(request, code, document_id):
         handle, content_type = files.open_file(field)
         stem = f"{code}-{document.pk}-{document.name}"
         return files.file_response(handle, content_type, files.download_name(stem, content_type, field.name),
-                                   download=_wants_download(request))
+                                   download=_wants_download(request), field=field)
 
     return serve(request)
 

@@ -136,7 +136,9 @@ def _raw_connection(conn, health_check: bool = True):
         conn.close_if_health_check_failed()
     conn.ensure_connection()
     raw = conn.connection
-    if raw.prepare_threshold is None:
+    # Behind PgBouncer's transaction pooling (DATABASE_TRANSACTION_POOLING) a statement prepared
+    # on one server connection is missing on the next: preparation stays off, prepare=True is ignored.
+    if raw.prepare_threshold is None and not conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         # Django opens its connections with preparation off (prepare_threshold=None), and psycopg
         # then ignores prepare=True: the ~2.6 kB receipt statement was parsed and planned on every
         # receipt, about half the receipt's time. A threshold no query reaches prepares only the
