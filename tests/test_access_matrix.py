@@ -17,10 +17,10 @@ import io
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from pypdf import PdfReader
 
+from motcua.testing.once import rolled_back_at_the_end
 from tests import demo_world
 
 CALLERS = ("anonymous", "citizen", "officer_a", "officer_b", "admin")
@@ -123,14 +123,8 @@ ROWS = [
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The demo world, built once and rolled back at the end (each test nests a savepoint)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo_world.build()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with rolled_back_at_the_end(django_db_blocker):
+        yield demo_world.build()
 
 
 def marks_of(world: demo_world.DemoWorld) -> dict:

@@ -6,6 +6,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
@@ -50,15 +51,23 @@ def account_of_citizen(citizen_id: str):
     return account.user if account else None
 
 
+def citizen_reference(citizen_id: str) -> str:
+    """A keyed digest of a citizen ID for log lines: the same ID gives the same reference, which
+    cannot be turned back into the ID without the server's secret key."""
+    return salted_hmac("motcua.documents.access", citizen_id, algorithm="sha256").hexdigest()[:16]
+
+
 def reusable_at_counter(officer, citizen_id: str) -> list[StoredDocument]:
     """The stored documents a counter officer may re-use for the person with this citizen ID
     (typed by the officer: nobody is browsed by name). Every look-up is logged on the
-    `motcua.documents.access` logger with the officer, the citizen ID and the time."""
+    `motcua.documents.access` logger with the officer, the time and the citizen ID's reference
+    (`citizen_reference`): logs carry no personal data, yet an inquiry that knows the ID finds
+    every look-up of that person."""
     owner = account_of_citizen(citizen_id)
     documents = list(usable_for(owner).order_by("kind", "-created_at")) if owner is not None else []
     access_logger.info(
-        "stored documents looked up at the counter: officer=%s (id %s) citizen_id=%s at=%s found=%d",
-        getattr(officer, "username", "?"), getattr(officer, "pk", None), citizen_id,
+        "stored documents looked up at the counter: officer=%s (id %s) citizen_ref=%s at=%s found=%d",
+        getattr(officer, "username", "?"), getattr(officer, "pk", None), citizen_reference(citizen_id),
         timezone.now().isoformat(timespec="seconds"), len(documents),
     )
     return documents

@@ -10,6 +10,7 @@ from django.utils import timezone
 from motcua.accounts.models import CitizenAccount
 from motcua.documents import selectors as documents_selectors
 from motcua.documents.models import Source, StoredDocument
+from motcua.documents.services import citizen_reference
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument
 
@@ -60,7 +61,8 @@ def test_store_lookup_is_for_counter_officers_and_logged(client, world, store, c
     assert (found[store["result"].pk]["reuse_status"], found[store["form"].pk]["reuse_status"]) == (3, 2)
     assert found[store["form"].pk]["number"] == "TK-01"
     line = caplog.records[-1].getMessage()
-    assert "officer=motcua.quay" in line and f"citizen_id={CITIZEN_ID}" in line and "found=2" in line
+    assert "officer=motcua.quay" in line and "found=2" in line
+    assert f"citizen_ref={citizen_reference(CITIZEN_ID)}" in line and CITIZEN_ID not in line
     assert client.get(STORE_URL, {"citizen_id": "12345"}).status_code == 400
     assert client.get(STORE_URL, {"citizen_id": "038090011111"}).json() == {"documents": []}
     client.force_login(world.specialist)  # not a counter officer

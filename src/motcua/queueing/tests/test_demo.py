@@ -8,11 +8,18 @@ from django.utils import timezone
 
 from motcua.queueing import selectors
 from motcua.queueing.models import Queue, Ticket, TicketStatus
+from motcua.testing.once import rolled_back_at_the_end
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo province, loaded once for the module's tests (each test's changes are undone)."""
+    with rolled_back_at_the_end(django_db_blocker):
+        yield call_command("load_demo", "--demo", stdout=io.StringIO())
 
 
 @pytest.mark.django_db
-def test_the_demo_has_queues_and_a_served_morning_with_figures():
-    call_command("load_demo", "--demo", stdout=io.StringIO())
+def test_the_demo_has_queues_and_a_served_morning_with_figures(demo):
     assert Queue.objects.filter(service_point__code="trung-tam-tinh").count() == 5
     land = Queue.objects.get(service_point__code="trung-tam-tinh", letter="B")
     assert land.agencies.count() == 3
@@ -34,11 +41,10 @@ def test_the_demo_has_queues_and_a_served_morning_with_figures():
 
 
 @pytest.mark.django_db
-def test_the_demo_takes_bookings_and_has_a_saturday_roster():
+def test_the_demo_takes_bookings_and_has_a_saturday_roster(demo):
     from motcua.queueing import appointments, roster
     from motcua.queueing.models import Appointment, AppointmentStatus, SaturdayDuty, SlotTemplate
 
-    call_command("load_demo", "--demo", stdout=io.StringIO())
     assert SlotTemplate.objects.filter(queue__service_point__code="trung-tam-tinh").count() == 5
     booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
     # Five bookings on the first bookable day after today (whatever today is).

@@ -73,7 +73,8 @@ def test_the_report_annex_in_word_and_pdf(queued):
     cells = [cell.text for cell in document.tables[0].rows[-1].cells]
     assert cells == ["Tổng cộng", "5", "12,5", "32,5", "8,0", "25,0%", "1"]
     pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(content))).pages)
-    assert "XẾP HÀNG" in pdf and "12,5" in pdf
+    words = " ".join(pdf.split())  # justified lines come out with wider spaces (by the font installed)
+    assert "XẾP HÀNG" in words and "12,5" in words
 
 
 def test_dashboard_section_and_optional_download(client, queued):
