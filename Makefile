@@ -45,7 +45,7 @@ run: demo
 # runs them in this process); the browser tests run after them in one process, so that a page's
 # timeouts never race the rest of the suite for the CPU.
 TEST_WORKERS ?= auto
-PYTEST_PARALLEL = -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile)
+PYTEST_PARALLEL = -n $(TEST_WORKERS)
 
 test: $(VENV)/.installed-test messages
 	DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)

@@ -81,7 +81,8 @@ def test_the_06a_csv_and_workbook_write_a_formula_like_name_as_text():
 @pytest.mark.django_db
 def test_the_catalogue_export_writes_text_and_reads_it_back_unchanged(monkeypatch):
     tables = {name: [] for name in import_export.TABLES}
-    tables["fields"] = [{"code": "=1+1", "name": EVIL}, {"code": "ho-tich", "name": "Hộ tịch"}]
+    tables["fields"] = [{"code": "=1+1", "name": EVIL, "name_en": EVIL},
+                        {"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}]
     monkeypatch.setattr(import_export, "export_tables", lambda: tables)
     data = import_export.export_catalog("xlsx")
     assert_no_formula(data)
