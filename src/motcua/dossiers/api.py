@@ -71,7 +71,7 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
 class DossierListSerializer(serializers.ModelSerializer):
     procedure = serializers.CharField(source="procedure.code")
     receiving_agency = serializers.CharField(source="receiving_agency.code")
-    current_agency = serializers.CharField(source="current_agency.code", default=None)
+    current_agency = serializers.CharField(source="current_agency.code", default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display")
 
     class Meta:
