@@ -85,6 +85,18 @@ class AdministrativeLevel(Validity):
     def __str__(self):
         return self.name
 
+    # The levels are fixed by law; their stored names are the Vietnamese ones ("Cấp tỉnh").
+    NAMES_BY_RANK = {1: _("Province level"), 2: _("District level"), 3: _("Commune level")}
+
+    def display_name(self) -> str:
+        """The name in the reader's language: the stored name on a Vietnamese page, the legal
+        level's translated name by rank on another (the stored name if the rank is unknown)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("vi") or self.rank not in self.NAMES_BY_RANK:
+            return self.name
+        return str(self.NAMES_BY_RANK[self.rank])
+
 
 class AdministrativeUnit(Validity):
     """Đơn vị hành chính: the province, a district, a commune or ward, with its history."""

@@ -118,13 +118,13 @@ def compute_public_figures(period: Period) -> dict:
         if agency is None:  # dossiers without a competent agency count in the province only
             continue
         level = agency.level
-        agency_rows.append({"code": agency.code, "name": r["name"], "level": level.name,
+        agency_rows.append({"code": agency.code, "name": r["name"], "level": level.display_name(),
                             "level_rank": level.rank, **_row(r, scores.get(agency.pk))})
         totals = level_counts.setdefault(level.pk, {"level": level, "counts": {}})["counts"]
         for name in ("new_total", "new_online", "resolved", "early", "on_time", "pending", "pending_overdue"):
             totals[name] = totals.get(name, 0) + r[name]
     agency_rows.sort(key=lambda a: (a["level_rank"], a["name"]))
-    levels = [{"code": v["level"].code, "name": v["level"].name, "level_rank": v["level"].rank,
+    levels = [{"code": v["level"].code, "name": v["level"].display_name(), "level_rank": v["level"].rank,
                "agencies": sum(1 for a in agency_rows if a["level_rank"] == v["level"].rank),
                **_row(v["counts"], level_scores.get(key))}
               for key, v in sorted(level_counts.items(), key=lambda kv: kv[1]["level"].rank)]

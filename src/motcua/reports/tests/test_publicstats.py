@@ -226,6 +226,12 @@ def test_the_english_page(client, published):
     html = response.content.decode()
     assert "Statistics of administrative procedures" in html and "What the figures mean" in html
     assert "month 03/2024" in html and "Resolved on time" in html
+    # The legal levels by their English names; the Vietnamese page keeps the stored ones.
+    levels = [level["name"] for level in response.context["figures"]["levels"]]
+    assert levels and set(levels) <= {"Province level", "District level", "Commune level"}, levels
+    assert all(agency["level"] in levels for agency in response.context["figures"]["agencies"])
+    vietnamese = client.get("/thong-ke/", {**MARCH, "lang": "vi"}).context["figures"]["levels"]
+    assert {level["name"] for level in vietnamese} <= {"Cấp tỉnh", "Cấp huyện", "Cấp xã"}
 
 
 def test_the_home_page_links_to_the_statistics(client, varied):
