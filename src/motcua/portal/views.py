@@ -27,7 +27,7 @@ class CatalogueSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["field"].choices = everything + [(f.code, translated(f, "name").text) for f in Field.objects.all()]
-        self.fields["level"].choices = everything + list(AdministrativeLevel.objects.values_list("code", "name"))
+        self.fields["level"].choices = everything + [(lv.code, lv.display_name()) for lv in AdministrativeLevel.objects.all()]
         self.fields["online_level"].choices = everything + list(ProcedureVersion.OnlineLevel.choices)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. dang ky khai sinh")})
         # Fields in Vietnamese dictionary order (Đ after D), whatever language their names are in.
@@ -36,8 +36,9 @@ class CatalogueSearchForm(forms.Form):
 
 
 def home(request):
+    # In dictionary order of the names as shown (English ones on an English page).
     fields = sorted(Field.objects.filter(versions__status=ProcedureVersion.Status.PUBLISHED).distinct(),
-                    key=lambda field: vi_sort_key(field.name))
+                    key=lambda field: vi_sort_key(translated(field, "name").text))
     return render(request, "portal/home.html", {"form": CatalogueSearchForm(), "fields": fields})
 
 

@@ -95,3 +95,13 @@ def test_apply_form_and_my_dossier_in_english(client, translated):
     assert "<dd>Registration of changes in land use rights</dd>" in page
     page = client.get(f"/ca-nhan/ho-so/{dossier.code}/", {"lang": "vi"}).content.decode()
     assert "<dd>Đăng ký biến động quyền sử dụng đất</dd>" in page
+
+
+def test_home_lists_the_fields_in_the_order_of_their_shown_names(client, translated):
+    """Đất đai/Land and Hộ tịch (untranslated): Vietnamese order on a Vietnamese page, the English
+    names' order on an English one."""
+    vietnamese = client.get("/", {"lang": "vi"}).context["fields"]
+    assert [f.code for f in vietnamese] == ["dat-dai", "ho-tich"]
+    english = client.get("/", {"lang": "en"})
+    assert [f.code for f in english.context["fields"]] == ["ho-tich", "dat-dai"]
+    assert ">Land</a>" in english.content.decode()
