@@ -42,17 +42,17 @@ run: demo
 
 # SQLite by default; set DATABASE_URL=postgres://... to run against PostgreSQL. The tests without a
 # browser run on every core (pytest-xdist: one process and one test database each; TEST_WORKERS=0
-# runs them in this process); the browser tests run after them in one process, so that a page's
-# timeouts never race the rest of the suite for the CPU.
+# runs them in this process); the browser tests and the production smoke test (deploy/smoke.py) run
+# after them in one process, so that a page's timeouts never race the rest of the suite for the CPU.
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(TEST_WORKERS)
 
 test: $(VENV)/.installed-test messages
-	DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
-	DEBUG=0 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+	DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser and not smoke" $(PYTEST_ARGS)
+	DEBUG=0 $(BIN)/python -m pytest -m "browser or smoke" $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed-test messages
-	DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
+	DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser and not smoke" $(PYTEST_ARGS)
 
 # The non-browser suite again with the clock moved: the first day of a month (early morning), a day
 # of Tết, and the last afternoon of a year. No test may depend on the day it was written.
@@ -60,7 +60,7 @@ TEST_CLOCKS ?= 2027-02-01T07:30+07:00 2027-02-08T10:00+07:00 2027-12-31T16:30+07
 test-dates: $(VENV)/.installed-test messages
 	for clock in $(TEST_CLOCKS); do \
 	  echo "== suite with the clock at $$clock"; \
-	  DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser and not fuzz" -q --clock $$clock $(PYTEST_ARGS) || exit 1; \
+	  DEBUG=0 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser and not fuzz and not smoke" -q --clock $$clock $(PYTEST_ARGS) || exit 1; \
 	done
 
 install-test: $(VENV)/.installed-test

@@ -244,7 +244,9 @@ def journey(stack: Stack, work: Path, nginx: str) -> None:
     if pgbouncer:
         port = free_port()
         ini = (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
-        ini = ini.replace("motcua = host=127.0.0.1 port=5432 dbname=motcua", f"{db} = host=127.0.0.1 port=5432 dbname={db}")
+        # auth_type=any (a throwaway local pooler) needs the server user named on the database line.
+        ini = ini.replace("motcua = host=127.0.0.1 port=5432 dbname=motcua",
+                          f"{db} = host=127.0.0.1 port=5432 dbname={db} user=postgres")
         ini = ini.replace("listen_port = 6432", f"listen_port = {port}").replace("auth_type = scram-sha-256", "auth_type = any")
         ini = ini.replace("auth_file = /etc/pgbouncer/userlist.txt", f"logfile = {work / 'pgbouncer.out'}\n"
                           f"pidfile = {work / 'pgbouncer.pid'}\nunix_socket_dir =")
