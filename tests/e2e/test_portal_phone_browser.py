@@ -1,7 +1,8 @@
 """The public portal on a phone (390 x 844), walked from the home page by its links as a citizen
 would: no page scrolls sideways (`scrollWidth <= innerWidth`) and axe-core finds no serious or
 critical accessibility violation, on the plain pages and on their error states. Then the English
-pages on a larger phone (414 x 896), reached by the header's language link.
+pages, reached by the header's language link, on a larger phone (414 x 896) and each again on the
+narrowest one (360 x 740).
 
 `MOTCUA_SCREENSHOTS=docs/img` also saves the home page as docs/img/portal-phone.png (README)."""
 import os
@@ -32,20 +33,30 @@ def demo(settings, tmp_path, live_server):
 class Walk:
     """Checks each page it is shown; collects every problem so one run reports them all."""
 
-    def __init__(self, page):
-        self.page, self.problems, self.seen = page, [], []
+    def __init__(self, page, also_at: dict | None = None):
+        """`also_at`: a second viewport each page's width is checked at too (then put back)."""
+        self.page, self.problems, self.seen, self.also_at = page, [], [], also_at
 
     def check(self, name):
         page = self.page
         page.wait_for_load_state()
-        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         self.seen.append(name)
+        self.check_width(name)
+        if self.also_at:
+            viewport = page.viewport_size
+            page.set_viewport_size(self.also_at)
+            self.check_width(name)
+            page.set_viewport_size(viewport)
+        self.problems += [f"{name}: {v}" for v in serious_violations(page)]
+
+    def check_width(self, name):
+        page = self.page
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if widths[0] > widths[1]:
             wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
                 .slice(0, 3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className)""")
             self.problems.append(f"{name} ({page.url}) is {widths[0]} px wide on a {widths[1]} px screen: {wide}")
-        self.problems += [f"{name}: {v}" for v in serious_violations(page)]
 
 
 def test_every_portal_page_fits_a_phone_and_passes_axe(browser, demo):
@@ -163,13 +174,13 @@ def test_every_portal_page_fits_a_phone_and_passes_axe(browser, demo):
     assert not walk.problems, "\n".join(walk.problems)
 
 
-def test_the_english_portal_fits_a_larger_phone_and_passes_axe(browser, demo):
+def test_the_english_portal_fits_phones_of_414_and_360_px_and_passes_axe(browser, demo):
     base = demo
     context = browser.new_context(locale="en-GB", viewport={"width": 414, "height": 896}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(20000)
-    walk = Walk(page)
+    walk = Walk(page, also_at={"width": 360, "height": 740})
 
     def home():
         page.goto(f"{base}/")
