@@ -20,7 +20,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +35,7 @@ from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers import api as dossier_api
 from motcua.dossiers.models import DossierDocument
 
+from motcua.testing.once import rolled_back_at_the_end
 from tests import demo_world
 
 pytestmark = pytest.mark.fuzz
@@ -67,10 +67,8 @@ def world(django_db_setup, django_db_blocker):
     # Django's test Client disconnects these handlers the same way; the WSGI transport does not.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    try:
+        with rolled_back_at_the_end(django_db_blocker):
             world = demo_world.LAST_BUILT = demo_world.build()
             remember_real_path_values(world)
             yield [
@@ -78,11 +76,9 @@ def world(django_db_setup, django_db_blocker):
                 Caller("citizen", token_header(world.citizen)),
                 Caller("officer", token_header(world.officer_a)),
             ]
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ import hashlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import FileField
 from django.test import Client
 
-from motcua.core.storage import ObjectStorage, StorageUnavailable, s3_options
+from motcua.core.storage import ObjectStorage, StorageUnavailable, named_files, s3_options
 from motcua.documents.models import DocumentOpening, DraftFile, StoredDocument
 from motcua.documents.tests.conftest import PDF, PNG, citizen, other, paper_dossier, upload
 from motcua.documents.tests.test_portal import URL, apply_ok, form_data
@@ -29,16 +27,6 @@ SCAN = PDF.replace(b"%%EOF", b"% counter scan\n%%EOF")
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content)
-
-
-def named_files() -> set[str]:
-    """Every stored name a row holds, over every file field of every model."""
-    names = set()
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, FileField):
-                names |= set(model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
-    return names
 
 
 def digitise(client, dossier, document, name="scan.pdf", data=SCAN, lang=""):

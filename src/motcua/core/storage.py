@@ -18,6 +18,7 @@ add what the project needs on top of Django's and django-storages' own:
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
@@ -128,16 +129,22 @@ def _s3_storage_class():
             return FileNotFoundError(str(exc))
         return StorageUnavailable(str(exc))
 
+    @contextlib.contextmanager
+    def store_errors():
+        """boto's errors as the app's: a missing file (404) or a store that is down (503)."""
+        try:
+            yield
+        except (BotoCoreError, ClientError) as exc:
+            raise unavailable(exc) from exc
+
     class CheckedS3File(S3File):
         """django-storages' S3 file, whose errors say whether the store is down (503) or the file
         is missing (404)."""
 
         @property
         def file(self):
-            try:
+            with store_errors():
                 return S3File.file.fget(self)
-            except (BotoCoreError, ClientError) as exc:
-                raise unavailable(exc) from exc
 
         @file.setter
         def file(self, value):
@@ -166,31 +173,23 @@ def _s3_storage_class():
             return name
 
         def _open(self, name, mode="rb"):
-            try:
+            with store_errors():
                 handle = super()._open(name, mode)
                 if "r" in mode:
                     handle.file  # noqa: B018 - fetch now, so that a missing file or a down store shows here
                 return handle
-            except (BotoCoreError, ClientError) as exc:
-                raise unavailable(exc) from exc
 
         def exists(self, name):
-            try:
+            with store_errors():
                 return super().exists(name)
-            except (BotoCoreError, ClientError) as exc:
-                raise unavailable(exc) from exc
 
         def delete(self, name):
-            try:
+            with store_errors():
                 return super().delete(name)
-            except (BotoCoreError, ClientError) as exc:
-                raise unavailable(exc) from exc
 
         def size(self, name):
-            try:
+            with store_errors():
                 return super().size(name)
-            except (BotoCoreError, ClientError) as exc:
-                raise unavailable(exc) from exc
 
     return ObjectStorage
 
