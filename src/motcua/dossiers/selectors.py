@@ -153,10 +153,15 @@ def unassigned_queue(user) -> QuerySet[Dossier]:
     )
 
 
-def queue_tab_counts(user) -> dict:
-    """The counts on the queue tabs that are not filtered: unassigned, online intake, results to return."""
-    return {"unassigned": unassigned_queue(user).order_by().count(), "online": online_intake_queue(user).order_by().count(),
-            "return": results_to_return_queue(user).order_by().count()}
+def queue_tab_counts(user, *, cap: int | None = None) -> dict:
+    """The counts on the queue tabs that are not filtered: unassigned, online intake, results to return.
+
+    With `cap`, each count stops at `cap` (a COUNT over a LIMIT): the back office's menu shows them
+    on every page, and a unit with a hundred thousand results waiting would otherwise pay for
+    counting them all on each click (docs/performance.md, the dashboard's warm page)."""
+    queues = {"unassigned": unassigned_queue(user), "online": online_intake_queue(user),
+              "return": results_to_return_queue(user)}
+    return {key: (queue.order_by()[:cap] if cap else queue.order_by()).count() for key, queue in queues.items()}
 
 
 def work_queue_counts(user, *, scope: str = "mine", now: datetime.datetime | None = None, **filters) -> dict:

@@ -23,15 +23,27 @@ def stored_label(item) -> str:
     return " · ".join(p for p in parts if p) + f" ({item.get_source_display()})"
 
 
+# The menu's counts stop here and show as "99+": the queue's own tabs give the exact figure.
+BADGE_CAP = 100
+
+
 @register.simple_tag
 def queue_badges(user) -> dict:
     """The counts the navigation shows: online dossiers waiting for intake (for counter officers)
-    and the unit's unassigned dossiers (for specialists and leaders)."""
+    and the unit's unassigned dossiers (for specialists and leaders), each at most BADGE_CAP."""
     from motcua.dossiers import selectors
 
     if not getattr(user, "is_authenticated", False):
         return {"online": 0, "unassigned": 0, "return": 0}
-    return selectors.queue_tab_counts(user)
+    return selectors.queue_tab_counts(user, cap=BADGE_CAP)
+
+
+@register.filter
+def badge_number(count: int) -> str:
+    """A menu count as shown: the number, or "99+" from BADGE_CAP on."""
+    from motcua.core.formatting import vn_number
+
+    return f"{vn_number(BADGE_CAP - 1)}+" if count >= BADGE_CAP else vn_number(count)
 
 
 @register.simple_tag

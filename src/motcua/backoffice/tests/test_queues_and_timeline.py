@@ -311,3 +311,23 @@ def test_resolved_dossiers_wait_in_the_receiving_counter_officers_return_tab(cli
     client.force_login(world.counter_officer)
     html = client.get("/mot-cua/ho-so/?scope=return").content.decode()
     assert tab_count(html, "return") == 0 and dossier.code not in html
+
+
+def test_the_menu_count_stops_at_its_cap_while_the_queue_tab_counts_them_all(client, world, monkeypatch):
+    """The menu's counts are on every officer page, so they are counted only up to a cap (shown as
+    "N+"); the queue's own tab still says how many there are."""
+    from motcua.backoffice.templatetags import backoffice as tags
+
+    monkeypatch.setattr(tags, "BADGE_CAP", 3)
+    for _ in range(4):
+        services.resolve(world.leader, receive(world))
+    client.force_login(world.counter_officer)
+    html = client.get("/mot-cua/ho-so/?scope=return").content.decode()
+    assert tab_count(html, "return") == 4
+    menu = html[html.index('id="nav-results-to-return"'):]
+    assert re.search(r'<span class="count">2\+</span>', menu[:300]), menu[:300]
+    services.return_result(world.counter_officer, Dossier.objects.filter(status=Status.RESOLVED).first())
+    services.return_result(world.counter_officer, Dossier.objects.filter(status=Status.RESOLVED).first())
+    html = client.get("/mot-cua/").content.decode()
+    menu = html[html.index('id="nav-results-to-return"'):]
+    assert '<span class="count">2</span>' in menu[:300]
