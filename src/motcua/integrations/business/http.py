@@ -13,19 +13,15 @@ RegistryUnavailable. Plain http only to the local machine.
 import datetime
 import json
 import logging
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.outbound import post_json, require_https
 
 from .base import (BusinessLine, BusinessRecord, BusinessRegistry, RegistryTimeout, RegistryUnavailable,
                    Representative, register, status_from_label)
 
 logger = logging.getLogger(__name__)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 OK_CODE = "0"
 NOT_FOUND_CODES = {"404", "KHONG_TIM_THAY"}
 
@@ -59,10 +55,7 @@ def record_from(data: dict, tax_code: str) -> BusinessRecord:
 @register("http")
 class HttpBusinessRegistry(BusinessRegistry):
     def __init__(self, url: str, token: str = "", timeout: float = 5.0):
-        parts = urllib.parse.urlsplit(url or "")
-        if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
-            raise ImproperlyConfigured("BUSINESS_REGISTRY_URL must be an https:// address.")
-        self.url, self.token, self.timeout = url, token, timeout
+        self.url, self.token, self.timeout = require_https(url, "BUSINESS_REGISTRY_URL"), token, timeout
 
     @classmethod
     def from_settings(cls):
@@ -70,24 +63,11 @@ class HttpBusinessRegistry(BusinessRegistry):
                    float(getattr(settings, "BUSINESS_REGISTRY_TIMEOUT", 5)))
 
     def lookup(self, tax_code: str) -> BusinessRecord | None:
-        request = urllib.request.Request(
-            self.url, data=json.dumps({"msdn": tax_code}).encode(), method="POST",
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-                     "Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            logger.warning("Business registry answered HTTP %s", error.code)
-            raise RegistryUnavailable(f"HTTP {error.code}") from error
-        except (TimeoutError, socket.timeout) as error:
-            raise RegistryTimeout("The business registry did not answer in time.") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), (TimeoutError, socket.timeout)):
-                raise RegistryTimeout("The business registry did not answer in time.") from error
-            raise RegistryUnavailable(str(error)) from error
+        body = post_json(self.url, {"msdn": tax_code}, token=self.token, timeout=self.timeout,
+                         service="The business registry", unavailable=RegistryUnavailable, timed_out=RegistryTimeout,
+                         not_found_is_none=True)
+        if body is None:
+            return None
         try:
             answer = json.loads(body)
         except ValueError as error:

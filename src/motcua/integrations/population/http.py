@@ -9,19 +9,13 @@ Plain http is refused except to the local machine (tests, a local relay).
 """
 import datetime
 import json
-import logging
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.outbound import post_json, require_https
 
 from .base import PersonRecord, PopulationRegister, RegisterTimeout, RegisterUnavailable, register
 
-logger = logging.getLogger(__name__)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SEX = {"nam": "male", "nữ": "female", "nu": "female"}
 
 
@@ -37,10 +31,7 @@ def _parse_date(value: str) -> datetime.date:
 @register("http")
 class HttpPopulationRegister(PopulationRegister):
     def __init__(self, url: str, token: str, timeout: float = 5.0):
-        parts = urllib.parse.urlsplit(url or "")
-        if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
-            raise ImproperlyConfigured("POPULATION_REGISTER_URL must be an https:// address.")
-        self.url, self.token, self.timeout = url, token, timeout
+        self.url, self.token, self.timeout = require_https(url, "POPULATION_REGISTER_URL"), token, timeout
 
     @classmethod
     def from_settings(cls):
@@ -51,28 +42,10 @@ class HttpPopulationRegister(PopulationRegister):
         )
 
     def lookup(self, citizen_id: str) -> PersonRecord | None:
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps({"soDinhDanh": citizen_id}).encode(),
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-                     "Accept": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            logger.warning("Population register answered HTTP %s", error.code)
-            raise RegisterUnavailable(f"HTTP {error.code}") from error
-        except (TimeoutError, socket.timeout) as error:
-            raise RegisterTimeout("The population register did not answer in time.") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), (TimeoutError, socket.timeout)):
-                raise RegisterTimeout("The population register did not answer in time.") from error
-            raise RegisterUnavailable(str(error)) from error
-        return self._record(citizen_id, body)
+        body = post_json(self.url, {"soDinhDanh": citizen_id}, token=self.token, timeout=self.timeout,
+                         service="The population register", unavailable=RegisterUnavailable, timed_out=RegisterTimeout,
+                         not_found_is_none=True)
+        return None if body is None else self._record(citizen_id, body)
 
     @staticmethod
     def _record(citizen_id: str, body: bytes) -> PersonRecord | None:

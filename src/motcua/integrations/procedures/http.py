@@ -14,19 +14,13 @@ timeouts, non-JSON bodies and unexpected shapes are CatalogueUnavailable; nothin
 the service and the status (the catalogue is public data, but keep logs plain).
 """
 import json
-import logging
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.outbound import post_json, require_https
 
 from .base import CatalogueTimeout, CatalogueUnavailable, NationalCatalogue, register
 
-logger = logging.getLogger(__name__)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 LIST_SERVICE = "LayDanhSachTTHC"
 DETAIL_SERVICE = "LayThuTuc"
 DECISION_SERVICE = "LayQDCB"
@@ -37,10 +31,8 @@ NOT_FOUND_CODES = {"404", "KHONG_TIM_THAY"}
 @register("http")
 class HttpNationalCatalogue(NationalCatalogue):
     def __init__(self, url: str, token: str = "", timeout: float = 10.0):
-        parts = urllib.parse.urlsplit(url or "")
-        if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
-            raise ImproperlyConfigured("NATIONAL_CATALOGUE_URL must be an https:// address.")
-        self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
+        self.url = require_https(url, "NATIONAL_CATALOGUE_URL").rstrip("/")
+        self.token, self.timeout = token, timeout
 
     @classmethod
     def from_settings(cls):
@@ -48,22 +40,8 @@ class HttpNationalCatalogue(NationalCatalogue):
                    float(getattr(settings, "NATIONAL_CATALOGUE_TIMEOUT", 10)))
 
     def _call(self, service: str, payload: dict):
-        request = urllib.request.Request(
-            f"{self.url}/{service}", data=json.dumps(payload).encode(), method="POST",
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-                     "Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as error:
-            logger.warning("National procedure database %s answered HTTP %s", service, error.code)
-            raise CatalogueUnavailable(f"{service}: HTTP {error.code}") from error
-        except (TimeoutError, socket.timeout) as error:
-            raise CatalogueTimeout(f"{service}: no answer in time") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), (TimeoutError, socket.timeout)):
-                raise CatalogueTimeout(f"{service}: no answer in time") from error
-            raise CatalogueUnavailable(f"{service}: {error}") from error
+        body = post_json(f"{self.url}/{service}", payload, token=self.token, timeout=self.timeout,
+                         service=service, unavailable=CatalogueUnavailable, timed_out=CatalogueTimeout)
         try:
             answer = json.loads(body)
         except ValueError as error:

@@ -23,7 +23,6 @@ from motcua.core.registry import Registry
 from ..models import ErrorKind
 
 logger = logging.getLogger("motcua.national")
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # How the portal says "this dossier already exists" (error code or words of the message).
 ALREADY_EXISTS_CODES = {"HS_DA_TON_TAI", "EXISTED", "-2"}
 ALREADY_EXISTS_WORDS = ("đã tồn tại", "already exist")
@@ -95,11 +94,6 @@ def get_transport(name: str | None = None) -> Transport:
     return cls.from_settings() if hasattr(cls, "from_settings") else cls()
 
 
-def check_url(url: str, setting: str) -> str:
-    parts = urllib.parse.urlsplit(url or "")
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
-        raise ImproperlyConfigured(f"{setting} must be an https:// address.")
-    return url
 
 
 def read_answer(status: int, body: bytes) -> dict:

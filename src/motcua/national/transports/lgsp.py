@@ -15,7 +15,9 @@ import json
 
 from django.conf import settings
 
-from .base import Transport, check_url, post_json, read_answer, register
+from motcua.core.outbound import require_https
+
+from .base import Transport, post_json, read_answer, register
 
 ROUTES = {"create": "/dvcqg/hoso/themmoi", "update": "/dvcqg/hoso/capnhat", "progress": "/dvcqg/hoso/tientrinh"}
 
@@ -24,7 +26,7 @@ ROUTES = {"create": "/dvcqg/hoso/themmoi", "update": "/dvcqg/hoso/capnhat", "pro
 class ProvincePlatform(Transport):
     def __init__(self, url: str, access_key: str, secret_key: str, app_name: str, partner_code: str, unit: str,
                  timeout: float = 10.0):
-        self.url = check_url(url, "NATIONAL_LGSP_URL").rstrip("/")
+        self.url = require_https(url, "NATIONAL_LGSP_URL").rstrip("/")
         self.unit, self.timeout = unit, timeout
         token = {"AccessKey": access_key, "SecretKey": secret_key, "AppName": app_name,
                  "PartnerCode": partner_code, "PartnerCodeCus": partner_code}

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from motcua.core.outbound import require_https
+
 from ..models import ErrorKind
-from .base import SyncError, Transport, check_url, post_json, read_answer, register
+from .base import SyncError, Transport, post_json, read_answer, register
 
 RECORD_SERVICE = "DongBoHoSoMC"
 PROGRESS_SERVICE = "CapNhatTienDoHoSoMC"
@@ -27,8 +29,8 @@ SESSION_ERRORS = {"SESSION_EXPIRED", "-401"}
 class NationalPortal(Transport):
     def __init__(self, url: str, auth_url: str, username: str, password: str, dstcode: str, unit: str,
                  timeout: float = 10.0):
-        self.url = check_url(url, "NATIONAL_PORTAL_URL")
-        self.auth_url = check_url(auth_url, "NATIONAL_PORTAL_AUTH_URL")
+        self.url = require_https(url, "NATIONAL_PORTAL_URL")
+        self.auth_url = require_https(auth_url, "NATIONAL_PORTAL_AUTH_URL")
         self.username, self.password, self.dstcode, self.unit, self.timeout = username, password, dstcode, unit, timeout
         self._session: str | None = None
 

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-import urllib.parse
 
 import requests
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
+
+from motcua.core.outbound import require_https
 
 from .. import conf
 from .base import PARTNERS, OrderAnswer, OrderRequest, Partner, PartnerRefused, PartnerUnavailable, TrackingEntry
 
 logger = logging.getLogger(__name__)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ACCEPTED, ALREADY_EXISTS = "100", "101"
 STATUS_CODES = {
     "1": "created", "2": "picked_up", "3": "picked_up", "4": "in_transit", "5": "delivered",
@@ -42,10 +41,7 @@ class VnpostPartner(Partner):
 
     def __init__(self, url=None, customer_code=None, customer_key=None, secret=None, timeout=None):
         settings = conf.vnpost()
-        self.url = (url or settings["url"]).rstrip("/")
-        parts = urllib.parse.urlsplit(self.url)
-        if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
-            raise ImproperlyConfigured("VNPOST_URL must be an https:// address.")
+        self.url = require_https((url or settings["url"]).rstrip("/"), "VNPOST_URL")
         self.customer_code = customer_code or settings["customer_code"]
         self.customer_key = customer_key or settings["customer_key"]
         self.secret = secret or settings["secret"]
