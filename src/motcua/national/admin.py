@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from motcua.core.admin import ReadOnlyAdmin
+
 from .models import OutboxItem, SimulatedReceipt, SyncAttempt
 
 
@@ -18,19 +20,10 @@ class OutboxItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SyncAttempt)
-class SyncAttemptAdmin(admin.ModelAdmin):
+class SyncAttemptAdmin(ReadOnlyAdmin):
     list_display = ("at", "dossier", "call", "rows", "ok", "error_kind", "milliseconds")
     list_filter = ("ok", "call", "error_kind")
     search_fields = ("dossier__code",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SimulatedReceipt)

@@ -363,17 +363,9 @@ class ServicePointScopeFilter(admin.SimpleListFilter):
         return queryset.filter(service_point_id=self.value()) if self.value() else queryset
 
 
-@admin.register(Counter)
-class CounterAdmin(ScopedAdmin):
-    list_display = ["__str__", "service_point", "number", "agency_list", "is_active"]
-    list_filter = [ServicePointScopeFilter, "is_active"]
-    search_fields = ["name", "agencies__name", "agencies__code"]
-    filter_horizontal = ["agencies"]
-    inlines = [CounterAssignmentInline]
-    list_select_related = ["service_point"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("agencies")
+class ServicePointScopedAdmin(ScopedAdmin):
+    """Rows of a service point that serve agencies (counters, queues): a manager sees those of the
+    points they manage and chooses among their points and agencies."""
 
     def scoped_queryset(self, scope, queryset):
         return queryset.filter(service_point_id__in=scope.service_point_ids)
@@ -384,6 +376,19 @@ class CounterAdmin(ScopedAdmin):
         if db_field.name == "agencies":
             return scope.agencies()
         return None
+
+
+@admin.register(Counter)
+class CounterAdmin(ServicePointScopedAdmin):
+    list_display = ["__str__", "service_point", "number", "agency_list", "is_active"]
+    list_filter = [ServicePointScopeFilter, "is_active"]
+    search_fields = ["name", "agencies__name", "agencies__code"]
+    filter_horizontal = ["agencies"]
+    inlines = [CounterAssignmentInline]
+    list_select_related = ["service_point"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("agencies")
 
     def check_object(self, scope, obj):
         saved = set(obj.agencies.values_list("pk", flat=True)) if obj.pk else set()

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import ReadOnlyAdmin
+
 from .models import Manifest, Shipment, ShipmentEvent, Waybill, WaybillPool
 
 
@@ -27,29 +29,18 @@ class WaybillPoolAdmin(admin.ModelAdmin):
         Waybill.objects.bulk_create([Waybill(pool=obj, code=c) for c in sorted(codes - taken)])
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Shipment)
-class ShipmentAdmin(ReadOnly):
+class ShipmentAdmin(ReadOnlyAdmin):
     list_display = ["order_number", "leg", "waybill", "status", "partner_state", "created_at"]
     list_filter = ["leg", "status", "partner_state"]
     search_fields = ["order_number", "waybill", "dossier__code"]
 
 
 @admin.register(ShipmentEvent)
-class ShipmentEventAdmin(ReadOnly):
+class ShipmentEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "status", "source", "shipment"]
 
 
 @admin.register(Manifest)
-class ManifestAdmin(ReadOnly):
+class ManifestAdmin(ReadOnlyAdmin):
     list_display = ["code", "direction", "agency", "state", "created_at"]

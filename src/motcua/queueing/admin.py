@@ -5,7 +5,7 @@ the Saturday roster are read here and changed by their own pages (appointments.p
 from django.contrib import admin
 
 from motcua.core.admin import ReadOnlyAdmin, ReadOnlyInline
-from motcua.organization.admin import LanguageParameterMixin, ModelAdmin, ScopedAdmin
+from motcua.organization.admin import LanguageParameterMixin, ModelAdmin, ScopedAdmin, ServicePointScopedAdmin
 
 from .models import (
     Appointment, AppointmentEvent, PriorityGroup, Queue, SaturdayDuty, SlotTemplate, Ticket, TicketEvent,
@@ -13,24 +13,14 @@ from .models import (
 
 
 @admin.register(Queue)
-class QueueAdmin(ScopedAdmin):
+class QueueAdmin(ServicePointScopedAdmin):
     list_display = ["letter", "name", "service_point", "daily_cap", "order", "is_active"]
     list_filter = ["service_point", "is_active"]
     search_fields = ["name", "letter"]
     filter_horizontal = ["agencies", "fields"]
 
-    def scoped_queryset(self, scope, queryset):
-        return queryset.filter(service_point_id__in=scope.service_point_ids)
-
     def check_object(self, scope, obj):
         return obj.service_point_id in scope.service_point_ids
-
-    def limit_choices(self, scope, db_field):
-        if db_field.name == "service_point":
-            return scope.service_points()
-        if db_field.name == "agencies":
-            return scope.agencies()
-        return None
 
     def check_related(self, scope, form):
         agencies = form.cleaned_data.get("agencies")

@@ -4,7 +4,17 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CertificationBook, CertifiedCopy, CopyFeeRate, SignedDocument, SigningCredential, SigningRequest, TrustAnchor
+from motcua.core.admin import ReadOnlyAdmin
+
+from .models import (
+    CertificationBook,
+    CertifiedCopy,
+    CopyFeeRate,
+    SignedDocument,
+    SigningCredential,
+    SigningRequest,
+    TrustAnchor,
+)
 
 
 class CredentialForm(forms.ModelForm):
@@ -43,35 +53,24 @@ class CopyFeeRateAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "first_pages", "first_rate", "later_rate", "cap"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SigningRequest)
-class SigningRequestAdmin(ReadOnly):
+class SigningRequestAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "officer", "credential", "state", "started_at", "finished_at"]
     list_filter = ["state", "purpose"]
     exclude = ["prepared_pdf"]
 
 
 @admin.register(SignedDocument)
-class SignedDocumentAdmin(ReadOnly):
+class SignedDocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "reference", "kind", "agency", "signed_at"]
     list_filter = ["kind"]
 
 
 @admin.register(CertificationBook)
-class CertificationBookAdmin(ReadOnly):
+class CertificationBookAdmin(ReadOnlyAdmin):
     list_display = ["agency", "year", "medium", "last_number"]
 
 
 @admin.register(CertifiedCopy)
-class CertifiedCopyAdmin(ReadOnly):
+class CertifiedCopyAdmin(ReadOnlyAdmin):
     list_display = ["book", "number", "document_title", "requester_name", "pages", "fee", "certified_at"]

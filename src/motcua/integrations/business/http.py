@@ -18,8 +18,16 @@ from django.conf import settings
 
 from motcua.core.outbound import post_json, require_https
 
-from .base import (BusinessLine, BusinessRecord, BusinessRegistry, RegistryTimeout, RegistryUnavailable,
-                   Representative, register, status_from_label)
+from .base import (
+    BusinessLine,
+    BusinessRecord,
+    BusinessRegistry,
+    RegistryTimeout,
+    RegistryUnavailable,
+    Representative,
+    register,
+    status_from_label,
+)
 
 logger = logging.getLogger(__name__)
 OK_CODE = "0"
