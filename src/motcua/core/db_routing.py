@@ -50,9 +50,11 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Ask the standby whether it is one, and how far its replay is behind. On an idle primary the last
 # replayed commit grows old although the standby has everything: when it streams and has replayed
 # all it received, it is current (lag 0); otherwise the lag is the age of the last replayed commit.
+# pg_stat_wal_receiver shows its status only to superusers and pg_read_all_stats; to the
+# application's own role it shows only the receiver's pid: then a running receiver counts.
 HEALTH_SQL = """
 SELECT pg_is_in_recovery(),
-       EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
+       EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL AND coalesce(status, 'streaming') = 'streaming'),
        pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn(),
        EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8
 """
