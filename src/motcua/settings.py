@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a person's write their reads stay on the primary for a while (a signed cookie; only
+    # with a read replica: motcua.core.db_routing).
+    "motcua.core.db_routing.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.organization.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,6 +154,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for the heavy reads (reports, dashboard, public statistics,
+# tracking): motcua.core.db_routing, docs/running.md "A read replica". Same options as the primary
+# (incl. the transaction-pooling ones); in the test suite it mirrors the default database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# Reads go back to the primary when the replica's replay is more than this many seconds behind.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+# How long one process keeps the replica's health answer, and a failure to reach it (seconds).
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
+# After a person's write their reads stay on the primary this long (0: off); keep it above the
+# maximum lag plus the check interval.
+DATABASE_READ_YOUR_WRITES_SECONDS = int(os.environ.get("DATABASE_READ_YOUR_WRITES_SECONDS", "30"))
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                     conn_health_checks=True)
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL database (postgres://...).")
+    _replica.setdefault("OPTIONS", {})
+    # A replica that does not answer costs a page at most this long once, then it is remembered as down.
+    _replica["OPTIONS"].setdefault("connect_timeout", 2)
+    if DATABASE_TRANSACTION_POOLING:
+        _replica["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _replica["OPTIONS"]["prepare_threshold"] = None
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["motcua.core.db_routing.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

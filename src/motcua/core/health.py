@@ -4,6 +4,9 @@
 - `/readyz`: this node can serve: the database answers, the Celery broker answers (when REDIS_URL
   is set), the file storage takes a write, and no migration is left unapplied. 200 with each check's
   result, or 503 with `failed` naming what failed and why, so the balancer takes the node out.
+  With a read replica (DATABASE_REPLICA_URL), its health is reported too, never as a failure: the
+  heavy reads go to the primary meanwhile, so the node still serves. A replica down or lagging is
+  `"degraded: <why>"` under `checks.replica`, the status `"degraded"`, and the answer still 200.
 - `/metrics`: Prometheus metrics (motcua.core.metrics), only for METRICS_ALLOWED_NETWORKS or a
   request with `Authorization: Bearer <METRICS_TOKEN>`; 403 for anyone else.
 
@@ -93,6 +96,18 @@ CHECKS = (("database", check_database), ("broker", check_broker), ("storage", ch
           ("migrations", check_migrations))
 
 
+def check_replica() -> str | None:
+    """The read replica's health, asked afresh: "ok (lag ...)", "degraded: why", or None without one."""
+    from .db_routing import replica_configured, replica_status
+
+    if not replica_configured():
+        return None
+    status = replica_status(refresh=True)
+    if status.available:
+        return f"ok (lag {status.lag:.1f} s)"
+    return f"degraded: {status.reason}"
+
+
 def readiness() -> tuple[bool, dict, dict]:
     """(ready, {check: "ok" or a note}, {failed check: reason}). The migration check needs the
     database, so it is reported as failed with it."""
@@ -107,6 +122,9 @@ def readiness() -> tuple[bool, dict, dict]:
             failed[name] = _error(exc)
         else:
             results[name] = note or "ok"
+    replica = check_replica()
+    if replica is not None:
+        results["replica"] = replica
     return not failed, results, failed
 
 
@@ -117,7 +135,8 @@ def healthz(request) -> HttpResponse:
 def readyz(request) -> HttpResponse:
     ready, results, failed = readiness()
     if ready:
-        return _json({"status": "ok", "checks": results})
+        degraded = any(str(note).startswith("degraded") for note in results.values())
+        return _json({"status": "degraded" if degraded else "ok", "checks": results})
     return _json({"status": "unavailable", "checks": results, "failed": failed}, status=503)
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion
+from motcua.core.db_routing import heavy_reads
 from motcua.core.errors import Throttled
 from motcua.core.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from motcua.core.validators import validate_party_name
@@ -460,6 +462,7 @@ class PublicTracking(APIView):
             "secret", str, description="The applicant's phone or citizen ID: the procedure, the name and the steps. "
             "Wrong ones are throttled (5 per 10 minutes per client address and per code).")],
     )
+    @method_decorator(heavy_reads)
     def get(self, request, code):
         secret = request.query_params.get("secret")
         if not secret:

@@ -20,7 +20,7 @@ import itertools
 import re
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, models, router, transaction
 
 from .models import Dossier, DossierDocument, DossierEvent, DossierSequence, DossierStep
 
@@ -217,15 +217,16 @@ def insert_receipt(dossier: Dossier, agency_id: int, agency_code: str, day: date
     event._state.db = conn.alias
 
 
-def fetch_prepared(sql: str, params: list) -> tuple | None:
+def fetch_prepared(sql: str, params: list, model=None) -> tuple | None:
     """One row of a hot read statement, prepared once per connection (PostgreSQL only).
 
     `sql` uses $1, $2... placeholders. For the public tracking lookup, the ORM's compilation and
     the server's planning of a literal query cost three times the lookup itself. Instead of
     Django's per-request health check (a `SELECT 1` round trip as costly as the lookup), a kept
-    connection found broken is reopened and the read, idempotent, tried once more.
+    connection found broken is reopened and the read, idempotent, tried once more. With `model`, the
+    read goes where the database router sends that model's reads (a heavy-read view's replica).
     """
-    conn = connections[DEFAULT_DB_ALIAS]
+    conn = connections[router.db_for_read(model) if model is not None else DEFAULT_DB_ALIAS]
     if _RawCursor is None:
         sql = re.sub(r"\$\d+", "%s", sql)
     for attempt in (1, 2):

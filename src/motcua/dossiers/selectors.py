@@ -283,7 +283,7 @@ def public_tracking(code: str, secret: str | None = None) -> dict | None:
     if "\x00" in code:  # no code has one, and the database refuses it in a parameter
         return None
     if connection.vendor == "postgresql":
-        values = fetch_prepared(_tracking_sql(), [code])
+        values = fetch_prepared(_tracking_sql(), [code], Dossier)
         row = dict(zip(_TRACKING_NAMES, values)) if values is not None else None
     else:
         row = next(iter(

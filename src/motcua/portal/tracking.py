@@ -6,6 +6,7 @@ little. Wrong phones/IDs are throttled per client address and per code (feedback
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from motcua.core.db_routing import heavy_reads
 from motcua.dossiers.selectors import public_tracking
 from motcua.feedback.proofs import ProofThrottled, attempt
 
@@ -17,6 +18,7 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@heavy_reads
 def tracking(request):
     code = (request.GET.get("ma") or "").strip()[:MAX_CODE_LENGTH]
     secret = (request.GET.get("xac_minh") or "").strip()[:MAX_SECRET_LENGTH]

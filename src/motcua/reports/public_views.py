@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.db_routing import heavy_reads
 from motcua.core.formatting import vn_number
 
 from .charts import hbar_chart
@@ -143,6 +144,7 @@ def _figures_or_error(form, period):
     return figures, 200, ""
 
 
+@heavy_reads
 def public_stats(request):
     form, period, message = _form(request)
     figures, status, message = _figures_or_error(form, period)
@@ -187,6 +189,7 @@ def _rows_for_download(figures: dict) -> list[dict]:
     return [province, *levels, *agencies]
 
 
+@heavy_reads
 def public_stats_download(request, fmt: str):
     if fmt not in ("csv", "json"):
         raise Http404

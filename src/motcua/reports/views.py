@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from motcua.core.db_routing import heavy_reads
 from motcua.organization.access import staff_required
 from motcua.organization.models import Role
 from motcua.organization.permissions import active_assignments, agencies_for, has_permission
@@ -69,6 +70,7 @@ def _group_by(request) -> str:
     return request.GET.get("group_by") if request.GET.get("group_by") in TABLE_GROUPS else "field"
 
 
+@heavy_reads
 @staff_required
 def dashboard(request):
     agency_ids = report_scope(request.user)
@@ -108,6 +110,7 @@ def dashboard(request):
     })
 
 
+@heavy_reads
 @staff_required
 def cell_dossiers(request):
     """The dossiers behind one number of the 06a table."""
@@ -143,6 +146,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+@heavy_reads
 @staff_required
 def download_table(request):
     agency_ids = report_scope(request.user)
@@ -156,6 +160,7 @@ def download_table(request):
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+@heavy_reads
 @staff_required
 def download_report(request, fmt: str):
     if fmt not in ("docx", "pdf"):

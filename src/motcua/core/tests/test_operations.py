@@ -10,10 +10,17 @@ import redis
 from django.db import connection
 from django.utils import timezone
 
-from motcua.core import health, logs
+from motcua.core import db_routing, health, logs
 from motcua.testing.world import APPLICANT, MONDAY, documents_for
 
 REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(autouse=True)
+def _no_replica(monkeypatch):
+    """The checks below are the primary's; a replica's (DATABASE_REPLICA_URL set for the suite, where
+    it mirrors the default database and is no standby) is tested in test_db_routing.py."""
+    monkeypatch.setattr(db_routing, "replica_configured", lambda: False)
 
 
 @pytest.fixture
