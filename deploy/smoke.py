@@ -1,21 +1,37 @@
-"""Production smoke test on one machine: the real processes on loopback ports, a short journey
-through nginx over HTTPS, and everything stopped again (even on failure).
+"""Production smoke test on one machine: the real processes on loopback ports, the online journey
+through nginx over HTTPS, three fault drills, and everything stopped again (even on failure).
 
     .venv/bin/python deploy/smoke.py            # exit 0: every step passed; 2: nginx missing
 
 Started: a fresh PostgreSQL database on the local server (127.0.0.1:5432, dropped at the end),
 PgBouncer in transaction pooling in front of it when installed (the app then runs with
-DATABASE_TRANSACTION_POOLING=1), gunicorn (deploy/gunicorn.conf.py), a Celery worker and beat on
-Redis (127.0.0.1:6379, database 14), and nginx from Debian's package with deploy/nginx/motcua.conf
-(only addresses, ports and paths rewritten; a throwaway self-signed certificate). The settings
-are production ones: DEBUG off, HTTPS, DOCUMENTS_X_ACCEL_REDIRECT=1, JSON logs, /metrics closed
-to all but a token; only the simulators are allowed (no outside service exists here).
+DATABASE_TRANSACTION_POOLING=1), a private redis-server on a free loopback port (the shared
+SMOKE_REDIS when redis-server is missing; then no broker drill), two gunicorn app nodes
+(deploy/gunicorn.conf.py, each its own port and access log), a Celery worker and beat, and nginx
+from Debian's package with deploy/nginx/motcua.conf (its upstream lists both nodes; otherwise only
+addresses, ports and paths rewritten; a throwaway self-signed certificate). The settings are
+production ones: DEBUG off, HTTPS, DOCUMENTS_X_ACCEL_REDIRECT=1, JSON logs, /metrics closed to all
+but a token, the shared Redis cache; only the simulators are allowed (no outside service exists
+here), and the drills' timings are short (CELERY_VISIBILITY_TIMEOUT=5, NOTIFICATIONS_SWEEP_SECONDS=5).
 
-The journey: /healthz, /readyz, /metrics (403 without the token, the project's gauges with it);
-the demo citizen signs in, opens her dossier and downloads a document (nginx sends the bytes after
-Django's check: gunicorn's access log shows 0 bytes for it); the internal path is 404 from outside;
-an anonymous visitor is sent to sign in; the dossier is tracked at /tra-cuu/; a centre manager
-signs in and opens the reports. tests/test_production_smoke.py runs it in CI.
+Every person is a `Browser` following the links and forms of the pages (no URL of another role
+typed in); each request carries an X-Request-ID that the node serving it logs. The journey:
+/healthz, /readyz, /metrics; the demo citizen signs in, searches the portal, applies online with a
+PDF per document (multipart through nginx); **drill 1**: the node that acknowledged the
+application is killed (kill -9): the dossier and its files are in the database, the next requests
+are all answered by the other node without an error, the node is started again; the citizen
+downloads her upload (nginx sends the bytes after Django's check: 0 bytes in gunicorn's log; the
+internal path is 404 from outside; an anonymous visitor is sent to sign in); the Suối Bạc counter
+officer finds the dossier among the online dossiers waiting for intake, opens its files and
+accepts it, **drill 2**: while the worker holds the notice's task unacknowledged (its pool process
+stopped), the worker is killed (kill -9) and a new one started: Redis gives the task to the new
+worker and the notice goes out; **drill 3**: Redis is stopped, /readyz answers 503 for the broker,
+the officer hands back a result (a demo dossier from "Kết quả chờ trả"): the page answers
+normally, the notice waits in the outbox and goes out once Redis is started again (beat's outbox
+sweep); the citizen tracks her dossier at /tra-cuu/; a centre manager opens the reports; five wrong
+passwords answered by both nodes lock the account; every signed-in session was served by both
+nodes, and forms fetched from one node were posted to the other (sessions, CSRF, lockouts shared);
+no personal data in the logs. tests/test_production_smoke.py runs it in CI.
 """
 from __future__ import annotations
 
