@@ -327,6 +327,16 @@ SPECTACULAR_SETTINGS = {
 SILENCED_SYSTEM_CHECKS = ["drf_spectacular.W001"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Django's cache: shared by every app node in production (CACHE_URL, else REDIS_URL), so that
+# anything cached (and any throttle a library keeps there) means the same on each node; a Redis
+# that does not answer is a cache miss, never an error page (motcua.core.cache). Without Redis
+# (the embedded default, tests) each process keeps its own. Sessions, sign-in lockouts and the
+# two-factor throttles live in the database; files in STORAGE_BACKEND (shared with s3).
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "motcua.core.cache.SharedRedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "motcua-cache",
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -334,6 +344,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # The worker keeps the LOGGING below (JSON lines, request ids, personal data masked).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Workers on several machines share one Redis. A task acknowledged late (the notification tasks,
+# notifications/tasks.py) whose worker was killed stays on Redis as unacknowledged and is given to
+# another worker once CELERY_VISIBILITY_TIMEOUT seconds have passed since it was taken (checked
+# every CELERY_UNACKED_RESTORE_SECONDS); keep it above the longest task and countdown. One task at
+# a time per process, and a worker keeps trying to reach Redis while it is down.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": float(os.environ.get("CELERY_UNACKED_RESTORE_SECONDS", "10")),
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A request never waits long on a broker that is down: the publish gives up after ~1 s (the
+# outbox keeps the message queued for the sweep, notifications/tasks.py `send`).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # The periodic jobs, for `celery -A motcua beat` (docs/running.md); each also has a command for cron.
 CELERY_BEAT_SCHEDULE = {
     "national-sync": {"task": "national.sync", "schedule": 60},
@@ -341,7 +366,9 @@ CELERY_BEAT_SCHEDULE = {
     "flag-overdue-feedback": {"task": "feedback.flag_overdue", "schedule": 15 * 60},
     "notify-missed-events": {"task": "motcua.notifications.tasks.notify_missed_events", "schedule": 5 * 60},
     # Hourly: it re-sends whatever is queued, including messages waiting for their retry backoff.
-    "deliver-queued": {"task": "motcua.notifications.tasks.deliver_queued", "schedule": 60 * 60},
+    # NOTIFICATIONS_SWEEP_SECONDS: also how late a notice may go out after a broker outage.
+    "deliver-queued": {"task": "motcua.notifications.tasks.deliver_queued",
+                       "schedule": int(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", str(60 * 60)))},
     "reconcile-payments": {"task": "payments.reconcile_pending", "schedule": 15 * 60},
     # Electronic fee receipts the provider could not take yet (payments/receipts/services.py).
     "retry-receipts": {"task": "payments.retry_receipts", "schedule": 5 * 60},

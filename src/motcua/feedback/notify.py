@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def _queue(kind: str, recipients, context: dict, dossier_code: str = "", agency_id=None) -> int:
     try:
         from motcua.notifications.services import queue_message
-        from motcua.notifications.tasks import deliver_message
+        from motcua.notifications.tasks import send
     except ImportError:  # notifications not installed
         return 0
     queued = 0
@@ -30,7 +30,8 @@ def _queue(kind: str, recipients, context: dict, dossier_code: str = "", agency_
                                          dossier_code=dossier_code, agency_id=agency_id)
         if created:
             queued += 1
-            transaction.on_commit(lambda pk=message.pk: deliver_message.delay(pk))
+            # `send`: a broker outage leaves it queued for the sweep, never an error page.
+            transaction.on_commit(lambda pk=message.pk: send(pk))
     return queued
 
 

@@ -15,7 +15,15 @@ from .services import attempt_delivery, backoff_seconds
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=None, ignore_result=True)
+# The notification tasks are acknowledged to the broker only once done (acks_late), and handed back
+# to it when the worker process dies under them (reject_on_worker_lost): a worker killed mid-task
+# leaves the message on Redis, which gives it to another worker after the visibility timeout
+# (CELERY_VISIBILITY_TIMEOUT). Running one twice is harmless: the outbox is unique per event,
+# channel and recipient, and `attempt_delivery` sends only a message still queued (row locked).
+RESILIENT = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(bind=True, max_retries=None, **RESILIENT)
 def deliver_message(self, message_id: int):
     """Try once; while the message stays queued (a temporary failure), retry after a backoff.
 
@@ -32,13 +40,13 @@ def deliver_message(self, message_id: int):
         raise self.retry(countdown=backoff_seconds(attempts))
 
 
-@shared_task(ignore_result=True)
+@shared_task(**RESILIENT)
 def deliver_for_event(event_id: int):
     """Render and queue the messages a committed dossier event calls for, then send them."""
     notify_events([event_id])
 
 
-@shared_task(ignore_result=True)
+@shared_task(**RESILIENT)
 def deliver_for_events(event_ids: list[int]):
     """The same for a batch of events (`dispatch.EventBatcher`), in the order they happened."""
     notify_events(event_ids)
@@ -115,6 +123,7 @@ def notify_missed_events(older_than_minutes: int = 5, window_minutes: int = 60):
 
 @shared_task(ignore_result=True)
 def deliver_queued():
-    """A periodic safety net: send what a lost worker left queued."""
+    """A periodic safety net: send what a lost worker or a broker outage left queued (every
+    NOTIFICATIONS_SWEEP_SECONDS with beat)."""
     for message_id in OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).values_list("pk", flat=True):
         deliver_message.delay(message_id)

@@ -416,7 +416,7 @@ def _returned_on_delivery(shipment) -> None:
 
 def _tell_citizen_returned(shipment) -> None:
     from motcua.notifications.services import queue_message
-    from motcua.notifications.tasks import deliver_message
+    from motcua.notifications.tasks import send
 
     dossier = shipment.dossier
     phone = shipment.receiver_phone or dossier.applicant_phone
@@ -430,7 +430,7 @@ def _tell_citizen_returned(shipment) -> None:
                      "applicant_name": dossier.applicant_name},
         )
         if created:
-            transaction.on_commit(lambda: deliver_message.delay(message.pk))
+            transaction.on_commit(lambda: send(message.pk))  # a broker outage: queued for the sweep
 
 
 @transaction.atomic

@@ -273,3 +273,22 @@ def every_log_line():
     yield stream
     root.removeHandler(handler)
     root.setLevel(level)
+
+
+
+def test_the_shared_cache_answers_a_miss_when_redis_is_down():
+    """Production's cache (CACHE_URL, else REDIS_URL): an unreachable Redis is a miss, not an error."""
+    import socket
+
+    from motcua.core.cache import SharedRedisCache
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cache = SharedRedisCache(f"redis://127.0.0.1:{port}/0",
+                             {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}})
+    assert cache.get("key", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("key", 1) is False and cache.has_key("key") is False
+    cache.set("key", 1)
+    cache.delete("key")
