@@ -2,10 +2,12 @@
 administrators), scoped to the agencies they serve; province administrators see the province."""
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -52,18 +54,26 @@ def _refused(request, form, messages, agency_ids, template="reports/dashboard.ht
     }, status=400)
 
 
-def _checked_period(request, agency_ids, template="reports/dashboard.html", extra=None):
-    """(the valid form, None) for a period that can be reported on, else (the form, the 400
-    page): an impossible period (`ReportPeriodForm`), or one the working calendar does not cover
+class AskedPeriod(NamedTuple):
+    agency_ids: list[int] | None
+    form: ReportPeriodForm
+    date_from: datetime.date
+    date_to: datetime.date
+
+
+def _asked_period(request, template="reports/dashboard.html", extra=None) -> AskedPeriod | HttpResponse:
+    """The person's report scope and the period asked for, if it can be reported on; else the 400
+    page: an impossible period (`ReportPeriodForm`), or one the working calendar does not cover
     (a year whose days off were never entered)."""
+    agency_ids = report_scope(request.user)
     form = _period_form(request)
     if not form.is_valid():
-        return form, _refused(request, form, form.messages(), agency_ids, template, extra)
+        return _refused(request, form, form.messages(), agency_ids, template, extra)
     try:
         check_period_covered(*form.period())
     except ReportError as error:
-        return form, _refused(request, form, [str(error)], agency_ids, template, extra)
-    return form, None
+        return _refused(request, form, [str(error)], agency_ids, template, extra)
+    return AskedPeriod(agency_ids, form, *form.period())
 
 
 def _group_by(request) -> str:
@@ -73,11 +83,10 @@ def _group_by(request) -> str:
 @heavy_reads
 @staff_required
 def dashboard(request):
-    agency_ids = report_scope(request.user)
-    form, refused = _checked_period(request, agency_ids)
-    if refused is not None:
-        return refused
-    date_from, date_to = form.period()
+    asked = _asked_period(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    agency_ids, form, date_from, date_to = asked
     group_by = _group_by(request)
     data = dashboard_data(date_from, date_to, group_by, agency_ids)
     table, index, ranking, trend, figures = (data[k] for k in ("table", "index", "ranking", "trend", "figures"))
@@ -114,15 +123,14 @@ def dashboard(request):
 @staff_required
 def cell_dossiers(request):
     """The dossiers behind one number of the 06a table."""
-    agency_ids = report_scope(request.user)
     column = request.GET.get("column", "")
     group_by = request.GET.get("group_by") or None
     key = request.GET.get("key") or None
     drill = {"column": column, "drill_group_by": group_by or "", "key": key or ""}
-    form, refused = _checked_period(request, agency_ids, "reports/cell.html", drill)
-    if refused is not None:
-        return refused
-    date_from, date_to = form.period()
+    asked = _asked_period(request, "reports/cell.html", drill)
+    if isinstance(asked, HttpResponse):
+        return asked
+    agency_ids, form, date_from, date_to = asked
     if column not in COLUMNS or (group_by is not None and group_by not in GROUPS):
         return render(request, "reports/cell.html", {"errors": [_("Unknown column or grouping.")], "period_form": form,
                                                       "refused": True, **drill}, status=400)
@@ -149,11 +157,10 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @heavy_reads
 @staff_required
 def download_table(request):
-    agency_ids = report_scope(request.user)
-    form, refused = _checked_period(request, agency_ids)
-    if refused is not None:
-        return refused
-    date_from, date_to = form.period()
+    asked = _asked_period(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    agency_ids, form, date_from, date_to = asked
     group_by = _group_by(request)
     table = dossier_table(date_from, date_to, group_by=group_by, agency_ids=agency_ids)
     return _download(to_xlsx(table), f"bieu-06a_{date_from}_{date_to}.xlsx",
@@ -165,11 +172,10 @@ def download_table(request):
 def download_report(request, fmt: str):
     if fmt not in ("docx", "pdf"):
         raise Http404
-    agency_ids = report_scope(request.user)
-    form, refused = _checked_period(request, agency_ids)
-    if refused is not None:
-        return refused
-    date_from, date_to = form.period()
+    asked = _asked_period(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    agency_ids, form, date_from, date_to = asked
     content = report_content(date_from, date_to, agency_ids=agency_ids)
     if request.GET.get("xep_hang") == "1":  # the optional queue section (issue 12)
         add_queue_section(content, date_from, date_to, agency_ids)
