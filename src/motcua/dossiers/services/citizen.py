@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..deadlines import intake_profile
-from ..models import Dossier, DossierDocument
-from .clock import _end_pause, _finish
-from .core import DossierActionError, _iso, _locked, _moment, _record
-from .inputs import _clean_documents, _within, all_digitized
+from ..models import Dossier
+from .clock import _finish
+from .core import DossierActionError, _locked, _moment, _record
+from .inputs import _within
+from .pauses import _supplement_arrives
 
 
 @transaction.atomic
@@ -26,18 +26,7 @@ def submit_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: s
         raise DossierActionError("invalid", _("Attach at least one document to answer the request."))
     note = _within((note or "").strip(), 1000, _("Note"))
     row, transition = _locked(dossier, "submit_supplement", actor, expected_version)
-    now = _moment(at, timezone.now())
-    profile = intake_profile(row.procedure_version, row.case)
-    cleaned = _clean_documents(profile, documents, check_required=False)
-    before, old_due = row.status, row.due_at
-    pause = _end_pause(row, now)
-    DossierDocument.objects.bulk_create(DossierDocument(dossier=row, is_supplement=True, **d) for d in cleaned)
-    row.is_digitized = all_digitized(row.documents.values("digitization"))
-    _record(row, transition, actor, now, before, ["due_at", "paused_at", "paused_minutes", "is_digitized"], {
-        "paused_minutes": pause.working_minutes if pause else 0, "old_due_at": _iso(old_due),
-        "due_at": _iso(row.due_at), "documents": len(cleaned), "note": note,
-    })
-    return row
+    return _supplement_arrives(row, transition, actor, _moment(at, timezone.now()), documents, note)
 
 
 @transaction.atomic

@@ -45,7 +45,12 @@ def receive_supplement(actor, dossier, *, documents: Iterable[dict] = (), note: 
     """The supplement has come (5 -> 4): the clock restarts and the due moment moves by the
     paused working time."""
     row, transition = _locked(dossier, "receive_supplement", actor, expected_version)
-    now = _moment(at, timezone.now())
+    return _supplement_arrives(row, transition, actor, _moment(at, timezone.now()), documents, note)
+
+
+def _supplement_arrives(row, transition, actor, now, documents: Iterable[dict], note: str) -> Dossier:
+    """The supplement's documents are kept, the pause ends and the due moment moves by the paused
+    working time: at the counter (receive_supplement) or from the portal (submit_supplement)."""
     profile = intake_profile(row.procedure_version, row.case)
     cleaned = _clean_documents(profile, documents, check_required=False)
     before, old_due = row.status, row.due_at
