@@ -1,5 +1,6 @@
 """Every write on an account goes through one function here, in one transaction, with an event."""
 import hashlib
+import functools
 import logging
 import secrets
 from datetime import timedelta
@@ -355,19 +356,12 @@ def _queue_account_message(kind: str, channel: str, recipient: str, context: dic
     """Put one account message (not about a dossier) in the outbox and hand it to the worker once
     the transaction commits. False when the outbox already held it."""
     from motcua.notifications.services import queue_message
-    from motcua.notifications.tasks import deliver_message
+    from motcua.notifications.tasks import send
 
     message, created = queue_message(kind=kind, channel=channel, recipient=recipient, context=context)
     if not created:
         return False
-
-    def dispatch(pk=message.pk):
-        try:
-            deliver_message.delay(pk)
-        except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
-            logger.exception("could not dispatch outbox message %s", pk)
-
-    transaction.on_commit(dispatch)
+    transaction.on_commit(functools.partial(send, message.pk))
     return True
 
 

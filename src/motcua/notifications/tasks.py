@@ -3,6 +3,7 @@ them in the background, with retries and exponential backoff (eager in the embed
 
 Imported by `dispatch` and `receivers`, never the reverse: tasks -> messages -> services.
 """
+import functools
 import logging
 
 from celery import shared_task
@@ -92,7 +93,7 @@ def send(message_id: int) -> None:
 def retry_now(message: OutboxMessage) -> None:
     """An administrator's retry of a failed message: queue it again with a fresh attempt budget."""
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.QUEUED, attempts=0)
-    transaction.on_commit(lambda: deliver_message.delay(message.pk))
+    transaction.on_commit(functools.partial(send, message.pk))
 
 
 @shared_task(ignore_result=True)

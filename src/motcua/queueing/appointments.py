@@ -14,7 +14,7 @@ phone a day. Every change is recorded as an `AppointmentEvent` (append-only).
 """
 from __future__ import annotations
 
-import logging
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,7 +35,6 @@ from .models import (
     Ticket, TicketEvent,
 )
 
-logger = logging.getLogger(__name__)
 
 # Two signed links to an appointment's page (cancel), valid until after the longest booking: the
 # one the booking page redirects to, and the one in the SMS. Only the SMS's shows the code (and its
@@ -210,7 +209,7 @@ def _send_confirmation(appointment: Appointment) -> None:
     provider in the demo), handed to the worker once the booking commits."""
     from motcua.notifications.models import Channel, EventKind
     from motcua.notifications.services import queue_message
-    from motcua.notifications.tasks import deliver_message
+    from motcua.notifications.tasks import send
 
     slot = appointment.slot
     begins = timezone.localtime(slot.starts_at)
@@ -225,14 +224,7 @@ def _send_confirmation(appointment: Appointment) -> None:
         })
     if message is None or not created:
         return
-
-    def dispatch(pk=message.pk):
-        try:
-            deliver_message.delay(pk)
-        except Exception:  # noqa: BLE001 - a broker outage leaves it queued for deliver_queued
-            logger.exception("could not dispatch outbox message %s", pk)
-
-    transaction.on_commit(dispatch)
+    transaction.on_commit(functools.partial(send, message.pk))
 
 
 @transaction.atomic
