@@ -25,7 +25,7 @@ from motcua.dossiers.signals import dossier_event_committed
 
 from .errors import QueueError
 from .models import Ticket, TicketEvent, TicketStatus
-from .services import _check_seated, counters_of
+from .services import _locked, counters_of
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +49,7 @@ def ticket_in_hand(user, day=None) -> Ticket | None:
 
 
 def _lock(user, ticket: Ticket, now: datetime) -> Ticket:
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("queue", "dossier").get(pk=ticket.pk)
-    if ticket.service_date != timezone.localdate(now):
-        raise QueueError("other_day", _("This ticket is not from today; it can no longer be changed."))
-    if ticket.counter_id is None:
-        raise QueueError("wrong_state", _("This ticket has not been called yet."))
-    _check_seated(user, ticket.counter, ticket.service_date)
-    if ticket.status not in LINKABLE:
-        raise QueueError("wrong_state", _("Ticket %(ticket)s is %(status)s: this action is not possible.") % {
-            "ticket": ticket.display, "status": ticket.get_status_display().lower()})
-    return ticket
+    return _locked(user, ticket, LINKABLE, now)
 
 
 @transaction.atomic

@@ -178,9 +178,9 @@ def call_next(user, counter: Counter, now: datetime | None = None) -> Ticket:
 
 def _locked(user, ticket: Ticket, allowed, now) -> Ticket:
     """The ticket locked for a change by the officer of its counter, today, in an allowed status."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("queue").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("queue", "dossier").get(pk=ticket.pk)
     if ticket.service_date != timezone.localdate(now):
-        raise QueueError("other_day", _("This ticket is not from today; it can no longer be called."))
+        raise QueueError("other_day", _("This ticket is not from today; it can no longer be changed."))
     if ticket.counter_id is None:
         raise QueueError("wrong_state", _("This ticket has not been called yet."))
     _check_seated(user, ticket.counter, ticket.service_date)
