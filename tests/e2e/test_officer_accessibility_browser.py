@@ -23,10 +23,12 @@ from django.core.management import call_command
 from motcua.backoffice.tests.scenario import PASSWORD, PROCEDURE_CODE, build_world
 from motcua.dossiers.models import Dossier, Status
 from motcua.testing.axe import serious_violations
+from motcua.testing.browser import DEMO_PASSWORD
+from motcua.testing.browser import new_person as browser_person
+from motcua.testing.browser import officer_signs_in as signs_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "motcua-demo"
 VIEWPORT = {"width": 1366, "height": 900}
 SCREENSHOTS = os.environ.get("MOTCUA_SCREENSHOTS", "")
 
@@ -40,21 +42,11 @@ def demo(settings, tmp_path, live_server):
 
 
 def new_person(browser):
-    page = browser.new_context(locale="vi-VN", viewport=VIEWPORT).new_page()
-    page.set_default_timeout(15000)
-    return page
+    return browser_person(browser, viewport=VIEWPORT)
 
 
 def officer_signs_in(browser, base, username, password=DEMO_PASSWORD):
-    """From the public home page, the footer's link to the back office sign-in."""
-    page = new_person(browser)
-    page.goto(f"{base}/")
-    page.click("#officer-sign-in")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/")
-    return page
+    return signs_in_from_home(browser, base, username, password, viewport=VIEWPORT)
 
 
 def screenshot(page, name):

@@ -23,10 +23,11 @@ from motcua.core.testing import reseed_migration_data
 from motcua.dossiers.models import Dossier, Status
 from motcua.feedback.models import Rating
 from motcua.notifications.models import OutboxMessage
+from motcua.testing.browser import new_person
+from motcua.testing.browser import officer_signs_in as signs_in_from_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "motcua-demo"
 PASSWORD = "Mat-khau-Ngay-2026!"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -48,13 +49,6 @@ def demo(settings, tmp_path, live_server):
     return live_server.url
 
 
-def new_person(browser):
-    context = browser.new_context(locale="vi-VN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
-
-
 def sms_code(phone: str) -> str:
     """The 6-digit code of the latest message the phone received (the console provider's log)."""
     import json
@@ -66,14 +60,8 @@ def sms_code(phone: str) -> str:
 
 
 def officer_signs_in(browser, base, username):
-    """From the home page, the footer's link to the back office sign-in."""
-    page = new_person(browser)
-    page.goto(f"{base}/")
-    page.click("#officer-sign-in")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/mot-cua/")  # the person's home page
+    """From the home page to the back office, then the work queue from the menu."""
+    page = signs_in_from_home(browser, base, username)
     page.click("#nav-work-queue")
     page.wait_for_url(f"{base}/mot-cua/ho-so/**")
     return page

@@ -17,6 +17,7 @@ not run.
 from __future__ import annotations
 
 import logging
+from http.server import BaseHTTPRequestHandler
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -72,3 +73,21 @@ def warn_at_start() -> bool:
         )
         return True
     return False
+
+
+class JsonAnswerHandler(BaseHTTPRequestHandler):
+    """The base of a simulator's HTTP handler (tests of the adapters' real HTTP): quiet, and one
+    way to answer a JSON body, whose client may already have given up (a timeout test)."""
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status: int, body: bytes):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass

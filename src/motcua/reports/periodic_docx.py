@@ -26,15 +26,20 @@ BODY_PT = 14
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 
 
-def _font(run, size=None, bold=None, italic=None):
-    run.font.name = FONT
-    rpr = run._element.get_or_add_rPr()
+def _all_scripts_in_font(rpr):
+    """Word picks a font per script: name FONT for all four, or Vietnamese letters fall back."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
+
+
+def _font(run, size=None, bold=None, italic=None):
+    run.font.name = FONT
+    rpr = run._element.get_or_add_rPr()
+    _all_scripts_in_font(rpr)
     if size:
         run.font.size = Pt(size)
     if bold is not None:
@@ -213,12 +218,7 @@ def render(content: dict) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
     rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
+    _all_scripts_in_font(rpr)
     section = document.sections[0]
     _page(section)
     _page_number(section)

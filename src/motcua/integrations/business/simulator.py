@@ -13,9 +13,10 @@ import datetime
 import functools
 import json
 import random
-from http.server import BaseHTTPRequestHandler
 
 from django.conf import settings
+
+from motcua.core.simulators import JsonAnswerHandler
 
 from ..population.simulator import people
 from .base import (ACTIVE, DISSOLVED, DISSOLVING, SUSPENDED, BusinessLine, BusinessRecord, BusinessRegistry,
@@ -124,19 +125,7 @@ def as_registry_data(record: BusinessRecord) -> dict:
 def handler_for(registry: SimulatedBusinessRegistry, token: str = "", delay: float = 0.0):
     """A BaseHTTPRequestHandler answering like the registry from `registry` (tests of http.py)."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def _answer(self, status: int, body: bytes):
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
-                pass
+    class Handler(JsonAnswerHandler):
 
         def do_POST(self):
             import time

@@ -11,10 +11,11 @@ adapter is tested against a real local server.
 import copy
 import functools
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from django.conf import settings
+
+from motcua.core.simulators import JsonAnswerHandler
 
 from .base import CatalogueTimeout, CatalogueUnavailable, NationalCatalogue, register
 
@@ -74,16 +75,7 @@ def handler_for(catalogue: SimulatedNationalCatalogue, token: str = ""):
     """A BaseHTTPRequestHandler class answering LayDanhSachTTHC / LayThuTuc / LayQDCB from
     `catalogue` (its mode "garbage" answers a non-JSON body, "unavailable" HTTP 503)."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep test output quiet
-            pass
-
-        def _answer(self, status: int, body: bytes):
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    class Handler(JsonAnswerHandler):
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
