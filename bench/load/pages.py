@@ -83,6 +83,9 @@ class _Parser(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "select":
+            if self._form is not None and self._select and self._select not in self._form.fields:
+                options = self._form.options[self._select]  # nothing selected: a browser sends the first
+                self._form.fields[self._select] = options[0] if options else ""
             self._select = None
         elif tag == "textarea":
             self._textarea = None
