@@ -51,6 +51,7 @@ import measure  # noqa: E402  (bench/load/)
 START, END = "<!-- bench:load -->", "<!-- /bench:load -->"
 LOCUSTFILE = HERE / "load" / "locustfile.py"
 SHARED = " (shared with other work: see the load average and the CPU of \"other\")"
+METRICS_TOKEN = "load-metrics-token"  # as bench/load/stack.py sets it
 PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 
 
@@ -110,17 +111,45 @@ def run_locust(base: str, work: Path, label: str, rate: float, warmup: int, seco
     finally:
         sampler.record(False)
     stats = measure.read_stats(Path(f"{prefix}_stats.csv"))
+    waiting = backlogs(base, METRICS_TOKEN)
     result = {"label": label, "rate": rate, "users": users, "seconds": seconds, "stats": stats,
               "verdict": measure.verdict(stats), "cores": sampler.cores(),
               "failures": measure.read_failures(Path(f"{prefix}_failures.csv")),
-              "dossiers_per_hour": lf.dossiers_per_hour(rate), "load": os.getloadavg()[0]}
+              "dossiers_per_hour": lf.dossiers_per_hour(rate), "load": os.getloadavg()[0],
+              "backlogs": waiting}
     v = result["verdict"]
     print(f"[{label}] {v['rps']:.1f} req/s, p50 {v['p50']} ms, p95 {v['p95']} ms, p99 {v['p99']} ms, "
           f"{v['failures']} failures -> {'holds' if v['holds'] else 'does not hold'}; cores: "
           + ", ".join(f"{k} {c:.2f}" for k, c in result["cores"].items()), flush=True)
+    print(f"[{label}] backlogs after it: {waiting}", flush=True)
     for line in result["failures"]:
         print(f"    {line}", flush=True)
     return result
+
+
+BACKLOGS = ("motcua_celery_queue_length", "motcua_notification_outbox_backlog", "motcua_national_sync_backlog")
+
+
+def backlogs(base: str, token: str) -> dict[str, float]:
+    """The work the Celery worker has not done yet, from /metrics (through nginx, with its token)."""
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    request = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30, context=context) as response:
+            text = response.read().decode()
+    except OSError as error:
+        print(f"/metrics not read: {error}", flush=True)
+        return {}
+    out = {}
+    for line in text.splitlines():
+        name = line.split("{")[0].split(" ")[0]
+        if name in BACKLOGS:
+            out[name.removeprefix("motcua_")] = out.get(name.removeprefix("motcua_"), 0.0) + float(line.rsplit(" ", 1)[1])
+    return out
 
 
 def bottleneck(result: dict, cores: int) -> str:
@@ -165,8 +194,9 @@ def report(args, info: dict, steps: list[dict], hold: dict | None, cores: int, w
         f"- command: `{' '.join(['.venv/bin/python bench/bench_load.py', *sys.argv[1:]])}`",
         "",
         "| run | rate (actions/s) | dossiers/h | users | req/s | p50 ms | p95 ms | p99 ms | failures | "
-        "holds | types with p95 >= 300 ms | CPU: machine busy / gunicorn / postgres / nginx / locust / other | load avg |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "holds | types with p95 >= 300 ms | CPU: machine busy / gunicorn / postgres / nginx / locust / other | load avg | "
+        "backlogs after (Celery queue / notifications / national sync) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in [*steps, *([hold] if hold else [])]:
         v, c = result["verdict"], result["cores"]
@@ -176,7 +206,8 @@ def report(args, info: dict, steps: list[dict], hold: dict | None, cores: int, w
             f"{result['users']} | {fmt(v['rps'], 1)} | {fmt(v['p50'])} | {fmt(v['p95'])} | {fmt(v['p99'])} | "
             f"{v['failures']} | {'yes' if v['holds'] else 'no'} | {', '.join(v['slow']) or '-'} | "
             f"{fmt(c.get('machine (busy)'), 2)} / {fmt(c.get('gunicorn'), 2)} / {postgres:.2f} / "
-            f"{fmt(c.get('nginx'), 2)} / {fmt(c.get('locust'), 2)} / {fmt(c.get('other'), 2)} | {result['load']:.1f} |")
+            f"{fmt(c.get('nginx'), 2)} / {fmt(c.get('locust'), 2)} / {fmt(c.get('other'), 2)} | {result['load']:.1f} | "
+            + " / ".join(fmt(result["backlogs"].get(k.removeprefix("motcua_"))) for k in BACKLOGS) + " |")
     final = hold or (steps[-1] if steps else None)
     if final:
         lines += ["", f"Per request type, {final['label']} at {final['rate']:g} actions/s:", "",

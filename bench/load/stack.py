@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 from smoke import Stack, free_port, wait_for  # noqa: E402  (deploy/smoke.py)
 
 BIN = Path(sys.executable).parent
+METRICS_TOKEN = "load-metrics-token"
 REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/13")
 
 
@@ -51,7 +52,7 @@ def app_env(server: str, db: str, base: str, work: Path) -> dict:
            "DATABASE_URL": f"{server}/{db}", "REDIS_URL": REDIS, "MOTCUA_VAR_DIR": str(work / "var"),
            "MEDIA_ROOT": str(media), "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
            "PROXY_CLIENT_IP_HEADER": "X-Real-IP", "DOCUMENTS_X_ACCEL_REDIRECT": "1", "LOG_FORMAT": "json",
-           "METRICS_ALLOWED_NETWORKS": "192.0.2.0/24", "METRICS_TOKEN": "load-metrics-token",
+           "METRICS_ALLOWED_NETWORKS": "192.0.2.0/24", "METRICS_TOKEN": METRICS_TOKEN,
            "MOTCUA_ALLOW_SIMULATORS_IN_PRODUCTION": "1", "OFFICER_2FA_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_TRANSACTION_POOLING", None)
     return env
