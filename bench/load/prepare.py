@@ -184,7 +184,7 @@ def main(argv=None) -> int:
     url = bench_reports.bench_url(args.server + "/postgres")
     bench_reports.recreate_database(url)
     info = prepare(url, args.n, args.citizens)
-    print("prepared: " + json.dumps(info), flush=True)
+    print("prepared: " + json.dumps({k: v for k, v in info.items() if k != "scenario"}), flush=True)
     return 0
 
 
