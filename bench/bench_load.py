@@ -56,13 +56,10 @@ PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 
 
 def locust_module():
-    """The locustfile's mix helpers (imported without a scenario: only its constants are used)."""
-    import importlib.util
+    """The mix (bench/load/mix.py; not the locustfile: importing locust would monkey-patch this process)."""
+    import mix
 
-    spec = importlib.util.spec_from_file_location("motcua_locustfile", LOCUSTFILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return mix
 
 
 def ensure_database(db: str, n: int, citizens: int, force: bool) -> dict:
@@ -84,7 +81,7 @@ def run_locust(base: str, work: Path, label: str, rate: float, warmup: int, seco
                sampler: measure.CpuSampler, scenario: Path) -> dict:
     """One bounded locust run; its statistics (after the warm-up) and the cores used meanwhile."""
     lf = locust_module()
-    users = lf.users_for(rate)
+    users = lf.users_for(rate, pace)
     spawn_rate = max(1.0, users / max(5, warmup * 0.6))
     prefix = work / f"locust-{label}"
     env = {**os.environ, "LOAD_SCENARIO": str(scenario), "LOAD_PACE": str(pace), "LOAD_WARMUP": str(warmup),

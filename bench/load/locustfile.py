@@ -41,14 +41,11 @@ from locust import FastHttpUser, constant_pacing, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pages  # noqa: E402
+from mix import (MANAGERS, MIX, PACE, REPORTS_PER_HOUR, actions_per_dossier, dossiers_per_hour, pace,  # noqa: E402,F401
+                 users_for, weight)
 
-PACE = float(os.environ.get("LOAD_PACE", "10"))  # seconds between one user's actions
-SLOW = 10  # the counter officers and applicants: one action every SLOW * PACE seconds
 WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))  # seconds before the statistics are reset
-# Per dossier received in the busiest hour (see the module doc).
-MIX = {"counter": 0.67, "apply": 0.33, "track": 4.0, "browse": 6.0, "officer": 16.0}
-REPORTS_PER_HOUR = 200
-MANAGERS = 2
+
 
 SAMPLE_SCENARIO = {  # enough for the module to import and the tests to read the mix
     "counter": {"motcua.tuphap": ["9.000101.000.00.00.H99"]}, "online_procedures": ["9.000101.000.00.00.H99"],
@@ -69,30 +66,6 @@ _citizens = itertools.cycle(SCENARIO["citizens"])
 _counter_officers = itertools.cycle(sorted(SCENARIO["counter"]))
 _specialists = itertools.cycle(SCENARIO["specialists"])
 _managers = itertools.cycle(SCENARIO["managers"])
-
-
-def pace(kind: str) -> float:
-    return PACE * SLOW if kind in ("counter", "apply") else PACE
-
-
-def weight(kind: str) -> int:
-    """Integer locust weight: the users of a class are its actions per dossier times its pace."""
-    return round(MIX[kind] * pace(kind) / PACE * 100)
-
-
-def actions_per_dossier() -> float:
-    return sum(MIX.values())
-
-
-def users_for(rate: float) -> int:
-    """Users (managers included) that make `rate` actions per second in the MIX."""
-    per_action = sum(MIX[k] * pace(k) for k in MIX) / actions_per_dossier()
-    return max(len(MIX), round(rate * per_action)) + MANAGERS
-
-
-def dossiers_per_hour(rate: float) -> float:
-    """The dossiers received per hour at `rate` actions per second in the MIX."""
-    return rate * 3600 * (MIX["counter"] + MIX["apply"]) / actions_per_dossier()
 
 
 @events.test_start.add_listener
