@@ -82,7 +82,7 @@ def run_locust(base: str, work: Path, label: str, rate: float, warmup: int, seco
     """One bounded locust run; its statistics (after the warm-up) and the cores used meanwhile."""
     lf = locust_module()
     users = lf.users_for(rate, pace)
-    spawn_rate = max(1.0, users / max(5, warmup * 0.6))
+    spawn_rate = max(1.0, users / max(5, warmup * 0.5))  # spawned (and signed in) in the warm-up's first half
     prefix = work / f"locust-{label}"
     env = {**os.environ, "LOAD_SCENARIO": str(scenario), "LOAD_PACE": str(pace), "LOAD_WARMUP": str(warmup),
            "PYTHONUNBUFFERED": "1"}
@@ -91,6 +91,7 @@ def run_locust(base: str, work: Path, label: str, rate: float, warmup: int, seco
                "--stop-timeout", "10", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
     print(f"[{label}] {rate:g} actions/s: {users} users, spawn {spawn_rate:.1f}/s, {warmup} s warm-up + "
           f"{seconds} s measured", flush=True)
+    before = backlogs(base, METRICS_TOKEN)
     log = open(work / f"locust-{label}.log", "wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
@@ -113,12 +114,12 @@ def run_locust(base: str, work: Path, label: str, rate: float, warmup: int, seco
               "verdict": measure.verdict(stats), "cores": sampler.cores(),
               "failures": measure.read_failures(Path(f"{prefix}_failures.csv")),
               "dossiers_per_hour": lf.dossiers_per_hour(rate), "load": os.getloadavg()[0],
-              "backlogs": waiting}
+              "backlogs": waiting, "backlogs_before": before}
     v = result["verdict"]
     print(f"[{label}] {v['rps']:.1f} req/s, p50 {v['p50']} ms, p95 {v['p95']} ms, p99 {v['p99']} ms, "
           f"{v['failures']} failures -> {'holds' if v['holds'] else 'does not hold'}; cores: "
           + ", ".join(f"{k} {c:.2f}" for k, c in result["cores"].items()), flush=True)
-    print(f"[{label}] backlogs after it: {waiting}", flush=True)
+    print(f"[{label}] backlogs before it: {before}; after it: {waiting}", flush=True)
     for line in result["failures"]:
         print(f"    {line}", flush=True)
     return result
@@ -192,7 +193,7 @@ def report(args, info: dict, steps: list[dict], hold: dict | None, cores: int, w
         "",
         "| run | rate (actions/s) | dossiers/h | users | req/s | p50 ms | p95 ms | p99 ms | failures | "
         "holds | types with p95 >= 300 ms | CPU: machine busy / gunicorn / postgres / nginx / locust / other | load avg | "
-        "backlogs after (Celery queue / notifications / national sync) |",
+        "backlogs before -> after (Celery queue / notifications / national sync) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in [*steps, *([hold] if hold else [])]:
@@ -204,7 +205,8 @@ def report(args, info: dict, steps: list[dict], hold: dict | None, cores: int, w
             f"{v['failures']} | {'yes' if v['holds'] else 'no'} | {', '.join(v['slow']) or '-'} | "
             f"{fmt(c.get('machine (busy)'), 2)} / {fmt(c.get('gunicorn'), 2)} / {postgres:.2f} / "
             f"{fmt(c.get('nginx'), 2)} / {fmt(c.get('locust'), 2)} / {fmt(c.get('other'), 2)} | {result['load']:.1f} | "
-            + " / ".join(fmt(result["backlogs"].get(k.removeprefix("motcua_"))) for k in BACKLOGS) + " |")
+            + " / ".join(f"{fmt(result['backlogs_before'].get(k.removeprefix('motcua_')))} -> "
+                         f"{fmt(result['backlogs'].get(k.removeprefix('motcua_')))}" for k in BACKLOGS) + " |")
     final = hold or (steps[-1] if steps else None)
     if final:
         lines += ["", f"Per request type, {final['label']} at {final['rate']:g} actions/s:", "",
@@ -244,7 +246,8 @@ def main(argv=None) -> int:
     parser.add_argument("--step-time", type=int, default=120, help="measured seconds per step")
     parser.add_argument("--hold-time", type=int, default=600, help="measured seconds of the hold (0: none)")
     parser.add_argument("--hold-rate", type=float, help="the hold's rate (default: the highest step that held)")
-    parser.add_argument("--warmup", type=int, default=30, help="seconds before each run is measured")
+    parser.add_argument("--warmup", type=int, default=45,
+                        help="seconds before each run is measured (users spawned and signed in, workers warm)")
     parser.add_argument("--pace", type=float, default=10.0, help="seconds between one user's actions")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
     parser.add_argument("--shared", action="store_true", help="say in the figures that the machine was shared")
