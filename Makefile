@@ -72,8 +72,8 @@ bench: $(VENV)/.installed-test messages
 	DEBUG=0 $(BIN)/python bench/run_all.py
 
 # The busiest hour against the production stack (nginx, gunicorn, PgBouncer, Celery) on PostgreSQL with
-# 1M generated dossiers: a step-up of rates, then a 10-minute hold at the highest that held (about
-# 30 minutes, plus ~LOAD_PREPARE the first time; the database motcua_load is kept). Run it on an idle
+# 1M generated dossiers: a step-up of rates, then a 10-minute hold at the highest that held (25-35
+# minutes, plus 1.5 minutes the first time to prepare the database motcua_load, kept). Run it on an idle
 # machine; LOAD_ARGS adds options (bench/bench_load.py --help), e.g. LOAD_ARGS="--rates 20,30,40".
 $(VENV)/.installed-load: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e ".[load]"
