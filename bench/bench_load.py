@@ -277,6 +277,11 @@ def main(argv=None) -> int:
     started = f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}"
     running = load_stack.start(args.db, work, workers, server=PG)
     print(f"stack up at {running.base} ({workers} gunicorn workers); work files in {work}", flush=True)
+    # The notifications the preparation left queued (the demo's) go to the worker now, so that the
+    # backlog figures are the runs' own (the hourly sweep would send them in the middle of a run).
+    subprocess.run([str(Path(sys.executable).parent / "celery"), "-A", "motcua", "call",
+                    "motcua.notifications.tasks.deliver_queued"], cwd=ROOT, env=running.env, timeout=120,
+                   stdout=subprocess.DEVNULL, check=False)
     sampler = measure.CpuSampler(running.pids, args.db)
     sampler.start()
     steps, hold = [], None

@@ -110,3 +110,27 @@ def test_forms_are_filled_as_a_person_would():
     person = pages.synthetic_person(123456)
     assert len(person["citizen_id"]) == 12 and person["citizen_id"].isdigit()
     assert not any(ch.isdigit() for ch in person["name"])
+
+
+def test_the_driver_writes_its_section_from_the_runs():
+    saved = list(sys.path)  # the driver puts bench/ and bench/load/ on the path: not for the other tests
+    try:
+        driver = _module("driver", ROOT / "bench" / "bench_load.py")
+    finally:
+        sys.path[:] = saved
+    stats = measure.read_stats(FIXTURES / "run_stats.csv")
+    held = {"label": "step 1", "rate": 10.0, "users": 135, "seconds": 120, "stats": stats,
+            "verdict": measure.verdict(stats), "dossiers_per_hour": 1333.0, "load": 1.5, "failures": [],
+            "cores": {"gunicorn": 1.2, "postgres (load database)": 0.4, "locust": 0.1, "machine (busy)": 1.9},
+            "backlogs": {"celery_queue_length": 0.0}, "backlogs_before": {"celery_queue_length": 0.0}}
+    broke = {**held, "label": "step 2", "rate": 15.0, "verdict": {**held["verdict"], "holds": False, "p95": 900.0},
+             "failures": ["3 x POST counter: receive (POST): 400"]}
+    assert driver.bottleneck(broke, 2).startswith("the CPU: 1.90 of 2 cores busy; the biggest part is gunicorn")
+    args = driver.argparse.Namespace(shared=True, pace=10.0, warmup=45)
+    info = {"dossiers": 1_001_573, "generated": 1_000_000, "total_seconds": 90}
+    text = driver.report(args, info, [held, broke], {**held, "label": "hold", "seconds": 600}, 2, 5,
+                         "2026-12-06 00:00", "a note")
+    assert "| step 2 (120 s) | 15 | 1,333 |" in text and "| hold (600 s) | 10 |" in text
+    assert "highest step that held: 10 actions/s" in text and "hold at 10 actions/s for 600 s: held" in text
+    assert "what runs out first (at 15 actions/s" in text and "- a note" in text
+    assert "| GET track: by code | 240 |" in text and "login" not in text.split("Per request type")[1]
