@@ -48,6 +48,7 @@ sys.path.insert(0, str(HERE / "load"))
 sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402  (bench/load/)
+import mix  # noqa: E402  (bench/load/: the locustfile's mix, without locust)
 
 START, END = "<!-- bench:load -->", "<!-- /bench:load -->"
 LOCUSTFILE = HERE / "load" / "locustfile.py"
@@ -58,8 +59,6 @@ PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 
 def locust_module():
     """The mix (bench/load/mix.py; not the locustfile: importing locust would monkey-patch this process)."""
-    import mix
-
     return mix
 
 
