@@ -281,6 +281,13 @@ def main(argv=None) -> int:
     subprocess.run([str(Path(sys.executable).parent / "celery"), "-A", "motcua", "call",
                     "motcua.notifications.tasks.deliver_queued"], cwd=ROOT, env=running.env, timeout=120,
                    stdout=subprocess.DEVNULL, check=False)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:  # before the first step, not during it
+        waiting = backlogs(running.base, METRICS_TOKEN)
+        if not waiting.get("celery_queue_length") and not waiting.get("notification_outbox_backlog"):
+            break
+        time.sleep(5)
+    print(f"backlogs before the first step: {backlogs(running.base, METRICS_TOKEN)}", flush=True)
     sampler = measure.CpuSampler(running.pids, args.db)
     sampler.start()
     steps, hold = [], None
