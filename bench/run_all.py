@@ -3,6 +3,8 @@
 `make bench` calls this. Each benchmark generates its own data, prints its figures and writes
 them into docs/performance.md between its own markers. Benchmarks that need PostgreSQL read
 DATABASE_URL (default: the local server). Pass names to run a subset: run_all.py calendar catalog
+The load test (bench_load.py: half an hour against the whole stack) runs only when named, or by
+`make bench-load`.
 """
 import subprocess
 import sys
@@ -15,6 +17,8 @@ def main(names: list[str]) -> int:
     scripts = sorted(HERE.glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
+    else:
+        scripts = [s for s in scripts if s.stem != "bench_load"]
     for script in scripts:
         print(f"== {script.name}", flush=True)
         result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent)
