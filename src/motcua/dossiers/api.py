@@ -15,6 +15,7 @@ from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -356,7 +357,8 @@ class DossierListCreate(generics.ListAPIView):
         status_param = self.request.query_params.get("status")
         if status_param and status_param.isdigit():
             qs = qs.filter(status=int(status_param))
-        return qs.order_by("-received_at", "-pk")
+        # Online dossiers not yet received (no received_at) first on every database: SQLite puts NULL last.
+        return qs.order_by(F("received_at").desc(nulls_first=True), "-pk")
 
     @extend_schema(request=DossierReceiptSerializer, parameters=IDEMPOTENCY_PARAMETERS,
                    responses={201: DossierDetailSerializer, **IDEMPOTENCY_RESPONSES})
