@@ -275,7 +275,10 @@ def test_four_workers_issuing_the_same_receipt_make_one(waiting, world):
     later = timezone.now() + datetime.timedelta(hours=1)
     results, errors = run_in_threads(4, lambda i: receipts.issue_receipt(receipt.pk, now=later))
     assert errors == [None] * 4
-    assert sorted(results) == ["busy", "busy", "busy", "issued"]
+    # One worker issues; the others find it leased ("busy") or, if they start after it
+    # committed, already issued ("done"). Either way the provider is asked exactly once.
+    assert results.count("issued") == 1
+    assert set(results) - {"issued"} <= {"busy", "done"}
     assert SimulatedInvoice.objects.count() == 1 and EReceipt.objects.get().number == "0000001"
 
 
