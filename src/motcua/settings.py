@@ -365,8 +365,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-overdue": {"task": "dossiers.sweep_overdue", "schedule": 5 * 60},
     "flag-overdue-feedback": {"task": "feedback.flag_overdue", "schedule": 15 * 60},
     "notify-missed-events": {"task": "motcua.notifications.tasks.notify_missed_events", "schedule": 5 * 60},
-    # Hourly: it re-sends whatever is queued, including messages waiting for their retry backoff.
-    # NOTIFICATIONS_SWEEP_SECONDS: also how late a notice may go out after a broker outage.
+    # Hourly: it hands over what is queued and due (never tried and older than 30 s, or past its
+    # retry backoff). NOTIFICATIONS_SWEEP_SECONDS: also how late a notice may go out after a broker
+    # outage.
     "deliver-queued": {"task": "motcua.notifications.tasks.deliver_queued",
                        "schedule": int(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", str(60 * 60)))},
     "reconcile-payments": {"task": "payments.reconcile_pending", "schedule": 15 * 60},

@@ -122,9 +122,34 @@ def notify_missed_events(older_than_minutes: int = 5, window_minutes: int = 60):
     return len(ids)
 
 
+# A message queued less than this long ago and never tried is still on its way to a worker
+# (`send` runs on commit): the sweep leaves it to its own task.
+FRESH_SECONDS = 30
+
+
+def due_for_sweep(now=None) -> list[int]:
+    """The queued messages the sweep should hand to a worker: never tried and older than
+    FRESH_SECONDS, or tried and past their backoff. A message waiting out its backoff has a
+    retry already scheduled; sending it again every sweep would defeat the backoff."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rows = OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).filter(
+        Q(last_attempt_at__isnull=True, created_at__lte=now - timedelta(seconds=FRESH_SECONDS))
+        | Q(last_attempt_at__lte=now - timedelta(seconds=backoff_seconds(1)))
+    ).values_list("pk", "attempts", "last_attempt_at")
+    return [pk for pk, attempts, tried in rows
+            if tried is None or tried + timedelta(seconds=backoff_seconds(attempts)) <= now]
+
+
 @shared_task(ignore_result=True)
 def deliver_queued():
     """A periodic safety net: send what a lost worker or a broker outage left queued (every
     NOTIFICATIONS_SWEEP_SECONDS with beat)."""
-    for message_id in OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).values_list("pk", flat=True):
+    due = due_for_sweep()
+    for message_id in due:
         deliver_message.delay(message_id)
+    return len(due)

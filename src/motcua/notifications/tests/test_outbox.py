@@ -221,3 +221,27 @@ def test_sent_counts_by_channel_period_and_agency(settings, flaky):
     # An old sent message counts on its own day.
     OutboxMessage.objects.filter(recipient="0912345678").update(sent_at=timezone.now() - timedelta(days=3))
     assert sent_counts(today - timedelta(days=3), today - timedelta(days=3)) == {"sms": 1, "email": 0, "failed": 0}
+
+
+@pytest.mark.django_db
+def test_the_sweep_hands_over_what_is_due_and_leaves_backoffs_and_fresh_messages_alone():
+    from motcua.notifications.tasks import FRESH_SECONDS, due_for_sweep
+
+    now = timezone.now()
+
+    def message(recipient, **fields):
+        row, _ = queue_message(kind="received", channel="sms", recipient=recipient, context=CONTEXT)
+        OutboxMessage.objects.filter(pk=row.pk).update(**fields)
+        return row.pk
+
+    fresh = message("0912000001", created_at=now - timedelta(seconds=FRESH_SECONDS - 5))
+    stranded = message("0912000002", created_at=now - timedelta(seconds=FRESH_SECONDS + 5))
+    # Tried three times: the next try is 4 minutes after the last one.
+    waiting = message("0912000003", attempts=3, last_attempt_at=now - timedelta(minutes=3))
+    overdue = message("0912000004", attempts=3, last_attempt_at=now - timedelta(minutes=5))
+    message("0912000005", status=OutboxMessage.Status.SENT, created_at=now - timedelta(hours=1))
+    message("0912000006", status=OutboxMessage.Status.FAILED, attempts=5,
+            last_attempt_at=now - timedelta(hours=2))
+    assert sorted(due_for_sweep(now)) == sorted([stranded, overdue])
+    # A minute later the waiting one's backoff is over, and the fresh one has had its chance.
+    assert sorted(due_for_sweep(now + timedelta(minutes=1, seconds=1))) == sorted([fresh, stranded, waiting, overdue])
