@@ -142,6 +142,10 @@ class Ticket(models.Model):
             # partial index keeps that look-up cheap however many walk-ins wait.
             models.Index(fields=["queue", "service_date", "slot_start"], name="queueing_waiting_appointments",
                          condition=models.Q(status="waiting", slot_start__isnull=False)),
+            # The tickets in hand (at most one per counter): every counter receipt first asks
+            # whether any exists today (intake_link.link_on_intake), a probe of this tiny index.
+            models.Index(fields=["service_date"], name="queueing_in_hand",
+                         condition=models.Q(status__in=["called", "serving"])),
         ]
         verbose_name = _("queue ticket")
         verbose_name_plural = _("queue tickets")
