@@ -4,7 +4,8 @@ each on a free loopback port in a temporary folder, then the drill below in a ch
 DATABASE_URL and DATABASE_REPLICA_URL point at them:
 
 1. migrate the primary; receive a dossier; the replica shows it after replication;
-2. the public statistics page (a heavy read) is answered with its queries on the replica;
+2. the public statistics page and the reports dashboard (heavy reads) are answered with their
+   queries on the replica;
 3. replay paused on the replica (real lag): an officer withdraws the dossier through the back
    office (at the applicant's request) and then tracks it: they see their own change (the primary), while an anonymous visitor
    still sees the replica's older status; once the lag passes DATABASE_REPLICA_MAX_LAG everyone
@@ -137,6 +138,7 @@ def test_heavy_reads_go_to_a_real_replica_and_fall_back_to_the_primary(replica_p
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-6000:] + logs
     assert steps[-1] == "[replica] all steps passed", steps
     for expected in ("the replica has the dossier", "public statistics read on the replica",
+                     "the reports dashboard read on the replica",
                      "the officer reads their own withdrawal", "lag over the maximum",
                      "replica stopped: tracking answers 200 from the primary", "readyz degraded"):
         assert any(expected in line for line in steps), (expected, steps)
@@ -224,6 +226,14 @@ def drill() -> None:  # noqa: PLR0915 - one story, told in order
     assert app_queries, "no query of the page went to the replica"
     step(f"public statistics read on the replica ({len(app_queries)} queries there, "
          f"{len(on_primary.captured_queries)} on the primary)")
+    leader = Client()
+    leader.force_login(get_user_model().objects.create_superuser(username="leader", password="x"))
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = leader.get("/mot-cua/bao-cao/")
+    assert response.status_code == 200, response.status_code
+    app_queries = [q["sql"] for q in on_replica.captured_queries if "pg_is_in_recovery" not in q["sql"]]
+    assert any("dossiers_dossier" in sql for sql in app_queries), "the dashboard did not read the replica"
+    step(f"the reports dashboard read on the replica ({len(app_queries)} queries there)")
     before = anonymous.get("/tra-cuu/", {"ma": code})
     assert before.status_code == 200 and label(dossier.status) in before.content.decode()
 
