@@ -216,6 +216,35 @@ def bench_baseline(url: str, n: int) -> float:
     return n / elapsed
 
 
+# Earlier runs and what they found, kept under each new measurement.
+HISTORY = """\
+- history (2026-11-23, same kind of machine): with one Celery `.delay()` per event the receivers cost half the rate
+  (523 receipts/s earlier, 516/s re-measured on the old code just before the change); batched by
+  `notifications.dispatch`, 837-933/s. While migration `reports.0006` ran ANALYZE on the new, empty table
+  (statistics saying "empty", so the planner scanned the growing table until autovacuum's next analyze),
+  receipts fell to 462-537/s alone; it now analyses only a table that holds dossiers. Earlier runs under
+  load average 2-6: engine alone 605-925/s, work-queue p95 up to 110 ms.
+- 2026-12-04, the commands split into the package `dossiers/services/` with statuses from the table and
+  one scope per request (issue 18): `bench_dossiers.py --receipts 2000`, old and new code back to back at
+  load ~1: new 1,100 and 1,135 receipts/s, old 1,039 and 1,110 receipts/s (bare INSERT rate ~2,400-2,500
+  tx/s both): no slowdown.
+- 2026-12-06, this machine (idle; slower per statement than 2026-11-23's): the engine alone 718-731/s, as
+  the code of 2026-12-04 (commit 318283e) measured here back to back (735/s): the receipt itself did not
+  slow down. With the receivers it had fallen to **127/s** (318283e: 644/s): the queue's link of a
+  counter receipt to the ticket in hand (`queueing/intake_link.py`, issue 12) looked up the officer's
+  counters and tickets after every receipt, one nested ORM query whose compilation (the models' default
+  orderings through related tables) cost ~7 ms. It now probes a partial index of the tickets in hand
+  first (migration `queueing.0005`) and asks for the counters only when someone holds a ticket: **363/s**.
+  Measured one receiver at a time (1,500 receipts each): all 335/s, none 706/s; without the queue link
+  634/s. What is left of its cost is the probe itself: one indexed query of 0.6 ms alone (EXPLAIN: 0.016
+  ms in the server), yet ~1.4 ms between two receipts (receipts with only that probe attached: 341/s
+  against 643/s). Why a second statement costs twice its own time in this loop is not found yet; it is
+  the next thing to look at to bring the receipt with its receivers back to ~640/s (the 900/s target was
+  met on 2026-11-23's faster machine, 933/s).
+- The work-queue query on this machine: p95 101-111 ms (unit) and 30-33 ms (own), against 60.6 and 17.0
+  ms on 2026-11-23; both within the page's 150 ms; not compared on one machine."""
+
+
 def write_section(text: str) -> Path:
     return replace_section(START, END, text)
 
@@ -293,6 +322,7 @@ def main():
   - unit queue ({queue['unit']['pending']:,} pending dossiers of the agency): p50 {queue['unit']['p50']:.1f} ms, **p95 {queue['unit']['p95']:.1f} ms**
   - officer's own queue ({queue['mine']['pending']:,} pending): p50 {queue['mine']['p50']:.1f} ms, **p95 {queue['mine']['p95']:.1f} ms** (target p95 < 150 ms for the page: {queue_meets}; this is the query part)
 - generating {args.rows:,} dossiers with one INSERT ... SELECT and all indexes in place took {seconds:.1f} s
+{HISTORY}
 """
     print(text)
     if not args.no_write:

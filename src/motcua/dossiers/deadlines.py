@@ -279,8 +279,11 @@ def classify(finished_at: datetime, due_at: datetime | None, supplement_count: i
         return Outcome.LATE
     if due_at is None:
         return None
-    finished_day = timezone.localtime(finished_at).date()
-    due_day = timezone.localtime(due_at).date()
+    # The province's zone, as `classify_q` compares in SQL (and cheaper than the request's
+    # current zone, looked up per call: a third of the legacy import's checking time).
+    zone = timezone.get_default_timezone()
+    finished_day = timezone.localtime(finished_at, zone).date()
+    due_day = timezone.localtime(due_at, zone).date()
     if finished_day < due_day:
         return Outcome.EARLY
     if finished_day == due_day:
