@@ -238,9 +238,11 @@ HISTORY = """\
   Measured one receiver at a time (1,500 receipts each): all 335/s, none 706/s; without the queue link
   634/s. What is left of its cost is the probe itself: one indexed query of 0.6 ms alone (EXPLAIN: 0.016
   ms in the server), yet ~1.4 ms between two receipts (receipts with only that probe attached: 341/s
-  against 643/s). Why a second statement costs twice its own time in this loop is not found yet; it is
-  the next thing to look at to bring the receipt with its receivers back to ~640/s (the 900/s target was
-  met on 2026-11-23's faster machine, 933/s).
+  against 643/s); a bare `SELECT 1` in its place costs the same: it is the second round trip to the
+  server that costs, not the query (the receipt itself is one statement). Bringing the receipt with its
+  receivers back to ~640/s means no round trip of its own for the queue link (e.g. the probe carried by
+  the receipt's statement as its other companions are); for a counter officer the ~1 ms is nothing, for
+  the benchmark's target (>= 900/s, met at 933/s on 2026-11-23's faster machine) it is the difference.
 - The work-queue query on this machine: p95 101-111 ms (unit) and 30-33 ms (own), against 60.6 and 17.0
   ms on 2026-11-23; both within the page's 150 ms; not compared on one machine."""
 
