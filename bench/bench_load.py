@@ -2,7 +2,7 @@
 N generated dossiers: a step-up of rates, then a hold at the highest rate that held.
 
     make bench-load                          # the measured run: 1M dossiers, steps of 2 min, a 10 min hold
-    .venv/bin/python bench/bench_load.py --n 1000000 --rates 10,15,20,25,30,35,40 --step-time 120 --hold-time 600
+    .venv/bin/python bench/bench_load.py --n 1000000 --rates 4,6,8,10,12,15,20 --step-time 120 --hold-time 600
     .venv/bin/python bench/bench_load.py --n 100000 --rates 3,6 --step-time 45 --hold-time 60 --no-write   # a try
 
 1. The database `--db` (default motcua_load) is prepared once and kept: the demo province, then
@@ -245,7 +245,7 @@ def main(argv=None) -> int:
     parser.add_argument("--citizens", type=int, default=200, help="synthetic citizen accounts")
     parser.add_argument("--prepare", action="store_true", help="make the database again even if it is there")
     parser.add_argument("--prepare-only", action="store_true", help="prepare the database and stop")
-    parser.add_argument("--rates", default="10,15,20,25,30,35,40", help="step-up rates, page actions per second")
+    parser.add_argument("--rates", default="4,6,8,10,12,15,20", help="step-up rates, page actions per second")
     parser.add_argument("--step-time", type=int, default=120, help="measured seconds per step")
     parser.add_argument("--hold-time", type=int, default=600, help="measured seconds of the hold (0: none)")
     parser.add_argument("--hold-rate", type=float, help="the hold's rate (default: the highest step that held)")
