@@ -8,4 +8,8 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Queue tickets")
 
     def ready(self):
-        from . import intake_link  # noqa: F401  (connects the receiver linking intake to the ticket)
+        from motcua.dossiers import receipt_sql
+
+        from . import intake_link  # connects the receiver linking intake to the ticket
+
+        receipt_sql.RECEIPT_QUESTIONS[intake_link.QUESTION] = intake_link.receipt_question

@@ -97,6 +97,16 @@ def unlink_dossier(user, ticket: Ticket, now: datetime | None = None) -> Ticket:
     return ticket
 
 
+QUESTION = "queueing.ticket_in_hand_today"
+
+
+def receipt_question(event) -> tuple[str, list]:
+    """Asked by the receipt's own statement (`dossiers.receipt_sql.RECEIPT_QUESTIONS`): does
+    anyone hold a ticket today? A second round trip after the receipt halved the receipt rate."""
+    return (f"EXISTS (SELECT 1 FROM {Ticket._meta.db_table} WHERE service_date = %s AND status IN (%s, %s))",
+            [timezone.localdate(event.at), *(status.value for status in IN_HAND)])
+
+
 @receiver(dossier_event_committed, dispatch_uid="queueing.intake_link")
 def link_on_intake(sender, event, **kwargs) -> None:
     """A dossier received (or a result returned) by an officer with a ticket in hand: link it to
@@ -104,9 +114,13 @@ def link_on_intake(sender, event, **kwargs) -> None:
     if event.kind not in LINKING_KINDS or event.actor_id is None:
         return
     day = timezone.localdate(event.at)
-    # Nobody holds a ticket today (a unit without the queue, the day's first receipts): one probe of
-    # a tiny partial index instead of the officer's counters and tickets (bench_dossiers).
-    if not Ticket.objects.filter(service_date=day, status__in=IN_HAND).exists():
+    # Nobody holds a ticket today (a unit without the queue, the day's first receipts): nothing to
+    # look up. A receipt on PostgreSQL brought the answer with it (`receipt_question`); otherwise
+    # one probe of a tiny partial index, before the officer's counters and tickets.
+    anyone = getattr(event, "receipt_answers", {}).get(QUESTION)
+    if anyone is None:
+        anyone = Ticket.objects.filter(service_date=day, status__in=IN_HAND).exists()
+    if not anyone:
         return
     ticket = ticket_in_hand(event.actor, day)
     if ticket is None or ticket.dossier_id is not None:

@@ -3,6 +3,8 @@ unlinked by hand from the intake and receipt pages."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from motcua.organization.models import Counter, CounterAssignment, OpeningHours
@@ -64,6 +66,30 @@ def test_no_ticket_in_hand_no_link(desk, receive, django_capture_on_commit_callb
         receive(at(2026, 3, 2, 8, 10))
     ticket.refresh_from_db()
     assert ticket.dossier is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the receipt's one statement is PostgreSQL's")
+def test_the_receipt_statement_answers_whether_anyone_holds_a_ticket(desk, receive,
+                                                                     django_capture_on_commit_callbacks):
+    from motcua.dossiers.signals import dossier_event_committed
+
+    events = []
+    dossier_event_committed.connect(lambda sender, event, **kw: events.append(event), weak=False,
+                                    dispatch_uid="test-receipt-answer")
+    try:
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            first = receive(at(2026, 3, 2, 8, 0))
+        # Nobody holds a ticket yet: the receipt said so, and the link looked nothing up.
+        assert events[-1].receipt_answers == {intake_link.QUESTION: False}
+        assert not [q for q in queries.captured_queries if "queueing_ticket" in q["sql"]]
+        ticket = serve(desk)
+        with django_capture_on_commit_callbacks(execute=True):
+            second = receive(at(2026, 3, 2, 8, 10))
+        assert events[-1].receipt_answers == {intake_link.QUESTION: True}
+    finally:
+        dossier_event_committed.disconnect(dispatch_uid="test-receipt-answer")
+    ticket.refresh_from_db()
+    assert ticket.dossier == second and ticket.dossier != first
 
 
 def test_only_the_officer_seated_there_links_and_not_another_day(desk, receive, world):
