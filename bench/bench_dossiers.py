@@ -234,16 +234,15 @@ HISTORY = """\
   counter receipt to the ticket in hand (`queueing/intake_link.py`, issue 12) looked up the officer's
   counters and tickets after every receipt, one nested ORM query whose compilation (the models' default
   orderings through related tables) cost ~7 ms. It now probes a partial index of the tickets in hand
-  first (migration `queueing.0005`) and asks for the counters only when someone holds a ticket: **363/s**.
+  first (migration `queueing.0005`) and asks for the counters only when someone holds a ticket: 363/s.
   Measured one receiver at a time (1,500 receipts each): all 335/s, none 706/s; without the queue link
-  634/s. What is left of its cost is the probe itself: one indexed query of 0.6 ms alone (EXPLAIN: 0.016
-  ms in the server), yet ~1.4 ms between two receipts (receipts with only that probe attached: 341/s
-  against 643/s); a bare `SELECT 1` in its place costs the same: it is the second round trip to the
-  server that costs, not the query (the receipt itself is one statement). Bringing the receipt with its
-  receivers back to ~640/s means no round trip of its own for the queue link (e.g. the probe carried by
-  the receipt's statement as its other companions are); for a counter officer the ~1 ms is nothing, for
-  the benchmark's target (>= 900/s, met at 933/s on 2026-11-23's faster machine) it is the difference.
-- The work-queue query on this machine: p95 101-111 ms (unit) and 30-33 ms (own), against 60.6 and 17.0
+  634/s. What was left was the probe's round trip, not the query: with only the probe attached, 341
+  against 643/s; the probe and a bare `SELECT 1` in its place cost the same (220/s each against 363/s,
+  measured while CI ran), the receipt itself being one statement. The probe now rides in the
+  receipt's statement (`receipt_sql.RECEIPT_QUESTIONS`; the dossiers app asks the queue's question
+  without knowing the queue): **672 receipts/s with the receivers** against 700/s for the engine alone
+  and 644/s for 318283e (the 900/s target was met at 933/s on 2026-11-23's faster machine).
+- The work-queue query on this machine: p95 94-111 ms (unit) and 30-33 ms (own), against 60.6 and 17.0
   ms on 2026-11-23; both within the page's 150 ms; not compared on one machine."""
 
 
